@@ -1,6 +1,8 @@
 // The phone: joins the HAL to the protocol modules. It owns the SIP socket and the screen, and
 // turns key presses into state changes. Calls (issue 7) and the settings menu (issue 8) plug in here.
 import type { Datagram, Hal, KeyEvent } from '../../hal/contracts.js';
+import { Menu } from '../menu/menu.js';
+import { openSettingsStore } from '../settings/store.js';
 import type { PhoneIdentity } from './identity.js';
 import { dialingScreen, idleScreen } from './screens.js';
 
@@ -17,15 +19,37 @@ export interface Phone {
 }
 
 export function createPhone(hal: Hal, identity: PhoneIdentity): Phone {
+  const store = openSettingsStore(hal.flash);
   let dialing: string | undefined;
-  let status = 'Ready';
+  let menu: Menu | undefined;
+  let status = store.notice ?? 'Ready';
   let sipDatagrams = 0;
+  if (store.notice) hal.log(store.notice);
 
   const socket = hal.network.bindUdp(identity.sipPort, onSipDatagram);
   const address = `${identity.user}@${hal.network.localAddress}`;
 
   function render(): void {
     hal.display.show(dialing === undefined ? idleScreen(identity.displayName, address, socket.port, status) : dialingScreen(dialing));
+  }
+
+  /** The settings menu owns the keypad while it is open; what it changes is saved at once. */
+  function onMenuKey(key: KeyEvent['key']): void {
+    const out = menu!.press(key);
+    let lines = out.lines;
+    if (out.save) {
+      try {
+        store.save(out.save);
+      } catch (e) {
+        lines = menu!.saveFailed(store.settings, (e as Error).message);
+        hal.log(`settings not saved: ${(e as Error).message}`);
+      }
+    }
+    if (out.exit) {
+      menu = undefined;
+      status = 'Ready';
+      render();
+    } else hal.display.show(lines);
   }
 
   function onSipDatagram(datagram: Datagram): void {
@@ -36,6 +60,12 @@ export function createPhone(hal: Hal, identity: PhoneIdentity): Phone {
   function onKey(event: KeyEvent): void {
     if (!event.down) return;
     const { key } = event;
+    if (menu) return onMenuKey(key);
+    if (key === 'Menu' && dialing === undefined) {
+      menu = new Menu(store.settings);
+      hal.display.show(menu.render());
+      return;
+    }
     if (DIAL_KEYS.includes(key)) {
       const next = (dialing ?? '') + key;
       if (next.length > MAX_DIAL_LENGTH) {
