@@ -114,8 +114,7 @@ export function dhScreen(bytes: Uint8Array, ctx: ResponderContext, options: DhRe
   const { self, crypto, env } = ctx;
   let header: Header | undefined;
   return guarded(crypto, env.nowMs, () => header, (): Screened => {
-    const offer = decodeExpected(bytes, DATA_TYPE.DH_INIT);
-    header = offer.header;
+    const offer = decodeExpected(bytes, DATA_TYPE.DH_INIT, (h) => (header = h));
     const t = checkTimestamp(offer, env.nowMs, windowOf(ctx));
     const rand = requirePayload(offer, 'RAND').value;
     const id = replayId(offer, t, rand);

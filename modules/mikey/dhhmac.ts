@@ -122,8 +122,7 @@ export function dhhmacScreen(bytes: Uint8Array, ctx: DhhmacResponderContext, opt
     env.nowMs,
     () => header,
     (): Screened => {
-      const offer = decodeExpected(bytes, DATA_TYPE.DHHMAC_INIT);
-      header = offer.header;
+      const offer = decodeExpected(bytes, DATA_TYPE.DHHMAC_INIT, (h) => (header = h));
       const t = checkTimestamp(offer, env.nowMs, ctx.windowMs ?? DEFAULT_WINDOW_MS);
       const rand = requirePayload(offer, 'RAND').value;
       const id = replayId(offer, t, rand);
@@ -136,8 +135,8 @@ export function dhhmacScreen(bytes: Uint8Array, ctx: DhhmacResponderContext, opt
       const psk = ctx.pskFor(peer);
       if (!psk) throw new PkRefusal(PK_ERROR.AUTH_FAILURE, `no PSK is shared with ${peer}`);
       const authKey = authKeyFor(crypto, psk, offer.header, rand);
-      checkMac(crypto, offer, authKey);
       auth = { key: authKey, offerT: t };
+      checkMac(crypto, offer, authKey);
       const dhi = requirePayload(offer, 'DH');
       screenDhValue(dhi, options.groups);
       ctx.replay.remember(id, env.nowMs);

@@ -14,7 +14,7 @@ const NTP_UNIX_OFFSET = 2208988800;
 /** The default timestamp window: ±1 hour, as minisip and gortsplib use (RFC 3830 §5.4 leaves it to policy). */
 export const DEFAULT_WINDOW_MS = 3600_000;
 
-/** NTP-UTC timestamp (RFC 3830 §6.6, RFC 1305): 32-bit seconds since 1900 ‖ 32-bit fraction. */
+/** NTP-UTC timestamp (RFC 3830 §6.6, RFC 1305): 32-bit seconds since 1900 (modulo 2^32) ‖ 32-bit fraction. */
 export function ntpTimestamp(ms: number): Uint8Array {
   const seconds = Math.floor(ms / 1000) + NTP_UNIX_OFFSET;
   const fraction = Math.floor(((ms % 1000) / 1000) * 2 ** 32);
@@ -25,9 +25,12 @@ export function ntpTimestamp(ms: number): Uint8Array {
   return out;
 }
 
+/** NTP-UTC to Unix ms; seconds with the top bit clear are in NTP era 1, from 2036 (RFC 4330 §3). */
 export function ntpToMs(value: Uint8Array): number {
   const view = new DataView(value.buffer, value.byteOffset, value.byteLength);
-  return (view.getUint32(0) - NTP_UNIX_OFFSET) * 1000 + Math.floor((view.getUint32(4) / 2 ** 32) * 1000);
+  let seconds = view.getUint32(0);
+  if (seconds < 0x80000000) seconds += 2 ** 32;
+  return (seconds - NTP_UNIX_OFFSET) * 1000 + Math.floor((view.getUint32(4) / 2 ** 32) * 1000);
 }
 
 /**
@@ -64,7 +67,7 @@ export function requirePayload<K extends Payload['type']>(message: Message, type
 }
 
 /** Decodes a message of the expected data type; failures become refusals. */
-export function decodeExpected(bytes: Uint8Array, dataType: number): Message {
+export function decodeExpected(bytes: Uint8Array, dataType: number, onHeader?: (header: Header) => void): Message {
   let message: Message;
   try {
     message = decodeMessage(bytes);
@@ -72,6 +75,7 @@ export function decodeExpected(bytes: Uint8Array, dataType: number): Message {
     if (e instanceof PkWireError) throw new PkRefusal(PK_ERROR.UNSPECIFIED, e.message);
     throw e;
   }
+  onHeader?.(message.header);
   if (message.header.dataType !== dataType) {
     throw new PkRefusal(PK_ERROR.DATA_TYPE_NOT_SUPPORTED, `expected data type ${dataType}, got ${message.header.dataType}`);
   }

@@ -112,19 +112,18 @@ export function pkeScreen(bytes: Uint8Array, ctx: ResponderContext): Screened | 
   const { self, crypto, env } = ctx;
   let header: Header | undefined;
   return guarded(crypto, env.nowMs, () => header, (): Screened => {
-    const offer = decodeExpected(bytes, DATA_TYPE.PK_INIT);
-    header = offer.header;
+    const offer = decodeExpected(bytes, DATA_TYPE.PK_INIT, (h) => (header = h));
     const t = checkTimestamp(offer, env.nowMs, windowOf(ctx));
     const rand = requirePayload(offer, 'RAND').value;
     const id = replayId(offer, t, rand);
     if (ctx.replay.seen(id)) throw new PkRefusal(PK_ERROR.INVALID_TS, 'replayed I_MESSAGE');
-    const idr = find(offer, 'ID');
-    if (idr && !identityMatches(parseCertificate(self.chain[0]), idText(idr))) {
-      throw new PkRefusal(PK_ERROR.AUTH_FAILURE, `the offer is addressed to ${idText(idr)}`);
-    }
     const chash = find(offer, 'CHASH');
     if (chash && (chash.hashFunc !== 0 || !equalBytes(chash.value, sha1(self.chain[0])))) {
       throw new PkRefusal(PK_ERROR.CERT_NOT_SUPPORTED, 'the envelope key was encrypted to another certificate (CHASH)');
+    }
+    const idr = find(offer, 'ID');
+    if (idr && !identityMatches(parseCertificate(self.chain[0]), idText(idr))) {
+      throw new PkRefusal(PK_ERROR.AUTH_FAILURE, `the offer is addressed to ${idText(idr)}`);
     }
     const pke = requirePayload(offer, 'PKE');
     const kemac = requirePayload(offer, 'KEMAC');

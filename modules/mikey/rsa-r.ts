@@ -87,8 +87,7 @@ export function rsaRScreen(bytes: Uint8Array, ctx: ResponderContext): Screened |
   const { self, crypto, env } = ctx;
   let header: Header | undefined;
   return guarded(crypto, env.nowMs, () => header, (): Screened => {
-    const offer = decodeExpected(bytes, DATA_TYPE.RSA_R_INIT);
-    header = offer.header;
+    const offer = decodeExpected(bytes, DATA_TYPE.RSA_R_INIT, (h) => (header = h));
     const t = checkTimestamp(offer, env.nowMs, windowOf(ctx));
     const rand = requirePayload(offer, 'RAND').value;
     const id = replayId(offer, t, rand);
