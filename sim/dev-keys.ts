@@ -5,7 +5,7 @@
 // under the directory given (e.g. var/keys/) and reused on later starts. Never for production use.
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { normalizeSipUri } from '../modules/pki/identity.js';
 
@@ -59,6 +59,7 @@ function ensureCa(dir: string, bits: number, days: number): void {
       '-days', String(days), '-sha256', '-config', 'ca.cnf', '-extensions', 'ext', '-outform', 'DER', '-out', 'ca.der'],
     dir,
   );
+  rmSync(join(dir, 'ca.cnf'));
 }
 
 function ensurePhone(dir: string, sipUri: string, bits: number, days: number): DevPhoneKeys {
@@ -79,6 +80,8 @@ function ensurePhone(dir: string, sipUri: string, bits: number, days: number): D
         '-extensions', 'ext', '-outform', 'DER', '-out', `${stem}.der`],
       dir,
     );
+    rmSync(join(dir, `${stem}.cnf`));
+    rmSync(join(dir, `${stem}.csr`));
   }
   return { sipUri, certificate: new Uint8Array(readFileSync(certPath)), privateKey: new Uint8Array(readFileSync(keyPath)) };
 }

@@ -13,7 +13,7 @@ export const PT = {
 
 /** HDR data types (RFC 3830 §6.1, RFC 4650 §5.1, RFC 4738 §6). */
 export const DATA_TYPE = {
-  PK_INIT: 2, PK_RESP: 3, DH_INIT: 4, DH_RESP: 5, ERROR: 6, DHHMAC_INIT: 7, DHHMAC_RESP: 8, RSA_R_INIT: 9, RSA_R_RESP: 10,
+  PSK_INIT: 0, PSK_RESP: 1, PK_INIT: 2, PK_RESP: 3, DH_INIT: 4, DH_RESP: 5, ERROR: 6, DHHMAC_INIT: 7, DHHMAC_RESP: 8, RSA_R_INIT: 9, RSA_R_RESP: 10,
 } as const;
 
 export class PkWireError extends Error {

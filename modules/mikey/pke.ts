@@ -60,6 +60,8 @@ export interface PkeOfferInput {
   readonly ssrcs: readonly number[];
   /** Ask for the R_MESSAGE (the V flag); default true. */
   readonly verify?: boolean;
+  /** Send CHASH naming the responder certificate used (RFC 3830 §6.8); default true. */
+  readonly chash?: boolean;
 }
 
 export interface PkeOffer {
@@ -88,7 +90,7 @@ export function pkeOffer(input: PkeOfferInput): PkeOffer {
     uriId(input.responderUri),
     srtpPolicy(),
     sealKemac(crypto, keys, header.csbId, t, plaintext),
-    { type: 'CHASH', hashFunc: 0, value: sha1(input.responderCertificate) },
+    ...(input.chash === false ? [] : [{ type: 'CHASH', hashFunc: 0, value: sha1(input.responderCertificate) } as Payload]),
     { type: 'PKE', cache: 0, data: rsaEncryptPkcs1(responder.publicKey, envKey, env.random, env.counter) },
   ];
   const message = encodeSigned(self, header, payloads, env);

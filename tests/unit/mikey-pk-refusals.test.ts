@@ -7,6 +7,7 @@ import type { Completed, Refused, Screened } from '../../modules/mikey/pk-exchan
 import { decodeMessage } from '../../modules/mikey/pk-wire.js';
 import { pkeOffer, pkeScreen } from '../../modules/mikey/pke.js';
 import { rsaROffer, rsaRScreen } from '../../modules/mikey/rsa-r.js';
+import { flip } from '../support/mikey-pk-flip.js';
 import { credentials, crypto, environment, memoryReplayGuard, responderContext } from '../support/mikey-pk-parties.js';
 import { FIXTURE_NOW, fixtureBytes, fixtureCert } from '../support/pki-fixtures.js';
 
@@ -26,12 +27,6 @@ function expectRefused(result: Screened | Refused | Completed, errorNo: number, 
   expect(error.header.csbId).toBe(decodeMessage(offer).header.csbId);
   expect(error.payloads.filter((p) => p.type === 'ERR')).toEqual([{ type: 'ERR', errorNo }]);
   if (replay) expect(replay.size()).toBe(before);
-}
-
-function flip(bytes: Uint8Array, at: number): Uint8Array {
-  const out = bytes.slice();
-  out[at < 0 ? out.length + at : at] ^= 0x01;
-  return out;
 }
 
 const pke = (seed: string, overrides: Partial<Parameters<typeof pkeOffer>[0]> = {}) =>
