@@ -101,7 +101,7 @@ export function dhOffer(input: DhOfferInput): DhOffer {
       const idi = requirePayload(reply, 'ID');
       if (normalizeSipUri(idText(idi)) !== normalizeSipUri(self.uri)) throw new PkRefusal(PK_ERROR.AUTH_FAILURE, `the response is addressed to ${idText(idi)}`);
       const dhr = responseDhValues(reply, pair.publicValue, group.id);
-      const responder = authenticatePeer(certChain(reply), self, [input.responderUri], env);
+      const responder = authenticatePeer(certChain(reply), self, [input.responderUri], { ...env, counter });
       const { signed, signType, signature } = signedPart(response, reply);
       if (!verifyMessageSignature(responder.publicKey, signType, signed, signature, counter)) throw new PkRefusal(PK_ERROR.AUTH_FAILURE, 'SIGNr does not verify');
       return srtpKeys(crypto, dhTgk(pair, dhr, counter), header.csbId, rand, header.sessions.length);

@@ -61,7 +61,7 @@ export function rsaROffer(input: RsaROfferInput): RsaROffer {
       const reply = decodeExpected(response, DATA_TYPE.RSA_R_RESP);
       if (reply.header.csbId !== header.csbId) throw new PkRefusal(PK_ERROR.AUTH_FAILURE, 'the response is for another CSB');
       const tr = checkTimestamp(reply, env.nowMs, DEFAULT_WINDOW_MS);
-      const responder = authenticatePeer(certChain(reply), self, [input.responderUri], env);
+      const responder = authenticatePeer(certChain(reply), self, [input.responderUri], { ...env, counter });
       const { signed, signType, signature } = signedPart(response, reply);
       if (!verifyMessageSignature(responder.publicKey, signType, signed, signature, counter)) throw new PkRefusal(PK_ERROR.AUTH_FAILURE, 'SIGNr does not verify');
       let envKey: Uint8Array;
