@@ -6,15 +6,13 @@ import type { Random } from '../hal/contracts.js';
 import { nobleCrypto } from '../hal/noble-crypto.js';
 import { dhOffer, dhScreen } from '../modules/mikey/dh.js';
 import { dhhmacOffer, dhhmacScreen } from '../modules/mikey/dhhmac.js';
-import type { PkCredentials, PkEnvironment } from '../modules/mikey/pk-auth.js';
+import { loadPkCredentials, type PkCredentials, type PkEnvironment } from '../modules/mikey/pk-auth.js';
 import type { Completed, Refused, Screened } from '../modules/mikey/pk-exchange.js';
 import type { ReplayGuard } from '../modules/mikey/pk-message.js';
 import { pkeOffer, pkeScreen } from '../modules/mikey/pke.js';
 import { rsaROffer, rsaRScreen } from '../modules/mikey/rsa-r.js';
 import type { DhGroupId } from '../modules/pki/dh.js';
 import type { ModExpCounter } from '../modules/pki/modexp.js';
-import { parseRsaPrivateKey } from '../modules/pki/rsa-keys.js';
-import { parseCertificate } from '../modules/pki/x509.js';
 import { concatBytes, fromBase64, toHex, utf8Encode } from '../modules/util/bytes.js';
 
 export type BenchMode = 'pke' | 'dh' | 'dhhmac' | 'rsa-r';
@@ -57,8 +55,7 @@ function ok<T extends Screened | Completed>(r: T | Refused): T {
 
 /** Runs `s`'s exchange phase by phase; each call of `run` returns that phase's exponentiation count. */
 export function exchange(s: Scenario): { run(phase: Phase): number; agreed(): boolean } {
-  const anchors = [parseCertificate(fromBase64(s.ca))];
-  const party = (p: Scenario['alice']): PkCredentials => ({ uri: p.uri, chain: [fromBase64(p.cert)], privateKey: parseRsaPrivateKey(fromBase64(p.key)), anchors });
+  const party = (p: Scenario['alice']): PkCredentials => loadPkCredentials(p.uri, [fromBase64(p.cert)], fromBase64(p.key), [fromBase64(s.ca)]);
   const alice = party(s.alice);
   const bob = party(s.bob);
   const psk = fromBase64(s.psk);

@@ -7,7 +7,7 @@ import { CertificateError, verifyChain } from '../pki/chain.js';
 import { DerError } from '../pki/der.js';
 import { identityMatches } from '../pki/identity.js';
 import type { ModExpCounter } from '../pki/modexp.js';
-import { modulusBytes, type RsaPrivateKey, type RsaPublicKey } from '../pki/rsa-keys.js';
+import { modulusBytes, parseRsaPrivateKey, type RsaPrivateKey, type RsaPublicKey } from '../pki/rsa-keys.js';
 import { signPkcs1, signPss, verifyPkcs1, verifyPss, type SignatureHash } from '../pki/rsa.js';
 import { KEY_USAGE, parseCertificate, type Certificate } from '../pki/x509.js';
 
@@ -40,6 +40,11 @@ export interface PkCredentials {
   readonly signType?: SignType;
   /** The hash for its own signatures; default SHA-256. Verification accepts SHA-256 and SHA-1. */
   readonly signHash?: SignatureHash;
+}
+
+/** Builds credentials from the DER blobs the settings store keeps (leaf first; PKCS#1 or PKCS#8 key). */
+export function loadPkCredentials(uri: string, chain: readonly Uint8Array[], privateKey: Uint8Array, anchors: readonly Uint8Array[], options: { signType?: SignType; signHash?: SignatureHash } = {}): PkCredentials {
+  return { uri, chain, privateKey: parseRsaPrivateKey(privateKey), anchors: anchors.map(parseCertificate), ...options };
 }
 
 /** Work for one exchange: randomness, the time, and an optional counter of modular exponentiations. */

@@ -8,12 +8,10 @@ import { join } from 'node:path';
 import { nobleCrypto } from '../../hal/noble-crypto.js';
 import { dhScreen } from '../../modules/mikey/dh.js';
 import { dhhmacScreen } from '../../modules/mikey/dhhmac.js';
-import type { PkCredentials } from '../../modules/mikey/pk-auth.js';
+import { loadPkCredentials, type PkCredentials } from '../../modules/mikey/pk-auth.js';
 import type { Completed, Refused, Screened } from '../../modules/mikey/pk-exchange.js';
 import { pkeOffer, pkeScreen } from '../../modules/mikey/pke.js';
 import { rsaRScreen } from '../../modules/mikey/rsa-r.js';
-import { parseRsaPrivateKey } from '../../modules/pki/rsa-keys.js';
-import { parseCertificate } from '../../modules/pki/x509.js';
 import { flip } from '../support/mikey-pk-flip.js';
 import { writeSipPcap } from '../support/mikey-pk-pcap.js';
 import { okText } from '../support/mikey-pk-sip.js';
@@ -38,7 +36,7 @@ function tshark(args: string[]): string {
 
 function creds(uri: string): PkCredentials {
   const phone = keys.phones.get(uri)!;
-  return { uri, chain: [phone.certificate], privateKey: parseRsaPrivateKey(phone.privateKey), anchors: [parseCertificate(keys.caCertificate)] };
+  return loadPkCredentials(uri, [phone.certificate], phone.privateKey, [keys.caCertificate]);
 }
 
 function responseTo(mode: OfferMode, offer: Uint8Array): Uint8Array {

@@ -11,15 +11,13 @@ import type { Random } from '../../hal/contracts.js';
 import { nobleCrypto } from '../../hal/noble-crypto.js';
 import { dhOffer } from '../../modules/mikey/dh.js';
 import { dhhmacOffer } from '../../modules/mikey/dhhmac.js';
-import { SIGN_TYPE, type PkCredentials, type PkEnvironment } from '../../modules/mikey/pk-auth.js';
+import { SIGN_TYPE, loadPkCredentials, type PkCredentials, type PkEnvironment } from '../../modules/mikey/pk-auth.js';
 import { hmacSha1, kemacCipher, transportKeys } from '../../modules/mikey/pk-keys.js';
 import { defaultSessions, ntpTimestamp, srtpPolicy } from '../../modules/mikey/pk-message.js';
 import { DATA_TYPE, encodeKeyData, encodeMessage, type Payload } from '../../modules/mikey/pk-wire.js';
 import { pkeOffer } from '../../modules/mikey/pke.js';
 import { rsaROffer } from '../../modules/mikey/rsa-r.js';
 import { normalizeSipUri } from '../../modules/pki/identity.js';
-import { parseRsaPrivateKey } from '../../modules/pki/rsa-keys.js';
-import { parseCertificate } from '../../modules/pki/x509.js';
 import { toBase64, toHex } from '../../modules/util/bytes.js';
 import { ensureDevKeys, type DevKeys } from '../../sim/dev-keys.js';
 import { UsageError } from '../phonectl.js';
@@ -45,7 +43,7 @@ export interface OfferRequest {
 
 function credentialsFor(keys: DevKeys, uri: string, signType: 0 | 1): PkCredentials {
   const phone = keys.phones.get(uri)!;
-  return { uri, chain: [phone.certificate], privateKey: parseRsaPrivateKey(phone.privateKey), anchors: [parseCertificate(keys.caCertificate)], signType };
+  return loadPkCredentials(uri, [phone.certificate], phone.privateKey, [keys.caCertificate], { signType });
 }
 
 /**
