@@ -6,7 +6,7 @@ import type { Random } from '../../hal/contracts.js';
 import { CertificateError, verifyChain } from '../pki/chain.js';
 import { DerError } from '../pki/der.js';
 import { identityMatches } from '../pki/identity.js';
-import type { ModExpCounter } from '../pki/modexp.js';
+import { bitLength, type ModExpCounter } from '../pki/modexp.js';
 import { modulusBytes, parseRsaPrivateKey, type RsaPrivateKey, type RsaPublicKey } from '../pki/rsa-keys.js';
 import { signPkcs1, signPss, verifyPkcs1, verifyPss, type SignatureHash } from '../pki/rsa.js';
 import { KEY_USAGE, parseCertificate, type Certificate } from '../pki/x509.js';
@@ -26,6 +26,9 @@ export const PK_ERROR = {
   DATA_TYPE_NOT_SUPPORTED: 11,
   UNSPECIFIED: 12,
 } as const;
+
+/** The smallest peer RSA key accepted: 1024 bits, what the tests use on XS; deployments should use 2048. */
+export const MIN_RSA_BITS = 1024;
 
 /** A phone's own public-key credentials, kept in flash through the settings store. */
 export interface PkCredentials {
@@ -105,6 +108,7 @@ export function authenticatePeer(
     throw e;
   }
   if (chain.length === 0) throw new PkRefusal(PK_ERROR.CERT_NOT_SUPPORTED, 'no certificate');
+  if (bitLength(chain[0].publicKey.n) < MIN_RSA_BITS) throw new PkRefusal(PK_ERROR.CERT_NOT_SUPPORTED, `RSA keys below ${MIN_RSA_BITS} bits are refused`);
   // Identity first: it costs nothing, and a mismatch needs no signature check (DoS, seed §2.1.3).
   if (!identityMatches(chain[0], ...claimed)) {
     throw new PkRefusal(PK_ERROR.AUTH_FAILURE, `certificate does not vouch for ${claimed.join(', ')}`);

@@ -113,7 +113,11 @@ export function verifyPkcs1(
   if (s >= key.n) return false;
   const em = I2OSP(modPow(s, key.e, key.n, counter), k);
   let ok = false;
-  for (const hash of hashes) if (constantTimeEqual(em, emsaPkcs1(hash, message, k))) ok = true;
+  for (const hash of hashes) {
+    // A modulus too short to hold this hash's DigestInfo cannot carry a valid signature with it.
+    if (k < HASHES[hash].prefix.length + HASHES[hash].hash.outputLen + 11) continue;
+    if (constantTimeEqual(em, emsaPkcs1(hash, message, k))) ok = true;
+  }
   return ok;
 }
 

@@ -160,3 +160,13 @@ describe('unsupported choices', () => {
     expectRefused(dhScreen(offer.message, responderContext(bob, alice.uri, memoryReplayGuard())), PK_ERROR.DATA_TYPE_NOT_SUPPORTED, offer.message);
   });
 });
+
+describe('weak keys', () => {
+  it('a peer certificate with an RSA key below 1024 bits → ERR 8, even from a trusted CA', () => {
+    // Tiny's 512-bit certificate, the message signed with Alice's key: the key size is checked first.
+    const tiny = { ...alice, uri: 'sip:tiny@example.com', chain: [fixtureBytes('tiny')] };
+    const offer = rsaROffer({ self: tiny, crypto, env: environment('w1'), responderUri: bob.uri, ssrcs: [1] });
+    const replay = memoryReplayGuard();
+    expectRefused(rsaRScreen(offer.message, responderContext(bob, tiny.uri, replay)), PK_ERROR.CERT_NOT_SUPPORTED, offer.message, replay);
+  });
+});
