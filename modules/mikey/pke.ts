@@ -16,38 +16,16 @@ import { rsaDecryptPkcs1, rsaEncryptPkcs1, RsaError } from '../pki/rsa.js';
 import { KEY_USAGE, parseCertificate } from '../pki/x509.js';
 import { PK_ERROR, PkRefusal, authenticatePeer, verifyMessageSignature, type PkCredentials, type PkEnvironment } from './pk-auth.js';
 import { guarded, randomCsbId, refusalFrom, windowOf, type Completed, type Refused, type ResponderContext, type Screened } from './pk-exchange.js';
-import { hmacSha1, kemacCipher, srtpKeys, transportKeys, type SrtpKeys, type TransportKeys } from './pk-keys.js';
+import { decodeKeyDataOrRefuse, openKemac, sealKemac } from './pk-kemac.js';
+import { hmacSha1, srtpKeys, transportKeys, type SrtpKeys } from './pk-keys.js';
 import {
   certChain, certPayloads, checkTimestamp, decodeExpected, defaultSessions, encodeSigned, encodeVerified, find, idText, ntpTimestamp,
   replayId, requirePayload, signedPart, srtpPolicy, uriId, verifiedPart,
 } from './pk-message.js';
-import { DATA_TYPE, PT, PkWireError, decodeKeyData, decodeMessage, encodeKeyData, encodeMessage, type Header, type KeyDataItem, type Payload } from './pk-wire.js';
+import { DATA_TYPE, decodeMessage, encodeKeyData, type Header, type Payload } from './pk-wire.js';
 
 const TGK_BYTES = 16;
 const ENV_KEY_BYTES = 16;
-
-/** KEMAC with AES-CM-128 and HMAC-SHA-1-160; the MAC covers the KEMAC payload alone, its next-payload byte as 0 [src minisip]. */
-export function sealKemac(crypto: Crypto, keys: TransportKeys, csbId: number, t: Uint8Array, plaintext: Uint8Array): Payload {
-  const encrData = kemacCipher(crypto, keys, csbId, t, plaintext);
-  const mac = hmacSha1(crypto, keys.authKey, [kemacMacInput(encrData)]);
-  return { type: 'KEMAC', encrAlg: 1, encrData, macAlg: 1, mac };
-}
-
-function kemacMacInput(encrData: Uint8Array): Uint8Array {
-  const encoded = encodeMessage({ header: { dataType: 0, v: false, csbId: 0, sessions: [] }, payloads: [{ type: 'KEMAC', encrAlg: 1, encrData, macAlg: 1, mac: new Uint8Array(20) }] });
-  // Skip the 10-byte header; the KEMAC payload then starts with next payload = 0; drop its MAC.
-  return encoded.subarray(10, encoded.length - 20);
-}
-
-/** Checks a KEMAC's MAC and decrypts it; a wrong MAC is an authentication failure. */
-export function openKemac(crypto: Crypto, keys: TransportKeys, csbId: number, t: Uint8Array, kemac: Extract<Payload, { type: 'KEMAC' }>): Uint8Array {
-  if (kemac.encrAlg !== 1) throw new PkRefusal(4, `KEMAC encryption ${kemac.encrAlg} is not AES-CM-128`);
-  if (kemac.macAlg !== 1) throw new PkRefusal(3, `KEMAC MAC ${kemac.macAlg} is not HMAC-SHA-1-160`);
-  if (!constantTimeEqual(hmacSha1(crypto, keys.authKey, [kemacMacInput(kemac.encrData)]), kemac.mac)) {
-    throw new PkRefusal(PK_ERROR.AUTH_FAILURE, 'KEMAC MAC does not verify');
-  }
-  return kemacCipher(crypto, keys, csbId, t, kemac.encrData);
-}
 
 export interface PkeOfferInput {
   readonly self: PkCredentials;
@@ -167,14 +145,4 @@ export function pkeScreen(bytes: Uint8Array, ctx: ResponderContext): Screened | 
         }),
     };
   });
-}
-
-/** KEMAC's plaintext as sub-payloads, IDi first (RFC 3830 §3.2); malformed plaintext is a refusal. */
-export function decodeKeyDataOrRefuse(plaintext: Uint8Array): KeyDataItem[] {
-  try {
-    return decodeKeyData(plaintext, PT.ID);
-  } catch (e) {
-    if (e instanceof PkWireError) throw new PkRefusal(PK_ERROR.UNSPECIFIED, e.message);
-    throw e;
-  }
 }

@@ -22,7 +22,7 @@ import {
   replayId, requirePayload, signedPart, srtpPolicy, uriId,
 } from './pk-message.js';
 import { DATA_TYPE, decodeMessage, encodeKeyData, type Header, type Payload } from './pk-wire.js';
-import { decodeKeyDataOrRefuse, openKemac, sealKemac } from './pke.js';
+import { decodeKeyDataOrRefuse, openKemac, sealKemac } from './pk-kemac.js';
 
 const TGK_BYTES = 16;
 const ENV_KEY_BYTES = 16;
