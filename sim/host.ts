@@ -29,13 +29,15 @@ export interface DesktopHostOptions {
   audioOutPath?: string;
   onDisplay?: (lines: string[]) => void;
   onLog?: (message: string) => void;
+  /** Another firmware entry to bundle instead of the phone's (tests of the HAL itself). */
+  firmwareEntry?: string;
 }
 
-let bundleCache: Promise<string> | undefined;
-/** The firmware bundle, built once per process. */
-export function firmwareBundle(): Promise<string> {
-  bundleCache ??= bundleForXs(FIRMWARE_ENTRY);
-  return bundleCache;
+const bundles = new Map<string, Promise<string>>();
+/** A firmware bundle, built once per process and entry. */
+export function firmwareBundle(entry = FIRMWARE_ENTRY): Promise<string> {
+  if (!bundles.has(entry)) bundles.set(entry, bundleForXs(entry));
+  return bundles.get(entry)!;
 }
 
 export class DesktopHost {
@@ -68,7 +70,7 @@ export class DesktopHost {
   static async start(options: DesktopHostOptions): Promise<DesktopHost> {
     const host = new DesktopHost(options);
     try {
-      await host.worker.evaluate(await firmwareBundle());
+      await host.worker.evaluate(await firmwareBundle(options.firmwareEntry));
       await host.send({ type: 'boot', identity: options.identity });
     } catch (e) {
       await host.stop();

@@ -152,7 +152,8 @@ export class XsWorker {
       if (this.input.length < colon + 1 + length + 1) return;
       const message = this.input.subarray(colon + 1, colon + 1 + length);
       this.input = this.input.subarray(colon + 1 + length + 1);
-      this.onMessage(Uint8Array.prototype.slice.call(message) as Uint8Array);
+      // A plain copy: a Buffer's slices may share Node's pooled ArrayBuffer.
+      this.onMessage(new Uint8Array(message));
     }
   }
 
