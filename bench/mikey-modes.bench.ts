@@ -2,13 +2,12 @@
 // time) and on XS (xsnap's compute meter, in computrons, one crank per phase), with the number of
 // modular exponentiations each phase performs. DH modes run in every OAKLEY group with full and
 // short exponents. Keys: the development CA's RSA keys at 2048 bits (sim/dev-keys.ts).
-import { build } from 'esbuild';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { toBase64 } from '../modules/util/bytes.js';
-import { XS_TARGET } from '../sim/bundle.js';
+import { bundleSourceForXs } from '../sim/bundle.js';
 import { ensureDevKeys } from '../sim/dev-keys.js';
 import { XsWorker } from '../sim/xsnap-worker.js';
 import { PHASES, exchange, type Phase, type Scenario } from './mikey-modes.driver.js';
@@ -61,18 +60,8 @@ function runNode(s: Scenario): void {
   report('node', s, 'ms', Object.fromEntries(PHASES.map((p) => [p, median(cost[p])])) as Record<Phase, number>, modexp);
 }
 
-async function xsScript(): Promise<string> {
-  const result = await build({
-    stdin: { contents: `import { exchange } from ${JSON.stringify(DRIVER)};\nglobalThis.pkExchange = exchange;\n`, resolveDir: dirname(DRIVER), loader: 'ts' },
-    bundle: true,
-    write: false,
-    format: 'iife',
-    platform: 'neutral',
-    mainFields: ['module', 'main'],
-    target: XS_TARGET,
-    logLevel: 'silent',
-  });
-  return result.outputFiles[0].text;
+function xsScript(): Promise<string> {
+  return bundleSourceForXs(`import { exchange } from ${JSON.stringify(DRIVER)};\nglobalThis.pkExchange = exchange;\n`, dirname(DRIVER));
 }
 
 async function runXs(worker: XsWorker, s: Scenario): Promise<void> {
