@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { CryptoAttributeError, cryptoAttribute, parseCryptoAttribute } from '../../modules/sdp/crypto-attr.js';
 import { KeyMgmtError, keyMgmtAttribute, parseKeyMgmt } from '../../modules/sdp/key-mgmt.js';
+import { audioDescription } from '../../modules/sdp/offer-answer.js';
 import { effectiveAttributes, parseSdp, SdpParseError, serializeSdp } from '../../modules/sdp/session-description.js';
 import { fromHex, toHex } from '../../modules/util/bytes.js';
 import sdes from '../fixtures/sdes-vectors.json';
@@ -130,5 +131,22 @@ describe('a=crypto (RFC 4568)', () => {
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('audio offers and answers', () => {
+  it('offers MIKEY at session level on RTP/SAVP, SDES on RTP/SAVP, plain RTP on RTP/AVP', () => {
+    const base = { address: '127.0.0.1', rtpPort: 40000, sessionId: '1', sessionVersion: 1 };
+    const mikey = parseSdp(serializeSdp(audioDescription({ ...base, keying: { kind: 'mikey', message: fromHex('0100') } })));
+    expect(mikey.media[0].protocol).toBe('RTP/SAVP');
+    expect(parseKeyMgmt(effectiveAttributes(mikey, mikey.media[0], 'key-mgmt')[0]).data).toEqual(fromHex('0100'));
+    const line = parseCryptoAttribute({ name: 'crypto', value: `1 AES_CM_128_HMAC_SHA1_80 inline:${sdes.inline[0].inline}` });
+    const sdesOffer = parseSdp(serializeSdp(audioDescription({ ...base, keying: { kind: 'sdes', lines: [line] } })));
+    expect(sdesOffer.media[0].protocol).toBe('RTP/SAVP');
+    expect(parseCryptoAttribute(effectiveAttributes(sdesOffer, sdesOffer.media[0], 'crypto')[0])).toEqual(line);
+    const plain = parseSdp(serializeSdp(audioDescription({ ...base, keying: { kind: 'none' } })));
+    expect(plain.media[0].protocol).toBe('RTP/AVP');
+    expect(plain.media[0].formats).toEqual(['0', '8', '101']);
+    expect(effectiveAttributes(plain, plain.media[0], 'crypto')).toEqual([]);
   });
 });
