@@ -1,0 +1,9 @@
+// The one error the media parsers throw (RTP headers, telephone-event payloads): packets from the
+// network that do not parse are a MediaParseError, which the receive path drops.
+
+export class MediaParseError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'MediaParseError';
+  }
+}

@@ -1,0 +1,163 @@
+// Structured SIP header values (RFC 3261 §20, §25.1): Via, name-addr headers (From, To, Contact,
+// Route, Record-Route), CSeq, and the digest challenge/credentials syntax (§25.1 challenge,
+// credentials; RFC 7616 §3.3-3.4). Each parser throws SipParseError on malformed input.
+
+import { SipParseError } from './errors.js';
+
+type Params = Record<string, string>;
+
+/** Splits ";a=b;c" generic parameters (§25.1 generic-param) into a map; names lower-cased. */
+function parseParams(text: string): Params {
+  const params: Params = {};
+  for (const raw of text.split(';')) {
+    const p = raw.trim();
+    if (p.length === 0) continue;
+    const eq = p.indexOf('=');
+    const name = (eq < 0 ? p : p.slice(0, eq)).trim().toLowerCase();
+    if (!/^[a-z0-9\-.!%*_+`'~]+$/.test(name)) throw new SipParseError(`invalid parameter name: ${name.slice(0, 30)}`);
+    params[name] = eq < 0 ? '' : unquote(p.slice(eq + 1).trim());
+  }
+  return params;
+}
+
+function formatParams(params: Readonly<Params>): string {
+  let s = '';
+  for (const [k, v] of Object.entries(params)) s += v === '' ? `;${k}` : `;${k}=${v}`;
+  return s;
+}
+
+function unquote(v: string): string {
+  if (v.length >= 2 && v.startsWith('"') && v.endsWith('"')) return v.slice(1, -1).replace(/\\(.)/g, '$1');
+  return v;
+}
+
+export interface Via {
+  /** Transport in upper case: UDP, TCP, TLS... */
+  readonly transport: string;
+  readonly host: string;
+  readonly port?: number;
+  /** branch, received, rport, ...; names lower-cased. */
+  readonly params: Readonly<Params>;
+}
+
+/** via-parm = sent-protocol LWS sent-by *( SEMI via-params ) (§20.42, §25.1). */
+export function parseVia(value: string): Via {
+  const m = /^SIP\s*\/\s*2\.0\s*\/\s*([A-Za-z0-9\-.!%*_+`'~]+)\s+(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.\-_]+)(?:\s*:\s*([0-9]{1,5}))?\s*((?:;.*)?)$/.exec(value.trim());
+  if (m === null) throw new SipParseError(`malformed Via: ${value.slice(0, 60)}`);
+  const port = m[3] === undefined ? undefined : Number(m[3]);
+  if (port !== undefined && port > 65535) throw new SipParseError('Via port out of range');
+  return { transport: m[1].toUpperCase(), host: m[2], ...(port === undefined ? {} : { port }), params: parseParams(m[4]) };
+}
+
+export function formatVia(via: Via): string {
+  return `SIP/2.0/${via.transport} ${via.host}${via.port === undefined ? '' : `:${via.port}`}${formatParams(via.params)}`;
+}
+
+export interface NameAddr {
+  readonly displayName?: string;
+  /** The URI text (without angle brackets). */
+  readonly uri: string;
+  /** Header parameters after the address (tag, expires, lr is a URI param): names lower-cased. */
+  readonly params: Readonly<Params>;
+}
+
+/**
+ * ( name-addr / addr-spec ) *( SEMI params ) (§20.10, §20.20, §20.39). Without angle brackets the
+ * parameters after the URI belong to the header, not the URI (§20.10).
+ */
+export function parseNameAddr(value: string): NameAddr {
+  const v = value.trim();
+  let displayName: string | undefined;
+  let rest = v;
+  if (rest.startsWith('"')) {
+    let i = 1;
+    for (; i < rest.length; i++) {
+      if (rest[i] === '\\') i++;
+      else if (rest[i] === '"') break;
+    }
+    if (i >= rest.length) throw new SipParseError('unterminated display name');
+    displayName = unquote(rest.slice(0, i + 1));
+    rest = rest.slice(i + 1).trim();
+    if (!rest.startsWith('<')) throw new SipParseError('display name without <address>');
+  }
+  const lt = rest.indexOf('<');
+  if (lt >= 0) {
+    const gt = rest.indexOf('>', lt);
+    if (gt < 0) throw new SipParseError('unterminated <address>');
+    const name = rest.slice(0, lt).trim();
+    if (displayName === undefined && name.length > 0) displayName = name;
+    const uri = rest.slice(lt + 1, gt).trim();
+    if (!/^[A-Za-z][A-Za-z0-9+.-]*:\S+$/.test(uri)) throw new SipParseError('malformed address URI');
+    const after = rest.slice(gt + 1).trim();
+    if (after.length > 0 && !after.startsWith(';')) throw new SipParseError('text after <address>');
+    return { ...(displayName === undefined ? {} : { displayName }), uri, params: parseParams(after) };
+  }
+  const semi = rest.indexOf(';');
+  const uri = (semi < 0 ? rest : rest.slice(0, semi)).trim();
+  if (!/^[A-Za-z][A-Za-z0-9+.-]*:\S+$/.test(uri) || /[<>"]/.test(uri)) throw new SipParseError('malformed address');
+  return { uri, params: parseParams(semi < 0 ? '' : rest.slice(semi)) };
+}
+
+export function formatNameAddr(addr: NameAddr): string {
+  const name = addr.displayName === undefined ? '' : `"${addr.displayName.replace(/(["\\])/g, '\\$1')}" `;
+  return `${name}<${addr.uri}>${formatParams(addr.params)}`;
+}
+
+export interface CSeq {
+  readonly seq: number;
+  readonly method: string;
+}
+
+/** CSeq = 1*DIGIT LWS Method, the number below 2**31 (§8.1.1.5, §20.16). */
+export function parseCSeq(value: string): CSeq {
+  const m = /^([0-9]{1,10})\s+([A-Za-z0-9\-.!%*_+`'~]+)$/.exec(value.trim());
+  if (m === null) throw new SipParseError(`malformed CSeq: ${value.slice(0, 40)}`);
+  const seq = Number(m[1]);
+  if (seq >= 2 ** 31) throw new SipParseError('CSeq number too large');
+  return { seq, method: m[2] };
+}
+
+export interface AuthParams {
+  /** "Digest" for every scheme this stack answers. */
+  readonly scheme: string;
+  /** realm, nonce, qop, opaque, algorithm, stale, ... ; names lower-cased, quotes removed. */
+  readonly params: Readonly<Params>;
+}
+
+/** challenge / credentials = scheme LWS auth-param *(COMMA auth-param) (§25.1, RFC 7616 §3.3). */
+export function parseAuth(value: string): AuthParams {
+  const v = value.trim();
+  const sp = v.search(/\s/);
+  if (sp <= 0) throw new SipParseError('authentication header without parameters');
+  const scheme = v.slice(0, sp);
+  if (!/^[A-Za-z0-9\-.!%*_+`'~]+$/.test(scheme)) throw new SipParseError('invalid auth scheme');
+  const params: Params = {};
+  let i = sp;
+  while (i < v.length) {
+    while (i < v.length && (v[i] === ' ' || v[i] === '\t' || v[i] === ',')) i++;
+    if (i >= v.length) break;
+    const m = /^([A-Za-z0-9\-.!%*_+`'~]+)\s*=\s*/.exec(v.slice(i));
+    if (m === null) throw new SipParseError('malformed auth-param');
+    const name = m[1].toLowerCase();
+    i += m[0].length;
+    if (v[i] === '"') {
+      let j = i + 1;
+      let text = '';
+      for (; j < v.length && v[j] !== '"'; j++) {
+        if (v[j] === '\\') j++;
+        if (j < v.length) text += v[j];
+      }
+      if (j >= v.length) throw new SipParseError('unterminated quoted auth-param');
+      params[name] = text;
+      i = j + 1;
+    } else {
+      const t = /^[^\s,]*/.exec(v.slice(i))![0];
+      if (t.length === 0) throw new SipParseError('empty auth-param value');
+      params[name] = t;
+      i += t.length;
+    }
+    while (i < v.length && (v[i] === ' ' || v[i] === '\t')) i++;
+    if (i < v.length && v[i] !== ',') throw new SipParseError('auth-params not separated by a comma');
+  }
+  return { scheme, params };
+}

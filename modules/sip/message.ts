@@ -1,0 +1,236 @@
+// SIP messages (RFC 3261 §7): a small hand-written tokenizer and serializer. Parsing works on the raw
+// datagram: the start line (§7.1, §7.2), header fields with folded lines (§7.3.1) and compact names
+// (§7.3.3), then a body whose length is fixed by Content-Length (§18.3, §20.14). Structured values
+// (Via, From, CSeq, auth...) are parsed on demand by headers.ts.
+
+import { utf8Decode, utf8Encode } from '../util/bytes.js';
+import { SipParseError } from './errors.js';
+import { parseCSeq, parseNameAddr, parseVia } from './headers.js';
+
+export interface SipHeader {
+  /** The header's long name in its canonical spelling (compact forms are expanded). */
+  readonly name: string;
+  readonly value: string;
+}
+
+export interface SipRequest {
+  readonly kind: 'request';
+  readonly method: string;
+  readonly uri: string;
+  readonly headers: readonly SipHeader[];
+  /** The body as text (SDP and the like); '' when there is none. */
+  readonly body: string;
+}
+
+export interface SipResponse {
+  readonly kind: 'response';
+  readonly status: number;
+  readonly reason: string;
+  readonly headers: readonly SipHeader[];
+  readonly body: string;
+}
+
+export type SipMessage = SipRequest | SipResponse;
+
+/** Compact header names (RFC 3261 §7.3.3, §20 and the IANA registry). */
+const COMPACT: Record<string, string> = {
+  i: 'Call-ID', m: 'Contact', e: 'Content-Encoding', l: 'Content-Length', c: 'Content-Type',
+  f: 'From', s: 'Subject', k: 'Supported', t: 'To', v: 'Via', o: 'Event', r: 'Refer-To',
+  u: 'Allow-Events', x: 'Session-Expires', b: 'Referred-By', a: 'Accept-Contact', j: 'Reject-Contact',
+  d: 'Request-Disposition', y: 'Identity',
+};
+
+/** Canonical spellings of the long names this stack reads or writes (header names are case-insensitive, §7.3.1). */
+const CANONICAL: Record<string, string> = {};
+for (const name of [
+  'Accept', 'Allow', 'Authorization', 'Call-ID', 'Contact', 'Content-Length', 'Content-Type', 'CSeq',
+  'Expires', 'From', 'Max-Forwards', 'Min-Expires', 'Proxy-Authenticate', 'Proxy-Authorization',
+  'Record-Route', 'Require', 'Route', 'Server', 'Supported', 'To', 'Unsupported', 'User-Agent', 'Via',
+  'WWW-Authenticate', 'Content-Encoding', 'Subject', 'Event', 'Refer-To', 'Allow-Events',
+  'Session-Expires', 'Referred-By', 'Accept-Contact', 'Reject-Contact', 'Request-Disposition', 'Identity',
+]) {
+  CANONICAL[name.toLowerCase()] = name;
+}
+
+/** The canonical long name of a header name as written on the wire. */
+export function canonicalHeaderName(name: string): string {
+  const lower = name.toLowerCase();
+  if (lower.length === 1 && COMPACT[lower] !== undefined) return COMPACT[lower];
+  return CANONICAL[lower] ?? name;
+}
+
+/** Headers whose values are never split at commas: their grammar has commas inside one value. */
+const UNSPLIT = new Set(['www-authenticate', 'authorization', 'proxy-authenticate', 'proxy-authorization', 'date', 'subject', 'call-id', 'user-agent', 'server']);
+
+const TOKEN_CHARS = /^[A-Za-z0-9\-.!%*_+`'~]+$/;
+const MAX_MESSAGE = 65535;
+
+function findHeaderEnd(data: Uint8Array): number {
+  for (let i = 0; i + 3 < data.length; i++) {
+    if (data[i] === 13 && data[i + 1] === 10 && data[i + 2] === 13 && data[i + 3] === 10) return i;
+  }
+  return -1;
+}
+
+/**
+ * Parses one SIP message from a UDP datagram. Leading CRLFs (keep-alives, §7.5) are skipped. When
+ * Content-Length is present the body is exactly that many bytes: fewer is an error, extra bytes are
+ * discarded (§18.3); without it, the rest of the datagram is the body (UDP only, §18.3).
+ * The mandatory headers of §8.1.1 (To, From, CSeq, Call-ID, Via; Max-Forwards is not checked)
+ * must be present. Throws SipParseError and nothing else.
+ */
+export function parseMessage(data: Uint8Array): SipMessage {
+  if (data.length > MAX_MESSAGE) throw new SipParseError('message too large');
+  let start = 0;
+  while (start + 1 < data.length && data[start] === 13 && data[start + 1] === 10) start += 2;
+  const view = data.subarray(start);
+  const end = findHeaderEnd(view);
+  if (end < 0) throw new SipParseError('no empty line after the headers');
+  const head = utf8Decode(view.subarray(0, end));
+  const lines = head.split('\r\n');
+  const startLine = lines[0];
+  const headers: SipHeader[] = [];
+  let pending: { name: string; value: string } | undefined;
+  for (let i = 1; i < lines.length; i++) {
+    const line = lines[i];
+    if (line.length === 0) throw new SipParseError('empty header line');
+    const first = line.charCodeAt(0);
+    if (first === 32 || first === 9) {
+      // Folded continuation (LWS = [*WSP CRLF] 1*WSP, §25.1): replaced by a single space.
+      if (pending === undefined) throw new SipParseError('continuation line before any header');
+      pending.value += ' ' + line.trim();
+      continue;
+    }
+    if (pending !== undefined) headers.push({ name: pending.name, value: pending.value.trim() });
+    const colon = line.indexOf(':');
+    if (colon <= 0) throw new SipParseError(`header line without a colon: ${line.slice(0, 40)}`);
+    const rawName = line.slice(0, colon).replace(/[ \t]+$/, '');
+    if (!TOKEN_CHARS.test(rawName)) throw new SipParseError(`invalid header name: ${rawName.slice(0, 40)}`);
+    pending = { name: canonicalHeaderName(rawName), value: line.slice(colon + 1) };
+  }
+  if (pending !== undefined) headers.push({ name: pending.name, value: pending.value.trim() });
+  for (const h of headers) if (/[\r\n\0]/.test(h.value)) throw new SipParseError('control character in a header value');
+
+  const bodyBytes = view.subarray(end + 4);
+  const lengths = headers.filter((h) => h.name === 'Content-Length');
+  let body: Uint8Array = bodyBytes;
+  if (lengths.length > 1) throw new SipParseError('more than one Content-Length');
+  if (lengths.length === 1) {
+    if (!/^[0-9]{1,6}$/.test(lengths[0].value)) throw new SipParseError('Content-Length is not a number');
+    const n = Number(lengths[0].value);
+    if (n > bodyBytes.length) throw new SipParseError('body shorter than Content-Length');
+    body = bodyBytes.subarray(0, n);
+  }
+  const message = parseStartLine(startLine, headers, utf8Decode(body));
+  checkMandatory(message);
+  return message;
+}
+
+function parseStartLine(line: string, headers: SipHeader[], body: string): SipMessage {
+  if (line.startsWith('SIP/')) {
+    // Status-Line = SIP-Version SP Status-Code SP Reason-Phrase (§7.2)
+    const m = /^SIP\/2\.0 ([1-6][0-9][0-9]) ([^\r\n]*)$/.exec(line);
+    if (m === null) throw new SipParseError(`malformed status line: ${line.slice(0, 60)}`);
+    return { kind: 'response', status: Number(m[1]), reason: m[2], headers, body };
+  }
+  // Request-Line = Method SP Request-URI SP SIP-Version (§7.1)
+  const parts = line.split(' ');
+  if (parts.length !== 3 || parts[2] !== 'SIP/2.0') throw new SipParseError(`malformed request line: ${line.slice(0, 60)}`);
+  const [method, uri] = parts;
+  if (!TOKEN_CHARS.test(method)) throw new SipParseError('invalid method');
+  if (!/^[A-Za-z][A-Za-z0-9+.-]*:[^\s]+$/.test(uri)) throw new SipParseError('invalid Request-URI');
+  return { kind: 'request', method, uri, headers, body };
+}
+
+/** The headers every transaction and dialog reads must be present and well formed (§8.1.1, §8.2.2). */
+function checkMandatory(message: SipMessage): void {
+  for (const name of ['To', 'From', 'CSeq', 'Call-ID', 'Via']) {
+    if (!message.headers.some((h) => h.name === name)) throw new SipParseError(`missing ${name} header`);
+  }
+  parseVia(headerValues(message, 'Via')[0] ?? '');
+  parseNameAddr(headerValue(message, 'From')!);
+  parseNameAddr(headerValue(message, 'To')!);
+  const cseq = parseCSeq(headerValue(message, 'CSeq')!);
+  if (message.kind === 'request' && cseq.method !== message.method) throw new SipParseError('CSeq method differs from the request method');
+  if (headerValue(message, 'Call-ID')!.length === 0) throw new SipParseError('empty Call-ID');
+}
+
+/** Serializes a message; Content-Length is always written from the body's UTF-8 length. */
+export function serializeMessage(message: SipMessage): Uint8Array {
+  const body = utf8Encode(message.body);
+  let text = message.kind === 'request'
+    ? `${message.method} ${message.uri} SIP/2.0\r\n`
+    : `SIP/2.0 ${message.status} ${message.reason}\r\n`;
+  for (const h of message.headers) {
+    if (h.name === 'Content-Length') continue;
+    text += `${h.name}: ${h.value}\r\n`;
+  }
+  text += `Content-Length: ${body.length}\r\n\r\n`;
+  const head = utf8Encode(text);
+  const out = new Uint8Array(head.length + body.length);
+  out.set(head, 0);
+  out.set(body, head.length);
+  return out;
+}
+
+/** The first value of a header (by long or compact name), or undefined. */
+export function headerValue(message: SipMessage, name: string): string | undefined {
+  const canonical = canonicalHeaderName(name);
+  for (const h of message.headers) if (h.name === canonical) return h.value;
+  return undefined;
+}
+
+/**
+ * Every value of a header, in order, with comma-separated lists split into their elements
+ * (§7.3.1); commas inside quoted strings and <...> do not split.
+ */
+export function headerValues(message: SipMessage, name: string): string[] {
+  const canonical = canonicalHeaderName(name);
+  const out: string[] = [];
+  const split = !UNSPLIT.has(canonical.toLowerCase());
+  for (const h of message.headers) {
+    if (h.name !== canonical) continue;
+    if (split) for (const v of splitList(h.value)) out.push(v);
+    else out.push(h.value);
+  }
+  return out;
+}
+
+/** Splits a header value at the commas that separate list elements. */
+export function splitList(value: string): string[] {
+  const out: string[] = [];
+  let quoted = false;
+  let angle = false;
+  let from = 0;
+  for (let i = 0; i < value.length; i++) {
+    const c = value[i];
+    if (quoted) {
+      if (c === '\\') i++;
+      else if (c === '"') quoted = false;
+    } else if (c === '"') quoted = true;
+    else if (c === '<') angle = true;
+    else if (c === '>') angle = false;
+    else if (c === ',' && !angle) {
+      out.push(value.slice(from, i).trim());
+      from = i + 1;
+    }
+  }
+  out.push(value.slice(from).trim());
+  return out.filter((v) => v.length > 0);
+}
+
+/** A copy of `message` with header `name` set to `values` (replacing every earlier occurrence in place). */
+export function withHeader<M extends SipMessage>(message: M, name: string, ...values: string[]): M {
+  const canonical = canonicalHeaderName(name);
+  const headers: SipHeader[] = [];
+  let placed = false;
+  for (const h of message.headers) {
+    if (h.name !== canonical) headers.push(h);
+    else if (!placed) {
+      for (const v of values) headers.push({ name: canonical, value: v });
+      placed = true;
+    }
+  }
+  if (!placed) for (const v of values) headers.push({ name: canonical, value: v });
+  return { ...message, headers };
+}
