@@ -9,6 +9,7 @@ import { performance } from 'node:perf_hooks';
 import { AUDIO_FRAME_MS, AUDIO_FRAME_SAMPLES, type Key } from '../hal/contracts.js';
 import { decodeFrame, encodeFrame } from '../hal/host/channel.js';
 import type { PhoneIdentity } from '../modules/phone/identity.js';
+import type { Credentials } from '../modules/settings/model.js';
 import { bundleForXs } from './bundle.js';
 import { FlashFile } from './flash-file.js';
 import { readWav, writeWav } from './wav.js';
@@ -19,6 +20,8 @@ export const FIRMWARE_ENTRY = join(ROOT, 'hal', 'host', 'main.ts');
 
 export interface DesktopHostOptions {
   identity: PhoneIdentity;
+  /** Key material the phone stores in flash on its first start (factory provisioning). */
+  provision?: Credentials;
   /** The flash image file; created (erased) when missing. */
   flashPath: string;
   /** The address sockets bind and peers use (loopback by default). */
@@ -71,7 +74,7 @@ export class DesktopHost {
     const host = new DesktopHost(options);
     try {
       await host.worker.evaluate(await firmwareBundle(options.firmwareEntry));
-      await host.send({ type: 'boot', identity: options.identity });
+      await host.send({ type: 'boot', identity: options.identity, provision: options.provision });
     } catch (e) {
       await host.stop();
       throw e;

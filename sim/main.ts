@@ -4,6 +4,8 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { KEYS, type Key } from '../hal/contracts.js';
+import { toBase64 } from '../modules/util/bytes.js';
+import { ensureDevKeys } from './dev-keys.js';
 import { DesktopHost } from './host.js';
 import { keysFromInput } from './keymap.js';
 import { TerminalView } from './terminal.js';
@@ -17,6 +19,7 @@ const { values } = parseArgs({
     'sip-port': { type: 'string', default: '5060' },
     address: { type: 'string', default: '127.0.0.1' },
     flash: { type: 'string' },
+    keys: { type: 'string' },
     'audio-in': { type: 'string' },
     'audio-out': { type: 'string' },
     headless: { type: 'boolean', default: false },
@@ -26,7 +29,7 @@ const { values } = parseArgs({
 
 if (values.help) {
   process.stdout.write(`usage: npm start -- [--name alice] [--sip-port 5060] [--address 127.0.0.1]
-                 [--flash var/<name>.flash] [--audio-in file.wav] [--audio-out var/<name>-received.wav]
+                 [--flash var/<name>.flash] [--keys var/keys] [--audio-in file.wav] [--audio-out var/<name>-received.wav]
                  [--headless]\n`);
   process.exit(0);
 }
@@ -50,8 +53,15 @@ const view = interactive ? new TerminalView(process.stdout, `Desk phone "${name}
 let host: DesktopHost | undefined;
 const redraw = () => host && view?.draw(host.screen, host.log);
 
+// Development keys (var/keys/): a CA and a certificate for this phone's SIP URI, made on first use,
+// so the public-key modes work out of the box; the phone stores them in its flash on first start.
+const sipUri = `sip:${name}@${values.address}`;
+const keys = ensureDevKeys(resolve(values.keys ?? join(varDir, 'keys')), [sipUri]);
+const own = keys.phones.get(sipUri)!;
+
 host = await DesktopHost.start({
   identity: { displayName: values['display-name'] ?? name, user: name, sipPort },
+  provision: { ownKey: toBase64(own.privateKey), ownChain: [toBase64(own.certificate)], trustAnchors: [toBase64(keys.caCertificate)] },
   flashPath,
   address: values.address,
   audioInPath: values['audio-in'],

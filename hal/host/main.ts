@@ -2,6 +2,7 @@
 // bundle, then sends a "boot" event with the phone's identity; every later event goes to the HAL.
 import { createPhone } from '../../modules/phone/phone.js';
 import type { PhoneIdentity } from '../../modules/phone/identity.js';
+import type { Credentials } from '../../modules/settings/model.js';
 import { onHostEvent } from './channel.js';
 import { createHostHal, type HostHal } from './hal.js';
 
@@ -14,7 +15,7 @@ onHostEvent((event) => {
     const identity = event.header.identity as PhoneIdentity;
     const onXsnap = !('process' in globalThis) && typeof issueCommand === 'function';
     hal.log(`booting on ${onXsnap ? 'the XS engine (xsnap)' : 'an unknown engine'}`);
-    createPhone(hal, identity);
+    createPhone(hal, identity, event.header.provision as Credentials | undefined);
     return;
   }
   if (!hal) throw new Error(`event ${String(event.header.type)} before boot`);

@@ -2,7 +2,10 @@
 // turns key presses into state changes. Calls (issue 7) and the settings menu (issue 8) plug in here.
 import type { Datagram, Hal, KeyEvent } from '../../hal/contracts.js';
 import { Menu } from '../menu/menu.js';
-import { openSettingsStore } from '../settings/store.js';
+import { loadPkCredentials, type PkCredentials } from '../mikey/pk-auth.js';
+import type { Credentials } from '../settings/model.js';
+import { openSettingsStore, type SettingsStore } from '../settings/store.js';
+import { fromBase64 } from '../util/bytes.js';
 import type { PhoneIdentity } from './identity.js';
 import { dialingScreen, idleScreen } from './screens.js';
 
@@ -14,11 +17,34 @@ export const MAX_DIAL_LENGTH = 32;
 export interface Phone {
   /** The SIP UDP port actually bound (the identity's, or the one the host chose for 0). */
   readonly sipPort: number;
+  /** The public-key credentials from flash, when the phone has been provisioned. */
+  readonly credentials: PkCredentials | undefined;
   /** Closes the socket; the phone stops reacting. */
   stop(): void;
 }
 
-export function createPhone(hal: Hal, identity: PhoneIdentity): Phone {
+/**
+ * Puts factory key material into flash on a phone that has none (first start), then loads the
+ * phone's public-key credentials. Unusable material is reported; PSK-based modes still work.
+ */
+function loadCredentials(hal: Hal, store: SettingsStore, uri: string, provision: Credentials | undefined): PkCredentials | undefined {
+  if (store.settings.credentials.ownKey === '' && provision) {
+    store.save({ ...store.settings, credentials: provision });
+    hal.log('provisioned key material into flash');
+  }
+  const c = store.settings.credentials;
+  if (c.ownKey === '') return undefined;
+  try {
+    const loaded = loadPkCredentials(uri, c.ownChain.map(fromBase64), fromBase64(c.ownKey), c.trustAnchors.map(fromBase64));
+    hal.log(`credentials for ${uri}: ${loaded.chain.length} certificate(s), ${loaded.anchors.length} trust anchor(s)`);
+    return loaded;
+  } catch (e) {
+    hal.log(`key material in flash is unusable: ${(e as Error).message}`);
+    return undefined;
+  }
+}
+
+export function createPhone(hal: Hal, identity: PhoneIdentity, provision?: Credentials): Phone {
   const store = openSettingsStore(hal.flash);
   let dialing: string | undefined;
   let menu: Menu | undefined;
@@ -28,6 +54,7 @@ export function createPhone(hal: Hal, identity: PhoneIdentity): Phone {
 
   const socket = hal.network.bindUdp(identity.sipPort, onSipDatagram);
   const address = `${identity.user}@${hal.network.localAddress}`;
+  const credentials = loadCredentials(hal, store, `sip:${address}`, provision);
 
   function render(): void {
     hal.display.show(dialing === undefined ? idleScreen(identity.displayName, address, socket.port, status) : dialingScreen(dialing));
@@ -95,6 +122,7 @@ export function createPhone(hal: Hal, identity: PhoneIdentity): Phone {
 
   return {
     sipPort: socket.port,
+    credentials,
     stop() {
       socket.close();
     },

@@ -37,10 +37,14 @@ export interface LastCall {
   readonly at: number;
 }
 
-/** References to key material kept elsewhere (ids the key store resolves). */
-export interface CredentialRefs {
+/**
+ * The phone's public-key material, kept in flash with the settings (base64 of DER): its RSA private
+ * key (PKCS#8 or PKCS#1), its certificate chain (leaf first) and the CA certificates it trusts.
+ * Empty until the phone is provisioned.
+ */
+export interface Credentials {
   readonly ownKey: string;
-  readonly ownCertificate: string;
+  readonly ownChain: readonly string[];
   readonly trustAnchors: readonly string[];
 }
 
@@ -54,7 +58,7 @@ export interface Settings {
   /** Pre-shared keys by peer SIP URI, lower-case hex. */
   readonly peerKeys: Readonly<Record<string, string>>;
   readonly learnedPeers: Readonly<Record<string, LearnedPeer>>;
-  readonly credentials: CredentialRefs;
+  readonly credentials: Credentials;
   readonly deferHeavyCrypto: DeferHeavyCrypto;
   readonly lastCall?: LastCall;
 }
@@ -73,7 +77,7 @@ export function factorySettings(): Settings {
     account: { sipUri: '', displayName: '', registrar: '', outboundProxy: '', username: '', password: '' },
     peerKeys: {},
     learnedPeers: {},
-    credentials: { ownKey: '', ownCertificate: '', trustAnchors: [] },
+    credentials: { ownKey: '', ownChain: [], trustAnchors: [] },
     deferHeavyCrypto: 'at-pick-up',
   };
 }
@@ -113,7 +117,9 @@ export function settingsFromJson(json: unknown): Settings {
   );
   need(isRecord(j.credentials), 'credentials');
   const c = j.credentials as Record<string, unknown>;
-  need(isString(c.ownKey) && isString(c.ownCertificate) && Array.isArray(c.trustAnchors) && c.trustAnchors.every(isString), 'credentials');
+  const isBase64 = (v: unknown) => isString(v) && /^[A-Za-z0-9+/]*={0,2}$/.test(v);
+  const base64List = (v: unknown) => Array.isArray(v) && v.every(isBase64);
+  need(isBase64(c.ownKey) && base64List(c.ownChain) && base64List(c.trustAnchors), 'credentials');
   need((DEFER_HEAVY_CRYPTO as readonly unknown[]).includes(j.deferHeavyCrypto), 'deferHeavyCrypto');
   if (j.lastCall !== undefined) {
     const l = j.lastCall as Record<string, unknown>;
@@ -125,7 +131,7 @@ export function settingsFromJson(json: unknown): Settings {
     account: j.account as unknown as Account,
     peerKeys: j.peerKeys as Record<string, string>,
     learnedPeers: j.learnedPeers as Record<string, LearnedPeer>,
-    credentials: j.credentials as unknown as CredentialRefs,
+    credentials: j.credentials as unknown as Credentials,
     deferHeavyCrypto: j.deferHeavyCrypto as DeferHeavyCrypto,
     ...(j.lastCall !== undefined ? { lastCall: j.lastCall as LastCall } : {}),
   };

@@ -13,7 +13,7 @@ describe('npm start (headless)', () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('boots, dials from stdin keys and stops on SIGINT', async () => {
-    const child = spawn(join(ROOT, 'node_modules', '.bin', 'tsx'), ['sim/main.ts', '--headless', '--name', 'bob', '--sip-port', '0', '--flash', join(dir, 'bob.flash'), '--audio-out', join(dir, 'bob.wav')], {
+    const child = spawn(join(ROOT, 'node_modules', '.bin', 'tsx'), ['sim/main.ts', '--headless', '--name', 'bob', '--sip-port', '0', '--flash', join(dir, 'bob.flash'), '--keys', join(dir, 'keys'), '--audio-out', join(dir, 'bob.wav')], {
       cwd: ROOT,
       stdio: ['pipe', 'pipe', 'pipe'],
     });
