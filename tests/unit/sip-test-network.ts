@@ -72,9 +72,15 @@ export class TestNetwork {
       switch (a.type) {
         case 'send': {
           const target = this.endpoints.get(`${a.address}:${a.port}`);
-          const wire: Wire = { at: this.now, from: who.name, to: target?.name ?? `${a.address}:${a.port}`, message: parseMessage(a.data) };
-          this.wire.push(wire);
-          if (target === undefined || !this.deliver(wire)) break;
+          let message: SipMessage | undefined;
+          try {
+            message = parseMessage(a.data);
+          } catch {
+            // Deliberately malformed test input: delivered, not recorded.
+          }
+          const wire: Wire | undefined = message && { at: this.now, from: who.name, to: target?.name ?? `${a.address}:${a.port}`, message };
+          if (wire !== undefined) this.wire.push(wire);
+          if (target === undefined || (wire !== undefined && !this.deliver(wire))) break;
           const data = a.data;
           this.schedule(this.now + this.latencyMs, () => this.apply(target, target.receive(data, who.address)));
           break;
