@@ -80,6 +80,7 @@ interface Pending2xx {
   readonly response: SipResponse;
   readonly dest: HostPort;
   interval: number;
+  delay: number;
   elapsed: number;
 }
 
@@ -472,25 +473,26 @@ export class UserAgent {
   }
 
   private start2xx(call: Call, response: SipResponse, dest: HostPort): UaAction[] {
-    const pending: Pending2xx = { response, dest, interval: this.timerValues.T1, elapsed: 0 };
+    const { T1, T2 } = this.timerValues;
+    const pending: Pending2xx = { response, dest, interval: T1, delay: T1, elapsed: 0 };
     call.pending2xx = pending;
     const key = `2xx:${call.callId}`;
     const fire = (): UaAction[] => {
-      pending.elapsed += pending.interval;
-      if (pending.elapsed >= 64 * this.timerValues.T1) {
-        // No ACK: the dialog is confirmed, then ended with BYE (§13.3.1.4).
+      pending.elapsed += pending.delay;
+      if (pending.elapsed >= 64 * T1) {
+        // No ACK for 64*T1: the dialog is confirmed, then ended with BYE (§13.3.1.4).
         call.pending2xx = undefined;
-        if (call.state === 'answered') {
-          call.state = 'confirmed';
-          const bye = this.sendBye(call);
-          return [...bye, ...this.endCall(call, 'ack-timeout')];
-        }
-        return [];
+        if (call.state !== 'answered') return [];
+        call.state = 'confirmed';
+        const bye = this.sendBye(call);
+        return [...bye, ...this.endCall(call, 'ack-timeout')];
       }
-      pending.interval = Math.min(2 * pending.interval, this.timerValues.T2);
-      return [this.sendTo(response, dest), ...this.setTimer(key, pending.interval, fire)];
+      // Retransmit at T1, 2*T1, ... capped at T2 (§13.3.1.4).
+      pending.interval = Math.min(2 * pending.interval, T2);
+      pending.delay = Math.min(pending.interval, 64 * T1 - pending.elapsed);
+      return [this.sendTo(response, dest), ...this.setTimer(key, pending.delay, fire)];
     };
-    return this.setTimer(key, pending.interval, fire);
+    return this.setTimer(key, pending.delay, fire);
   }
 
   // ---- OPTIONS (§11) -------------------------------------------------------------------------------
