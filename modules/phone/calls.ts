@@ -11,9 +11,11 @@ import type { ReplayGuard } from '../mikey/pk-message.js';
 import { decodeMessage } from '../mikey/pk-wire.js';
 import { answerOffer, confirmAnswer } from '../negotiation/agreement.js';
 import type { KeyAgreement, SrtpSuiteName } from '../negotiation/capabilities.js';
+import { allowedRungs, decideAnswer, nextRung, type Rung } from '../negotiation/ladder.js';
 import { firstOfferKeyAgreement, reofferKeyAgreement } from '../negotiation/offer-plan.js';
 import { formatTable, parseTable } from '../negotiation/table.js';
 import { TableWireError, type WireTable } from '../negotiation/wire.js';
+import { CRYPTO, parseCryptoAttribute, type CryptoAttribute } from '../sdp/crypto-attr.js';
 import { parseKeyMgmt, MIKEY_PROTOCOL_ID } from '../sdp/key-mgmt.js';
 import { audioDescription, type MediaKeying } from '../sdp/offer-answer.js';
 import { effectiveAttributes, parseSdp, serializeSdp, type SessionDescription } from '../sdp/session-description.js';
@@ -24,6 +26,7 @@ import { UserAgent } from '../sip/user-agent.js';
 import { fromHex } from '../util/bytes.js';
 import { CALL_POLICY, callableTable, findTable, refusalWithTable, SP_SUITE, suiteLabel, tableExtension, tableFromRefusal } from './call-negotiation.js';
 import { makeOffer, screenOffer, usableKeyAgreements, type CallOffer, type KeyingContext } from './keying.js';
+import { sdesAnswer, sdesKey, sdesOffer } from './sdes-keying.js';
 import { MediaSession, type MediaKeys } from './media.js';
 
 /** How long accepted I_MESSAGEs are remembered: the timestamp window (RFC 3830 §5.4). */
@@ -33,13 +36,24 @@ type Protection = LastCall['protection'];
 
 /** How a call is keyed once both sides agree. */
 interface Keyed {
-  readonly keyAgreement: KeyAgreement;
+  /** The MIKEY key agreement, or SDES. */
+  readonly method: KeyAgreement | 'SDES';
   readonly suite: SrtpSuiteName;
   readonly protection: Protection;
 }
 
 type Call =
-  | { kind: 'outgoing'; callId: string; peer: string; rtp: UdpSocket; offer: CallOffer | undefined; ringing: boolean; reoffered: boolean }
+  | {
+      kind: 'outgoing';
+      callId: string;
+      peer: string;
+      rtp: UdpSocket;
+      rung: Rung;
+      offer: CallOffer | undefined;
+      sdes: readonly CryptoAttribute[];
+      ringing: boolean;
+      reoffered: boolean;
+    }
   | {
       kind: 'incoming';
       callId: string;
@@ -51,6 +65,8 @@ type Call =
       answerExtensions: readonly GeneralExtension[];
       keys?: readonly SrtpKeys[];
       response?: Uint8Array;
+      /** SDES: the line answered with (this phone's key) and the peer's key. */
+      sdes?: { readonly answer: CryptoAttribute; readonly theirs: MediaKeys['receive'] };
     }
   | { kind: 'connected'; callId: string; peer: string; media: MediaSession; security: string };
 
@@ -132,7 +148,7 @@ export class Calls {
       case 'outgoing':
         return ['Calling', peer, call.ringing ? 'Ringing...' : 'Connecting...', 'Hangup=end'];
       case 'incoming':
-        return ['Incoming call', peer, call.keyed ? `Secure: ${call.keyed.keyAgreement}` : 'Not encrypted', 'OK=answer Hangup'];
+        return ['Incoming call', peer, call.keyed ? `Secure: ${call.keyed.method}` : 'Not encrypted', 'OK=answer Hangup'];
       case 'connected':
         return ['Connected', peer, call.security, 'Hangup=end'];
     }
@@ -167,22 +183,28 @@ export class Calls {
    * Places a call to `target` (a SIP URI). The offer carries this phone's table; `reofferWith` is
    * the key agreement a callee's 488 pointed to (the one extra round trip).
    */
-  dial(target: string, reofferWith?: KeyAgreement): void {
+  dial(target: string, reofferWith?: KeyAgreement, step?: Rung): void {
     if (this.call) return;
     const settings = this.c.store.settings;
     const ctx = this.keying();
     const own = callableTable(settings.priorities, usableKeyAgreements(ctx, target));
     const learned = settings.learnedPeers[target];
-    const ka = settings.srtpMode === 'Off' ? undefined : reofferWith ?? firstOfferKeyAgreement(own, learned && callableTable(parseTable(learned.table)), () => true);
-    if (ka === undefined && settings.srtpMode === 'Mandatory') {
+    const allowed = allowedRungs(settings.srtpMode);
+    const ka = allowed[0] === 'mikey-priority' && (step === undefined || step === 'mikey-priority')
+      ? reofferWith ?? firstOfferKeyAgreement(own, learned && callableTable(parseTable(learned.table)), () => true)
+      : undefined;
+    // Without a usable MIKEY key agreement the ladder starts lower (SDES, or plain RTP if allowed).
+    const rung: Rung | undefined = ka ? 'mikey-priority' : step && step !== 'mikey-priority' ? step : allowed.find((r) => r === 'sdes' || r === 'none');
+    if (!rung) {
       this.end('No usable security');
       return;
     }
     const rtp = this.c.hal.network.bindUdp(0, (d) => this.onRtp(d));
     const offer = ka ? makeOffer(ka, ctx, target, 0, [tableExtension({ role: 'offerer', policy: CALL_POLICY, table: own })]) : undefined;
-    const sdp = this.description(rtp.port, offer ? { kind: 'mikey', message: offer.message } : { kind: 'none' });
-    const { callId, actions } = this.ua.invite(target, sdp);
-    this.call = { kind: 'outgoing', callId, peer: target, rtp, offer, ringing: false, reoffered: reofferWith !== undefined };
+    const sdes = rung === 'sdes' ? sdesOffer(settings.priorities, this.c.hal.random) : [];
+    const keying: MediaKeying = offer ? { kind: 'mikey', message: offer.message } : rung === 'sdes' ? { kind: 'sdes', lines: sdes } : { kind: 'none' };
+    const { callId, actions } = this.ua.invite(target, this.description(rtp.port, keying));
+    this.call = { kind: 'outgoing', callId, peer: target, rtp, rung, offer, sdes, ringing: false, reoffered: reofferWith !== undefined };
     this.c.onChange();
     this.run(actions);
   }
@@ -192,10 +214,14 @@ export class Calls {
     const call = this.call;
     if (call?.kind !== 'incoming') return;
     if (call.screened && !this.complete(call)) return;
-    const keying: MediaKeying = call.response ? { kind: 'mikey', message: call.response } : { kind: 'none' };
+    const keying: MediaKeying = call.response ? { kind: 'mikey', message: call.response } : call.sdes ? { kind: 'sdes', lines: [call.sdes.answer] } : { kind: 'none' };
     const actions = this.ua.answer(call.callId, this.description(call.rtp.port, keying));
-    // The callee sends on the second crypto session and receives on the first.
-    this.connect(call.callId, call.peer, call.rtp, call.remote, call.keys && call.keyed && { ...call.keyed, send: call.keys[1], receive: call.keys[0] });
+    if (call.sdes && call.keyed) {
+      this.connect(call.callId, call.peer, call.rtp, call.remote, { ...call.keyed, send: sdesKey(call.sdes.answer), receive: call.sdes.theirs });
+    } else {
+      // The callee sends on the second crypto session and receives on the first.
+      this.connect(call.callId, call.peer, call.rtp, call.remote, call.keys && call.keyed && { ...call.keyed, send: call.keys[1], receive: call.keys[0] });
+    }
     this.run(actions);
   }
 
@@ -225,15 +251,15 @@ export class Calls {
     return true;
   }
 
-  private connect(callId: string, peer: string, rtp: UdpSocket, remote: HostPort, keyed: (Keyed & { send: SrtpKeys; receive: SrtpKeys }) | undefined, learned?: WireTable): void {
+  private connect(callId: string, peer: string, rtp: UdpSocket, remote: HostPort, keyed: (Keyed & Pick<MediaKeys, 'send' | 'receive'>) | undefined, learned?: WireTable): void {
     const { hal } = this.c;
     const mediaKeys: MediaKeys | undefined = keyed && { profile: keyed.suite, send: keyed.send, receive: keyed.receive };
     // The RTP socket's datagrams go to the media session from now on (see onRtp).
     const media = new MediaSession(hal, rtp, remote, mediaKeys);
-    const security = keyed ? `Secure ${keyed.keyAgreement} ${suiteLabel(keyed.suite)}` : 'NOT ENCRYPTED';
+    const security = keyed ? `Secure ${keyed.method} ${suiteLabel(keyed.suite)}` : 'NOT ENCRYPTED';
     this.call = { kind: 'connected', callId, peer, media, security };
     const lastCall: LastCall = keyed
-      ? { peer, protection: keyed.protection, keyAgreement: keyed.keyAgreement, suite: keyed.suite, at: hal.clock.wallClockMs() }
+      ? { peer, protection: keyed.protection, ...(keyed.method !== 'SDES' ? { keyAgreement: keyed.method } : {}), suite: keyed.suite, at: hal.clock.wallClockMs() }
       : { peer, protection: 'none', at: hal.clock.wallClockMs() };
     const settings = this.c.store.settings;
     // A table that arrived in an authenticated R_MESSAGE is remembered: the next call needs one round trip.
@@ -276,18 +302,19 @@ export class Calls {
           const sdp = parseSdp(e.sdp);
           const remote = mediaTarget(sdp);
           const response = mikeyIn(sdp);
+          if (call.rung === 'sdes') return this.connectSdes(call, sdp, remote);
           if (!call.offer) return this.connect(call.callId, call.peer, call.rtp, remote, undefined);
           if (!response) throw new Error('the answer has no MIKEY response');
           // finish() authenticates the whole R_MESSAGE, so its table can be trusted from here on.
           const k = call.offer.finish(response);
           const replyExtensions = decodeMessage(response).payloads.filter((p): p is GeneralExtension => p.type === 'GENEXT');
           const answer = findTable(replyExtensions);
-          let keyed: Keyed = { keyAgreement: call.offer.keyAgreement, suite: SP_SUITE, protection: 'mikey' };
+          let keyed: Keyed = { method: call.offer.keyAgreement, suite: SP_SUITE, protection: 'mikey' };
           if (answer) {
             const own = callableTable(this.c.store.settings.priorities, usableKeyAgreements(this.keying(), call.peer));
             const selection = confirmAnswer({ table: own, policy: CALL_POLICY }, { ...answer, table: callableTable(answer.table) }, 0);
             if (selection.keyAgreement?.name !== call.offer.keyAgreement || !selection.suite) throw new Error('the negotiated key agreement is not the one keyed');
-            keyed = { keyAgreement: call.offer.keyAgreement, suite: selection.suite.name, protection: 'mikey-priority' };
+            keyed = { method: call.offer.keyAgreement, suite: selection.suite.name, protection: 'mikey-priority' };
           }
           this.connect(call.callId, call.peer, call.rtp, remote, { ...keyed, send: k[0], receive: k[1] }, answer);
         } catch (err) {
@@ -299,7 +326,7 @@ export class Calls {
       }
       case 'failed':
         if (call?.callId !== e.callId) return;
-        if (call.kind === 'outgoing' && e.status === 488 && this.reoffer(call, e.sdp)) return;
+        if (call.kind === 'outgoing' && e.status === 488 && (this.reoffer(call, e.sdp) || this.stepDown(call, e.status))) return;
         this.end(e.status === 486 ? 'Busy' : `Failed: ${e.status} ${e.reason}`.slice(0, 20));
         return;
       case 'ended':
@@ -340,11 +367,38 @@ export class Calls {
       const decided = this.negotiateIncoming(callId, mikey, offered, screened);
       if (!decided) return;
       ({ keyed, answerExtensions } = decided);
-    } else if (settings.srtpMode === 'Mandatory' || protocol !== 'RTP/AVP') {
-      return this.run(this.ua.reject(callId, 488));
+    }
+    let sdes: { answer: CryptoAttribute; theirs: MediaKeys['receive'] } | undefined;
+    if (!screened) {
+      // No MIKEY (or SRTP off): SDES, plain RTP or a refusal, as the ladder and the mode say.
+      const audio = sdp.media.find((m) => m.media === 'audio')!;
+      let offered: CryptoAttribute[];
+      try {
+        offered = effectiveAttributes(sdp, audio, CRYPTO).map(parseCryptoAttribute);
+      } catch {
+        offered = [];
+      }
+      const decision = decideAnswer({ protocol, crypto: offered }, settings.srtpMode, settings.priorities);
+      if ('reject' in decision) {
+        this.c.hal.log(`incoming call ${callId} refused: ${decision.reason}`);
+        return this.run(this.ua.reject(callId, 488));
+      }
+      if (decision.rung === 'sdes') {
+        try {
+          const theirs = sdesKey(decision.offered);
+          sdes = { answer: sdesAnswer(decision.offered, this.c.hal.random), theirs };
+          keyed = { method: 'SDES', suite: theirs.suite, protection: 'sdes' };
+        } catch (e) {
+          this.c.hal.log(`incoming call ${callId} refused: ${(e as Error).message}`);
+          return this.run(this.ua.reject(callId, 488));
+        }
+      }
     }
     const rtp = this.c.hal.network.bindUdp(0, (d) => this.onRtp(d));
-    const call: Extract<Call, { kind: 'incoming' }> = { kind: 'incoming', callId, peer: from, rtp, remote, answerExtensions, ...(keyed ? { keyed } : {}), ...(screened ? { screened } : {}) };
+    const call: Extract<Call, { kind: 'incoming' }> = {
+      kind: 'incoming', callId, peer: from, rtp, remote, answerExtensions,
+      ...(keyed ? { keyed } : {}), ...(screened ? { screened } : {}), ...(sdes ? { sdes } : {}),
+    };
     this.call = call;
     this.run(this.ua.ringing(callId));
     if (screened && settings.deferHeavyCrypto === 'at-ring') this.complete(call);
@@ -375,7 +429,7 @@ export class Calls {
         this.run(this.ua.reject(callId, 488));
         return undefined;
       }
-      return { keyed: { keyAgreement: offered, suite: SP_SUITE, protection: 'mikey' }, answerExtensions: [] };
+      return { keyed: { method: offered, suite: SP_SUITE, protection: 'mikey' }, answerExtensions: [] };
     }
     const { selection, answer } = answerOffer({ ...offerTable, table: callableTable(offerTable.table) }, own, 0);
     if (!selection.keyAgreement || !selection.suite) {
@@ -389,7 +443,32 @@ export class Calls {
       this.run(this.ua.reject(callId, 488, body));
       return undefined;
     }
-    return { keyed: { keyAgreement: offered, suite: selection.suite.name, protection: 'mikey-priority' }, answerExtensions: [tableExtension(answer)] };
+    return { keyed: { method: offered, suite: selection.suite.name, protection: 'mikey-priority' }, answerExtensions: [tableExtension(answer)] };
+  }
+
+  /**
+   * After a refused offer: the next rung of the ladder (RFC 3261 §21.4.26), never below what the
+   * SRTP mode allows. Plain MIKEY is skipped: the same offer already reached a MIKEY phone as one.
+   */
+  private stepDown(call: Extract<Call, { kind: 'outgoing' }>, status: number): boolean {
+    const next = nextRung(this.c.store.settings.srtpMode, call.rung === 'mikey-priority' ? 'mikey' : call.rung, status, false);
+    if (!next) return false;
+    this.c.hal.log(`call ${call.callId}: refused with ${status}; offering ${next}`);
+    call.rtp.close();
+    this.call = undefined;
+    this.dial(call.peer, undefined, next);
+    return true;
+  }
+
+  /** The answer to an SDES offer: the line it took, with the peer's key; ours was in the offer. */
+  private connectSdes(call: Extract<Call, { kind: 'outgoing' }>, sdp: SessionDescription, remote: HostPort): void {
+    const audio = sdp.media.find((m) => m.media === 'audio')!;
+    const lines = effectiveAttributes(sdp, audio, CRYPTO).map(parseCryptoAttribute);
+    if (lines.length !== 1) throw new Error('an SDES answer has exactly one a=crypto line');
+    const ours = call.sdes.find((l) => l.tag === lines[0].tag && l.suite === lines[0].suite);
+    if (!ours) throw new Error('the SDES answer names no offered line');
+    const theirs = sdesKey(lines[0]);
+    this.connect(call.callId, call.peer, call.rtp, remote, { method: 'SDES', suite: theirs.suite, protection: 'sdes', send: sdesKey(ours), receive: theirs });
   }
 
   /** After a 488 carrying the callee's table: re-offer once with the key agreement the tables give. */

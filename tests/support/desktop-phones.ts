@@ -46,8 +46,8 @@ export function presetSettings(flashPath: string, change: (s: Settings) => Setti
   }
 }
 
-/** Share of a signal's power in the tone at `hz` (Goertzel): about 1 for a pure tone, 0 for silence. */
-export function toneShare(samples: Int16Array, hz: number): number {
+/** Share of a block's power in the tone at `hz` (Goertzel): about 1 for a pure tone, 0 for silence. */
+function blockToneShare(samples: Int16Array, hz: number): number {
   const w = (2 * Math.PI * hz) / 8000;
   let s1 = 0;
   let s2 = 0;
@@ -60,4 +60,19 @@ export function toneShare(samples: Int16Array, hz: number): number {
   }
   const power = s1 * s1 + s2 * s2 - 2 * Math.cos(w) * s1 * s2;
   return total === 0 ? 0 : (2 * power) / (samples.length * total);
+}
+
+/**
+ * The median tone share over the 20 ms frames that carry sound. Frame by frame, so that what a
+ * jitter buffer legitimately does (a late frame concealed, a gap of silence) does not count as noise.
+ */
+export function toneShare(samples: Int16Array, hz: number): number {
+  const shares: number[] = [];
+  for (let i = 0; i + 160 <= samples.length; i += 160) {
+    const frame = samples.subarray(i, i + 160);
+    if (frame.some((x) => Math.abs(x) > 100)) shares.push(blockToneShare(frame, hz));
+  }
+  if (shares.length === 0) return 0;
+  shares.sort((a, b) => a - b);
+  return shares[shares.length >> 1];
 }
