@@ -33,8 +33,8 @@ function refusedTyped(f: () => unknown): boolean {
 
 describe('SRTP fuzzing', () => {
   it('100k random or mutated packets: SrtpError only', () => {
-    const receivers = new Map(PROFILES.flatMap((p) => [[`${p}/0`, context(p, false)], [`${p}/1`, context(p, true)]] as const));
-    const senders = new Map(PROFILES.flatMap((p) => [[`${p}/0`, context(p, false)], [`${p}/1`, context(p, true)]] as const));
+    const receivers = new Map<string, SrtpContext>(PROFILES.flatMap((p) => [[`${p}/0`, context(p, false)], [`${p}/1`, context(p, true)]] as const));
+    const senders = new Map<string, SrtpContext>(PROFILES.flatMap((p) => [[`${p}/0`, context(p, false)], [`${p}/1`, context(p, true)]] as const));
     const input = fc.record({
       profile: fc.constantFrom(...PROFILES),
       mki: fc.boolean(),
@@ -46,7 +46,7 @@ describe('SRTP fuzzing', () => {
     fc.assert(
       fc.property(input, ({ profile, mki, rtcp, base, mutations, valid }) => {
         const key = `${profile}/${mki ? 1 : 0}`;
-        let packet = base.slice();
+        let packet: Uint8Array = base.slice();
         if (valid && packet.length >= 12) {
           packet[0] = 0x80;
           packet = rtcp ? protectRtcp(senders.get(key)!, packet) : protectRtp(senders.get(key)!, packet);
