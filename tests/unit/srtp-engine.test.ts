@@ -214,6 +214,22 @@ describe('refusals', () => {
     expect(reasonOf(() => unprotectRtcp(rx, rtcp().subarray(0, 20)))).toBe('malformed');
   });
 
+  it('keeps no receiver state for SSRCs whose packets never authenticate', () => {
+    const [tx, rx] = pair('AES_CM_128_HMAC_SHA1_80');
+    for (let ssrc = 1; ssrc <= 50; ssrc++) {
+      const forged = protectRtp(tx, rtp(ssrc, 40, ssrc));
+      forged[forged.length - 1] ^= 1;
+      expect(reasonOf(() => unprotectRtp(rx, forged))).toBe('authentication');
+      const forgedRtcp = protectRtcp(tx, rtcp(ssrc));
+      forgedRtcp[forgedRtcp.length - 1] ^= 1;
+      expect(reasonOf(() => unprotectRtcp(rx, forgedRtcp))).toBe('authentication');
+    }
+    expect(rx.inboundRtp.size).toBe(0);
+    expect(rx.inboundRtcp.size).toBe(0);
+    expect(reasonOf(() => unprotectRtp(rx, protectRtp(tx, rtp(99, 40, 7))))).toBe('accepted');
+    expect(rx.inboundRtp.size).toBe(1);
+  });
+
   it('refuses a master key of the wrong length', () => {
     expect(() => new SrtpContext({ profile: 'AES_256_CM_HMAC_SHA1_80', masterKey: new Uint8Array(16), masterSalt: new Uint8Array(14), crypto: nobleCrypto })).toThrow(RangeError);
   });
