@@ -62,6 +62,7 @@ export function protectRtcpInPlace(context: SrtpContext, buffer: Uint8Array, len
 
 /** Verifies and decrypts the SRTCP packet in buffer[0..length) in place; returns the RTCP length. */
 export function unprotectRtcpInPlace(context: SrtpContext, buffer: Uint8Array, length: number): number {
+  if (length > buffer.length) throw new RangeError(`length ${length} exceeds the ${buffer.length}-byte buffer`);
   checkRtcpHeader(buffer, length);
   const profile = context.profile;
   const mki = context.mki;

@@ -65,6 +65,7 @@ export function protectRtpInPlace(context: SrtpContext, buffer: Uint8Array, leng
  * A refused packet throws SrtpError and leaves the context unchanged (RFC 3711 §3.3).
  */
 export function unprotectRtpInPlace(context: SrtpContext, buffer: Uint8Array, length: number): number {
+  if (length > buffer.length) throw new RangeError(`length ${length} exceeds the ${buffer.length}-byte buffer`);
   const headerLength = rtpHeaderLength(buffer, length);
   const profile = context.profile;
   const mki = context.mki;
