@@ -1,6 +1,6 @@
 // SRTP engine behaviour that the vectors do not reach: ROC estimation (RFC 3711 Appendix A), the
 // replay window (§3.3.2), MKI (§3.1), kdr > 0 (§4.3.1), SRTCP tag lengths and refusals.
-import { gcm } from '@noble/ciphers/aes.js';
+import { ecb, gcm } from '@noble/ciphers/aes.js';
 import { nobleCrypto } from '../../hal/noble-crypto.js';
 import { SrtpContext, type SrtpContextOptions } from '../../modules/srtp/context.js';
 import { SrtpError } from '../../modules/srtp/errors.js';
@@ -157,6 +157,45 @@ describe('AES-GCM against @noble/ciphers gcm (RFC 7714 §8)', () => {
       const expected = concatBytes(packet.subarray(0, 12), gcm(key, iv, packet.subarray(0, 12)).encrypt(packet.subarray(12)));
       expect(toHex(protectRtp(tx, packet))).toBe(toHex(expected));
     }
+  });
+});
+
+describe('AES-f8 SRTCP and SRTP against the RFC 3711 §4.1.2 construction on @noble AES-ECB', () => {
+  /** f8 keystream written from the RFC text: IV' = E(k_e XOR m, IV), S(j) = E(k_e, IV' XOR j XOR S(j-1)). */
+  function f8Keystream(key: Uint8Array, salt: Uint8Array, iv: Uint8Array, length: number): Uint8Array {
+    const aes = (k: Uint8Array, block: Uint8Array) => ecb(k, { disablePadding: true }).encrypt(block);
+    const m = new Uint8Array(16).fill(0x55);
+    m.set(salt);
+    const ivPrime = aes(key.map((b, i) => b ^ m[i]), iv);
+    const out = new Uint8Array(length);
+    let s = new Uint8Array(16);
+    for (let j = 0; j * 16 < length; j++) {
+      const input = ivPrime.map((b, i) => b ^ s[i] ^ (i >= 12 ? (j >>> (8 * (15 - i))) & 0xff : 0));
+      s = aes(key, input);
+      out.set(s.subarray(0, Math.min(16, length - 16 * j)), 16 * j);
+    }
+    return out;
+  }
+
+  it('encrypts SRTP and SRTCP payloads as the RFC defines (IV from the header, ROC, E and index)', () => {
+    const [tx] = pair('AES_F8_128_HMAC_SHA1_80');
+    const p = protectionProfile('AES_F8_128_HMAC_SHA1_80');
+    const masterKey = new Uint8Array(p.masterKeyLength).map((_, i) => i * 7 + 1);
+    const masterSalt = new Uint8Array(p.masterSaltLength).map((_, i) => 0xa0 + i);
+    const master = nobleCrypto.aesKey(masterKey);
+    const derive = (label: number, n: number) => deriveSessionKey(master, masterSalt, label, 0, 6, n);
+    const packet = rtp(9, 45);
+    const srtp = protectRtp(tx, packet);
+    const rtpIv = concatBytes(new Uint8Array([0]), packet.subarray(1, 12), new Uint8Array(4));
+    const rtpStream = f8Keystream(derive(0, 16), derive(2, 14), rtpIv, 45);
+    expect(toHex(srtp.subarray(12, 57))).toBe(toHex(packet.subarray(12).map((b, i) => b ^ rtpStream[i])));
+    const control = rtcp();
+    protectRtcp(tx, control);
+    const srtcp = protectRtcp(tx, control); // SRTCP index 1, E set
+    const rtcpIv = concatBytes(new Uint8Array([0, 0, 0, 0, 0x80, 0, 0, 1]), control.subarray(0, 8));
+    const rtcpStream = f8Keystream(derive(3, 16), derive(5, 14), rtcpIv, 20);
+    expect(toHex(srtcp.subarray(8, 28))).toBe(toHex(control.subarray(8).map((b, i) => b ^ rtcpStream[i])));
+    expect(toHex(srtcp.subarray(28, 32))).toBe('80000001');
   });
 });
 
