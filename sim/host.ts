@@ -82,6 +82,19 @@ export class DesktopHost {
     return host;
   }
 
+  /** The phone's live protocol state, and the host resources it holds (sockets, timers). */
+  async resources(): Promise<{ phone: Record<string, number>; sockets: number; timers: number }> {
+    await this.send({ type: 'stats' });
+    const line = [...this.log].reverse().find((l) => l.startsWith('stats '));
+    return { phone: JSON.parse(line!.slice(6)), sockets: this.sockets.size, timers: this.timers.size };
+  }
+
+  /** Runs XS's garbage collector (xsnap's gc global) and returns the live heap slots it leaves. */
+  async heapAfterGc(): Promise<number> {
+    const { meter } = await this.worker.evaluate('gc()');
+    return meter.currentHeapCount;
+  }
+
   pressKey(key: Key): Promise<void> {
     return this.send({ type: 'key', key, down: true }).then(() => this.send({ type: 'key', key, down: false }));
   }

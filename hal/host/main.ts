@@ -1,12 +1,13 @@
 // Entry of the firmware bundle the desktop host runs on xsnap-worker. The Node side evaluates the
 // bundle, then sends a "boot" event with the phone's identity; every later event goes to the HAL.
-import { createPhone } from '../../modules/phone/phone.js';
+import { createPhone, type Phone } from '../../modules/phone/phone.js';
 import type { PhoneIdentity } from '../../modules/phone/identity.js';
 import type { Credentials } from '../../modules/settings/model.js';
 import { onHostEvent } from './channel.js';
 import { createHostHal, type HostHal } from './hal.js';
 
 let hal: HostHal | undefined;
+let phone: Phone | undefined;
 
 onHostEvent((event) => {
   if (event.header.type === 'boot') {
@@ -15,7 +16,12 @@ onHostEvent((event) => {
     const identity = event.header.identity as PhoneIdentity;
     const onXsnap = !('process' in globalThis) && typeof issueCommand === 'function';
     hal.log(`booting on ${onXsnap ? 'the XS engine (xsnap)' : 'an unknown engine'}`);
-    createPhone(hal, identity, event.header.provision as Credentials | undefined);
+    phone = createPhone(hal, identity, event.header.provision as Credentials | undefined);
+    return;
+  }
+  // The desktop host asks for the phone's live protocol state (leak checks in tests).
+  if (event.header.type === 'stats' && hal && phone) {
+    hal.log(`stats ${JSON.stringify(phone.stats())}`);
     return;
   }
   if (!hal) throw new Error(`event ${String(event.header.type)} before boot`);

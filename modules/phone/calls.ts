@@ -142,6 +142,12 @@ export class Calls {
     return this.call !== undefined;
   }
 
+  /** Live protocol state, for leak checks: all zero once calls are over and their timers have run out. */
+  stats(): { call: number; timers: number; uaCalls: number; transactions: number; uaTimers: number } {
+    const ua = this.ua.stats();
+    return { call: this.call ? 1 : 0, timers: this.timers.size, uaCalls: ua.calls, transactions: ua.clientTransactions + ua.serverTransactions, uaTimers: ua.timers };
+  }
+
   /** What the display shows during a call. */
   screen(): string[] {
     const call = this.call!;

@@ -18,6 +18,8 @@ export const MAX_DIAL_LENGTH = 32;
 export interface Phone {
   /** The SIP UDP port actually bound (the identity's, or the one the host chose for 0). */
   readonly sipPort: number;
+  /** Live call-protocol state (see Calls.stats). */
+  stats(): ReturnType<Calls['stats']>;
   /** The public-key credentials from flash, when the phone has been provisioned. */
   readonly credentials: PkCredentials | undefined;
   /** Closes the socket; the phone stops reacting. */
@@ -153,6 +155,7 @@ export function createPhone(hal: Hal, identity: PhoneIdentity, provision?: Crede
   return {
     sipPort: socket.port,
     credentials,
+    stats: () => calls.stats(),
     stop() {
       socket.close();
     },
