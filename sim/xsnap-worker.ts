@@ -27,8 +27,22 @@ export interface XsReply {
   meter: XsMeter;
 }
 
-/** Answers a synchronous query that XS code made with issueCommand(). */
-export type QueryHandler = (query: Uint8Array) => Uint8Array;
+/**
+ * Answers a query that XS code made with issueCommand(). XS waits, blocked, for the answer, so it
+ * may come asynchronously (binding a socket, say) without anything else running in the machine.
+ */
+export type QueryHandler = (query: Uint8Array) => Uint8Array | Promise<Uint8Array>;
+
+export interface XsWorkerOptions {
+  /** Answers issueCommand() calls made inside XS (default: echo). */
+  onQuery?: QueryHandler;
+  /** Turns an exception of onQuery into the answer XS receives. */
+  onQueryError?: (error: unknown) => Uint8Array;
+  /** Receives each line XS prints (its `print` global); by default they are kept in `stdout`. */
+  onPrint?: (line: string) => void;
+  /** xsnap's computron limit per crank; 0 for none. */
+  meteringLimit?: number;
+}
 
 /** Where npm built the worker binary at install. */
 export function xsnapWorkerPath(): string {
@@ -53,17 +67,17 @@ export class XsWorker {
   private pending: { resolve: (r: XsReply) => void; reject: (e: Error) => void } | undefined;
   private queue: Promise<unknown> = Promise.resolve();
   private exited: Error | undefined;
+  private closing = false;
   readonly stdout: string[] = [];
 
-  /**
-   * @param onQuery answers issueCommand() calls made inside XS.
-   * @param onPrint receives each line XS prints (its `print` global); by default they are kept in `stdout`.
-   */
-  constructor(
-    private readonly onQuery: QueryHandler = (q) => q,
-    onPrint?: (line: string) => void,
-    meteringLimit = 0,
-  ) {
+  private readonly onQuery: QueryHandler;
+  private readonly onQueryError: (error: unknown) => Uint8Array;
+
+  constructor(options: XsWorkerOptions = {}) {
+    this.onQuery = options.onQuery ?? ((q) => q);
+    this.onQueryError = options.onQueryError ?? ((e) => new TextEncoder().encode(String(e)));
+    const onPrint = options.onPrint;
+    const meteringLimit = options.meteringLimit ?? 0;
     const args = ['xsnap-phone'];
     if (meteringLimit > 0) args.push('-l', String(meteringLimit));
     this.child = spawn(xsnapWorkerPath(), args, {
@@ -80,7 +94,8 @@ export class XsWorker {
       for (const line of lines) (onPrint ?? ((l: string) => this.stdout.push(l)))(line);
     });
     stdio[2].setEncoding('utf8');
-    stdio[2].on('data', (chunk: string) => process.stderr.write(`[xs] ${chunk}`));
+    // Once we close the pipes, the worker reports the EOF it sees: expected, so not shown.
+    stdio[2].on('data', (chunk: string) => this.closing || process.stderr.write(`[xs] ${chunk}`));
     stdio[4].on('data', (chunk: Buffer) => this.onData(chunk));
     this.toWorker.on('error', () => {});
     this.child.on('exit', (code, signal) => {
@@ -88,6 +103,11 @@ export class XsWorker {
       this.pending?.reject(this.exited);
       this.pending = undefined;
     });
+  }
+
+  /** The worker's process id (the xsnap-worker binary, not Node). */
+  get pid(): number | undefined {
+    return this.child.pid;
   }
 
   /** Evaluates a script in the worker's global scope. */
@@ -102,6 +122,7 @@ export class XsWorker {
 
   async close(): Promise<void> {
     if (this.exited) return;
+    this.closing = true;
     const exited = new Promise<void>((resolve) => this.child.once('exit', () => resolve()));
     this.toWorker.end();
     const timer = setTimeout(() => this.child.kill('SIGKILL'), 2000);
@@ -131,20 +152,20 @@ export class XsWorker {
       if (this.input.length < colon + 1 + length + 1) return;
       const message = this.input.subarray(colon + 1, colon + 1 + length);
       this.input = this.input.subarray(colon + 1 + length + 1);
-      this.onMessage(Uint8Array.prototype.slice.call(message) as Uint8Array);
+      // A plain copy: a Buffer's slices may share Node's pooled ArrayBuffer.
+      this.onMessage(new Uint8Array(message));
     }
   }
 
   private onMessage(message: Uint8Array): void {
     const kind = message[0];
     if (kind === 0x3f /* ? */) {
-      let answer: Uint8Array;
-      try {
-        answer = this.onQuery(message.subarray(1));
-      } catch (e) {
-        answer = new TextEncoder().encode(JSON.stringify({ error: String((e as Error)?.message ?? e) }));
-      }
-      this.toWorker.write(netstring([Buffer.from('/'), answer]));
+      Promise.resolve()
+        .then(() => this.onQuery(message.subarray(1)))
+        .then(
+          (answer) => this.toWorker.write(netstring([Buffer.from('/'), answer])),
+          (e) => this.toWorker.write(netstring([Buffer.from('/'), this.onQueryError(e)])),
+        );
       return;
     }
     const pending = this.pending;

@@ -1,9 +1,8 @@
 // Runs a jest-style test file of the pure modules inside the XS engine (xsnap-worker): bundles it
 // with the small harness in tests/support/xs-harness.ts and collects each test's result.
-import { build } from 'esbuild';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { XS_TARGET } from '../../sim/bundle.js';
+import { bundleSourceForXs } from '../../sim/bundle.js';
 import { XsWorker, type XsMeter } from '../../sim/xsnap-worker.js';
 import type { XsTestResult } from '../support/xs-harness.js';
 
@@ -15,22 +14,8 @@ export interface XsFileReport {
   engine: string;
 }
 
-export async function bundleTestForXs(testFile: string): Promise<string> {
-  const result = await build({
-    stdin: {
-      contents: `import ${JSON.stringify(HARNESS)};\nimport ${JSON.stringify(resolve(testFile))};\n`,
-      resolveDir: process.cwd(),
-      loader: 'ts',
-    },
-    bundle: true,
-    write: false,
-    format: 'iife',
-    platform: 'neutral',
-    mainFields: ['module', 'main'],
-    target: XS_TARGET,
-    logLevel: 'silent',
-  });
-  return result.outputFiles[0].text;
+export function bundleTestForXs(testFile: string): Promise<string> {
+  return bundleSourceForXs(`import ${JSON.stringify(HARNESS)};\nimport ${JSON.stringify(resolve(testFile))};\n`, process.cwd());
 }
 
 /** Bundles `testFile`, runs it on a fresh XS machine and returns every test's result. */

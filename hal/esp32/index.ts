@@ -1,0 +1,34 @@
+// The HAL on the ESP32 under Moddable: one module per device concern, put together from the
+// manifest's config (pins, bus addresses, partition name).
+import type { Hal } from '../contracts.js';
+import { nobleCrypto } from '../noble-crypto.js';
+import { createCharDisplay, type CharDisplayConfig } from './char-display.js';
+import { createDeviceClock } from './clock.js';
+import { openFlashPartition } from './flash-partition.js';
+import { createI2sAudio } from './i2s-audio.js';
+import { createKeypadMatrix, type KeypadMatrixConfig } from './keypad-matrix.js';
+import { createHardwareRandom } from './random.js';
+import { createDeviceTimers } from './timers.js';
+import { createUdpNetwork } from './udp-network.js';
+
+export interface Esp32HalConfig {
+  readonly keypad: KeypadMatrixConfig;
+  readonly display: CharDisplayConfig;
+  /** The raw flash partition the settings live in. */
+  readonly settingsPartition: string;
+}
+
+export function createEsp32Hal(config: Esp32HalConfig): Hal {
+  return {
+    network: createUdpNetwork(),
+    clock: createDeviceClock(),
+    timers: createDeviceTimers(),
+    random: createHardwareRandom(),
+    flash: openFlashPartition(config.settingsPartition),
+    keypad: createKeypadMatrix(config.keypad),
+    display: createCharDisplay(config.display),
+    audio: createI2sAudio(),
+    crypto: nobleCrypto,
+    log: (message) => trace(`${message}\n`),
+  };
+}

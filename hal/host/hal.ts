@@ -1,0 +1,129 @@
+// The HAL on the desktop XS host: every contract is served by the Node side (sim/host.ts) over the
+// command channel. Queries are synchronous; events (datagrams, timers, keys, audio frames) arrive
+// through dispatchHostEvent, which the entry point wires to the channel.
+import {
+  AUDIO_FRAME_SAMPLES,
+  type Datagram,
+  type Hal,
+  type Key,
+  type KeyEvent,
+  KEYS,
+  type UdpSocket,
+} from '../contracts.js';
+import { nobleCrypto } from '../noble-crypto.js';
+import { type Frame, query } from './channel.js';
+
+export interface HostHal extends Hal {
+  /** Routes one event from the Node side to the listener the firmware installed. */
+  dispatchHostEvent(event: Frame): void;
+}
+
+export function createHostHal(): HostHal {
+  const udpListeners = new Map<number, (datagram: Datagram) => void>();
+  const timers = new Map<number, () => void>();
+  const keyListeners: ((event: KeyEvent) => void)[] = [];
+  let audioListener: ((frame: Int16Array) => void) | undefined;
+  let nextSocket = 1;
+  let nextTimer = 1;
+
+  const flashInfo = query('flash.info').header as { sectorSize: number; sectorCount: number };
+  const localAddress = String(query('net.info').header.address);
+
+  const hal: HostHal = {
+    network: {
+      localAddress,
+      bindUdp(port, onDatagram): UdpSocket {
+        const id = nextSocket++;
+        const bound = Number(query('udp.bind', { id, port }).header.port);
+        udpListeners.set(id, onDatagram);
+        return {
+          port: bound,
+          send: (data, address, toPort) => void query('udp.send', { id, address, port: toPort }, data),
+          close: () => {
+            udpListeners.delete(id);
+            query('udp.close', { id });
+          },
+        };
+      },
+    },
+    clock: {
+      monotonicMs: () => Number(query('clock').header.monotonicMs),
+      wallClockMs: () => Number(query('clock').header.wallClockMs),
+    },
+    timers: {
+      set(delayMs, onFire) {
+        const id = nextTimer++;
+        timers.set(id, onFire);
+        query('timer.set', { id, delayMs: Math.max(0, delayMs) });
+        return id;
+      },
+      clear(id) {
+        if (timers.delete(id)) query('timer.clear', { id });
+      },
+    },
+    random: {
+      bytes: (length) => query('random', { length }).payload.slice(),
+    },
+    flash: {
+      sectorSize: flashInfo.sectorSize,
+      sectorCount: flashInfo.sectorCount,
+      read: (offset, length) => query('flash.read', { offset, length }).payload.slice(),
+      eraseSector: (sector) => void query('flash.erase', { sector }),
+      write: (offset, data) => void query('flash.write', { offset }, data),
+    },
+    keypad: {
+      onKey: (listener) => void keyListeners.push(listener),
+    },
+    display: {
+      rows: 4,
+      columns: 20,
+      show: (lines) => void query('display', { lines: lines.map((l) => l.slice(0, 20)) }),
+    },
+    audio: {
+      start(onFrame) {
+        audioListener = onFrame;
+        query('audio.start');
+      },
+      play(frame) {
+        query('audio.play', {}, new Uint8Array(frame.buffer, frame.byteOffset, frame.byteLength));
+      },
+      stop() {
+        audioListener = undefined;
+        query('audio.stop');
+      },
+    },
+    crypto: nobleCrypto,
+    log: (message) => void query('log', { message }),
+
+    dispatchHostEvent({ header, payload }) {
+      switch (header.type) {
+        case 'udp': {
+          const listener = udpListeners.get(Number(header.id));
+          listener?.({ data: payload.slice(), address: String(header.address), port: Number(header.port) });
+          break;
+        }
+        case 'timer': {
+          const id = Number(header.id);
+          const fire = timers.get(id);
+          timers.delete(id);
+          fire?.();
+          break;
+        }
+        case 'key': {
+          const key = String(header.key) as Key;
+          if (!KEYS.includes(key)) throw new RangeError(`unknown key ${key}`);
+          for (const listener of keyListeners) listener({ key, down: header.down !== false });
+          break;
+        }
+        case 'audio': {
+          if (payload.length !== AUDIO_FRAME_SAMPLES * 2) throw new RangeError('audio frame must be 160 samples');
+          audioListener?.(new Int16Array(payload.slice().buffer));
+          break;
+        }
+        default:
+          throw new RangeError(`unknown host event ${String(header.type)}`);
+      }
+    },
+  };
+  return hal;
+}

@@ -1,0 +1,287 @@
+// The settings menu, driven by the keypad and drawn on the 4x20 character display. Pure: keys in,
+// screen lines and settings to save out; the phone saves them through the settings store.
+//
+// Screen model: line 0 is the title; lines 1-3 show up to three items, the selected one marked
+// ">" (the list scrolls); a view with a hint shows it on line 3. Up/Down move, OK enters or
+// confirms, Back returns (Back on the main list leaves the menu). Digits 1-8 pick a main entry.
+import type { Key } from '../../hal/contracts.js';
+import { SRTP_MODES, type PriorityTable, type RankedEntry } from '../negotiation/capabilities.js';
+import { DEFER_HEAVY_CRYPTO, factorySettings, type Account, type Settings } from '../settings/model.js';
+import { TextEntry } from './text-entry.js';
+
+export const MENU_ROWS = 4;
+export const MENU_COLUMNS = 20;
+
+export interface MenuOutput {
+  readonly lines: string[];
+  /** Settings to persist now (they apply from the next call). */
+  readonly save?: Settings;
+  /** The user left the menu. */
+  readonly exit?: boolean;
+}
+
+const MAIN = ['Key agreements', 'SRTP suites', 'SRTP mode', 'Peer keys', 'Account', 'Last call', 'Heavy crypto', 'Factory reset'] as const;
+const ACCOUNT_FIELDS: readonly [keyof Account, string, number][] = [
+  ['sipUri', 'SIP URI', 64],
+  ['displayName', 'Display name', 32],
+  ['registrar', 'Registrar', 64],
+  ['outboundProxy', 'Outbound proxy', 64],
+  ['username', 'User name', 32],
+  ['password', 'Password', 32],
+];
+/** SRTP master keys: 16 to 32 bytes for the suites the phone supports (RFC 3711, RFC 6188). */
+const PSK_HEX_MIN = 32;
+const PSK_HEX_MAX = 64;
+
+type View =
+  | { kind: 'main'; cursor: number }
+  | { kind: 'priorities'; which: 'keyAgreements' | 'suites'; cursor: number }
+  | { kind: 'choice'; which: 'srtpMode' | 'deferHeavyCrypto'; cursor: number }
+  | { kind: 'peers'; cursor: number }
+  | { kind: 'account'; cursor: number }
+  | { kind: 'lastCall' }
+  | { kind: 'reset' }
+  | { kind: 'entry'; title: string; entry: TextEntry; onAccept: (value: string) => string | undefined };
+
+const fit = (s: string) => (s.length > MENU_COLUMNS ? s.slice(0, MENU_COLUMNS) : s);
+const tail = (s: string) => (s.length > MENU_COLUMNS ? s.slice(s.length - MENU_COLUMNS) : s);
+
+function list(title: string, items: readonly string[], cursor: number): string[] {
+  const first = Math.max(0, Math.min(cursor - 1, items.length - (MENU_ROWS - 1)));
+  const rows = items.slice(first, first + MENU_ROWS - 1).map((item, i) => fit(`${first + i === cursor ? '>' : ' '}${item}`));
+  while (rows.length < MENU_ROWS - 1) rows.push('');
+  return [fit(title), ...rows];
+}
+
+function reorder<Name extends string>(entries: readonly RankedEntry<Name>[], from: number, to: number): RankedEntry<Name>[] {
+  const sorted = [...entries].sort((a, b) => a.rank - b.rank);
+  const [moved] = sorted.splice(from, 1);
+  sorted.splice(to, 0, moved);
+  return sorted.map((e, rank) => ({ ...e, rank }));
+}
+
+export class Menu {
+  private settings: Settings;
+  private readonly stack: View[] = [{ kind: 'main', cursor: 0 }];
+  private message: string | undefined;
+  /** Settings changed by the key being handled, to be saved. */
+  private changed: Settings | undefined;
+
+  constructor(settings: Settings) {
+    this.settings = settings;
+  }
+
+  private get view(): View {
+    return this.stack[this.stack.length - 1];
+  }
+
+  private peers(): string[] {
+    return Object.keys(this.settings.peerKeys).sort();
+  }
+
+  /** The current screen. */
+  render(): string[] {
+    const v = this.view;
+    let lines: string[];
+    switch (v.kind) {
+      case 'main':
+        lines = list('Menu', MAIN.map((m, i) => `${i + 1} ${m}`), v.cursor);
+        break;
+      case 'priorities': {
+        const entries = [...this.settings.priorities[v.which]].sort((a, b) => a.rank - b.rank);
+        lines = list(
+          v.which === 'keyAgreements' ? 'Key agreements *^ #v' : 'Suites  *^ #v',
+          entries.map((e) => `${e.rank} ${(v.which === 'suites' ? e.name.replace('_HMAC_SHA1', '').replace('AEAD_', '') : e.name).padEnd(15).slice(0, 15)}${e.enabled ? 'on' : 'off'}`),
+          v.cursor,
+        );
+        break;
+      }
+      case 'choice': {
+        const options: readonly string[] = v.which === 'srtpMode' ? SRTP_MODES : DEFER_HEAVY_CRYPTO;
+        const current = this.settings[v.which];
+        lines = list(v.which === 'srtpMode' ? 'SRTP mode' : 'Heavy crypto', options.map((o) => `${o === current ? '*' : ' '}${o}`), v.cursor);
+        break;
+      }
+      case 'peers':
+        lines = list('Peer keys  * delete', [...this.peers(), '+ Add peer'], v.cursor);
+        break;
+      case 'account':
+        lines = list('Account', ACCOUNT_FIELDS.map(([field, label]) => `${label}: ${field === 'password' ? '*'.repeat(Math.min(4, this.settings.account.password.length)) : this.settings.account[field]}`), v.cursor);
+        break;
+      case 'lastCall': {
+        const c = this.settings.lastCall;
+        lines = c
+          ? ['Last call', fit(c.peer), fit(c.protection === 'none' ? 'Not encrypted' : `${c.keyAgreement ?? 'SDES'} ${c.protection}`), fit(c.suite ?? '')]
+          : ['Last call', 'No call yet', '', ''];
+        break;
+      }
+      case 'reset':
+        lines = ['Factory reset', 'Erase all settings?', '', 'OK=yes  Back=no'];
+        break;
+      case 'entry':
+        lines = [fit(v.title), tail(v.entry.text + '_'), '', v.entry.kind === 'hex' ? '#=next OK=done' : '#=next *=ABC OK=done'];
+        break;
+    }
+    if (this.message) lines[MENU_ROWS - 1] = fit(this.message);
+    return lines;
+  }
+
+  /** Handles one key press (key-down events only). */
+  press(key: Key): MenuOutput {
+    this.message = undefined;
+    let exit = false;
+    const change = (next: Settings) => this.change(next);
+    const v = this.view;
+    const move = (count: number, cursor: number) => (key === 'Up' ? Math.max(0, cursor - 1) : key === 'Down' ? Math.min(count - 1, cursor + 1) : cursor);
+
+    switch (v.kind) {
+      case 'main': {
+        const pick = /^[1-8]$/.test(key) ? Number(key) - 1 : key === 'OK' ? v.cursor : -1;
+        if (key === 'Up' || key === 'Down') v.cursor = move(MAIN.length, v.cursor);
+        else if (key === 'Back' || key === 'Menu' || key === 'Hangup') exit = true;
+        else if (pick >= 0) {
+          v.cursor = pick;
+          this.stack.push(
+            [
+              { kind: 'priorities', which: 'keyAgreements', cursor: 0 },
+              { kind: 'priorities', which: 'suites', cursor: 0 },
+              { kind: 'choice', which: 'srtpMode', cursor: SRTP_MODES.indexOf(this.settings.srtpMode) },
+              { kind: 'peers', cursor: 0 },
+              { kind: 'account', cursor: 0 },
+              { kind: 'lastCall' },
+              { kind: 'choice', which: 'deferHeavyCrypto', cursor: DEFER_HEAVY_CRYPTO.indexOf(this.settings.deferHeavyCrypto) },
+              { kind: 'reset' },
+            ][pick] as View,
+          );
+        } else this.message = 'Up/Down, OK, Back';
+        break;
+      }
+      case 'priorities': {
+        const entries = this.settings.priorities[v.which];
+        const sorted = [...entries].sort((a, b) => a.rank - b.rank);
+        if (key === 'Up' || key === 'Down') v.cursor = move(entries.length, v.cursor);
+        else if (key === 'Back') this.stack.pop();
+        else if (key === '*' || key === '#') {
+          const to = key === '*' ? v.cursor - 1 : v.cursor + 1;
+          if (to < 0 || to >= entries.length) this.message = key === '*' ? 'Already first' : 'Already last';
+          else {
+            change({ ...this.settings, priorities: { ...this.settings.priorities, [v.which]: reorder(entries, v.cursor, to) } as PriorityTable });
+            v.cursor = to;
+          }
+        } else if (key === 'OK') {
+          const target = sorted[v.cursor];
+          if (target.enabled && sorted.filter((e) => e.enabled).length === 1) this.message = 'Keep one enabled';
+          else {
+            const next = sorted.map((e) => (e === target ? { ...e, enabled: !e.enabled } : e));
+            change({ ...this.settings, priorities: { ...this.settings.priorities, [v.which]: next } as PriorityTable });
+          }
+        } else this.message = '*=up #=down OK=on/off';
+        break;
+      }
+      case 'choice': {
+        const options: readonly string[] = v.which === 'srtpMode' ? SRTP_MODES : DEFER_HEAVY_CRYPTO;
+        if (key === 'Up' || key === 'Down') v.cursor = move(options.length, v.cursor);
+        else if (key === 'Back') this.stack.pop();
+        else if (key === 'OK') {
+          change({ ...this.settings, [v.which]: options[v.cursor] } as Settings);
+          this.message = 'Saved';
+        } else this.message = 'Up/Down, OK, Back';
+        break;
+      }
+      case 'peers': {
+        const peers = this.peers();
+        if (key === 'Up' || key === 'Down') v.cursor = move(peers.length + 1, v.cursor);
+        else if (key === 'Back') this.stack.pop();
+        else if (key === '*' && v.cursor < peers.length) {
+          const peerKeys = { ...this.settings.peerKeys };
+          delete peerKeys[peers[v.cursor]];
+          change({ ...this.settings, peerKeys });
+          v.cursor = Math.min(v.cursor, peers.length - 1);
+        } else if (key === 'OK' && v.cursor < peers.length) this.pushKeyEntry(peers[v.cursor]);
+        else if (key === 'OK') {
+          this.stack.push({
+            kind: 'entry',
+            title: 'Peer SIP URI',
+            entry: new TextEntry('text', 'sip:', 64),
+            onAccept: (uri) => {
+              if (!/^sips?:[^\s@]+@[^\s@]+$/.test(uri)) return 'Need sip:user@host';
+              this.stack.pop();
+              this.pushKeyEntry(uri);
+              return undefined;
+            },
+          });
+        } else this.message = 'OK=edit *=delete';
+        break;
+      }
+      case 'account': {
+        if (key === 'Up' || key === 'Down') v.cursor = move(ACCOUNT_FIELDS.length, v.cursor);
+        else if (key === 'Back') this.stack.pop();
+        else if (key === 'OK') {
+          const [field, label, max] = ACCOUNT_FIELDS[v.cursor];
+          this.stack.push({
+            kind: 'entry',
+            title: label,
+            entry: new TextEntry('text', this.settings.account[field], max),
+            onAccept: (value) => {
+              if (field === 'sipUri' && value !== '' && !/^sips?:[^\s@]+@[^\s@]+$/.test(value)) return 'Need sip:user@host';
+              change({ ...this.settings, account: { ...this.settings.account, [field]: value } });
+              this.stack.pop();
+              return undefined;
+            },
+          });
+        } else this.message = 'Up/Down, OK, Back';
+        break;
+      }
+      case 'lastCall':
+        if (key === 'Back' || key === 'OK') this.stack.pop();
+        break;
+      case 'reset':
+        if (key === 'OK') {
+          change(factorySettings());
+          this.stack.pop();
+          this.message = 'Factory settings';
+        } else if (key === 'Back' || key === 'Hangup') this.stack.pop();
+        else this.message = 'OK=yes  Back=no';
+        break;
+      case 'entry': {
+        const result = v.entry.press(key);
+        if (result === 'cancelled') this.stack.pop();
+        else if (result === 'refused') this.message = key === '*' ? 'Hex: 0-9, 2/3 for A-F' : 'Not here';
+        else if (result === 'accepted') {
+          const problem = v.onAccept(v.entry.text);
+          if (problem) this.message = problem;
+        }
+        break;
+      }
+    }
+    const save = this.changed;
+    this.changed = undefined;
+    return { lines: this.render(), ...(save ? { save } : {}), ...(exit ? { exit } : {}) };
+  }
+
+  private change(next: Settings): void {
+    this.settings = next;
+    this.changed = next;
+  }
+
+  /** Last save failed (e.g. flash full): go back to the stored settings and say so. */
+  saveFailed(stored: Settings, reason: string): string[] {
+    this.settings = stored;
+    this.message = fit(`Not saved: ${reason}`);
+    return this.render();
+  }
+
+  private pushKeyEntry(peer: string): void {
+    this.stack.push({
+      kind: 'entry',
+      title: fit(`Key ${peer.replace(/^sips?:/, '')}`),
+      entry: new TextEntry('hex', '', PSK_HEX_MAX),
+      onAccept: (hex) => {
+        if (hex.length < PSK_HEX_MIN || hex.length % 2 !== 0) return `Need ${PSK_HEX_MIN}-${PSK_HEX_MAX} hex digits`;
+        this.stack.pop();
+        this.change({ ...this.settings, peerKeys: { ...this.settings.peerKeys, [peer]: hex.toLowerCase() } });
+        return undefined;
+      },
+    });
+  }
+}

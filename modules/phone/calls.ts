@@ -1,0 +1,341 @@
+// Calls: joins the SIP user agent, the negotiation, MIKEY, SRTP and the audio path for one call
+// at a time. The caller offers MIKEY with the key agreement its priority table gives for this
+// peer (modules/negotiation/offer-plan.ts) on RTP/SAVP, or plain RTP when its SRTP mode is Off.
+// The callee screens the offer cheaply when it rings and does the expensive step at ring or at
+// pick-up, as its settings say (seed §2.1.3).
+import type { Datagram, Hal, UdpSocket } from '../../hal/contracts.js';
+import type { PkCredentials } from '../mikey/pk-auth.js';
+import type { Refused, Screened } from '../mikey/pk-exchange.js';
+import type { SrtpKeys } from '../mikey/pk-keys.js';
+import type { ReplayGuard } from '../mikey/pk-message.js';
+import type { KeyAgreement } from '../negotiation/capabilities.js';
+import { firstOfferKeyAgreement } from '../negotiation/offer-plan.js';
+import { parseTable } from '../negotiation/table.js';
+import { parseKeyMgmt, MIKEY_PROTOCOL_ID } from '../sdp/key-mgmt.js';
+import { audioDescription, type MediaKeying } from '../sdp/offer-answer.js';
+import { effectiveAttributes, parseSdp, serializeSdp, type SessionDescription } from '../sdp/session-description.js';
+import type { LastCall } from '../settings/model.js';
+import type { SettingsStore } from '../settings/store.js';
+import type { HostPort, UaAction, UaEvent } from '../sip/user-agent.js';
+import { UserAgent } from '../sip/user-agent.js';
+import { fromHex } from '../util/bytes.js';
+import { makeOffer, screenOffer, usableKeyAgreements, type CallOffer, type KeyingContext } from './keying.js';
+import { MediaSession, type MediaKeys } from './media.js';
+
+/** The suite MIKEY's SP payload asks for in these messages (srtpPolicy: AES-CM, HMAC-SHA1, 80-bit tag). */
+const MIKEY_SUITE = 'AES_CM_128_HMAC_SHA1_80';
+/** How long accepted I_MESSAGEs are remembered: the timestamp window (RFC 3830 §5.4). */
+const REPLAY_WINDOW_MS = 3600_000;
+
+type Call =
+  | { kind: 'outgoing'; callId: string; peer: string; rtp: UdpSocket; offer: CallOffer | undefined; ringing: boolean }
+  | { kind: 'incoming'; callId: string; peer: string; rtp: UdpSocket; remote: HostPort; keyAgreement?: KeyAgreement; screened?: Screened; keys?: readonly SrtpKeys[]; response?: Uint8Array }
+  | { kind: 'connected'; callId: string; peer: string; media: MediaSession; security: string };
+
+export interface CallsConfig {
+  readonly hal: Hal;
+  readonly store: SettingsStore;
+  readonly credentials: PkCredentials | undefined;
+  readonly user: string;
+  readonly socket: UdpSocket;
+  /** host:port of an outbound proxy (every call goes there); empty for none. */
+  readonly outboundProxy: string;
+  /** Called whenever what the phone should show changes. */
+  readonly onChange: () => void;
+}
+
+function hostPort(text: string): HostPort | undefined {
+  const m = /^([^:\s]+)(?::(\d{1,5}))?$/.exec(text.trim());
+  return m ? { address: m[1], port: Number(m[2] ?? 5060) } : undefined;
+}
+
+/** A replay cache of accepted I_MESSAGEs, forgetting entries older than the timestamp window. */
+function replayCache(hal: Hal): ReplayGuard {
+  const seen = new Map<string, number>();
+  return {
+    seen: (id) => seen.has(id),
+    remember(id, t) {
+      const now = hal.clock.wallClockMs();
+      for (const [k, at] of seen) if (now - at > REPLAY_WINDOW_MS) seen.delete(k);
+      seen.set(id, t);
+    },
+  };
+}
+
+function mediaTarget(sdp: SessionDescription): HostPort {
+  const m = sdp.media.find((x) => x.media === 'audio');
+  const address = m?.connection?.address ?? sdp.connection?.address;
+  if (!m || !address || m.port === 0) throw new RangeError('no audio stream in the session description');
+  return { address, port: m.port };
+}
+
+function mikeyIn(sdp: SessionDescription): Uint8Array | undefined {
+  const m = sdp.media.find((x) => x.media === 'audio');
+  const a = m ? effectiveAttributes(sdp, m, 'key-mgmt')[0] : undefined;
+  if (!a) return undefined;
+  const km = parseKeyMgmt(a);
+  return km.protocol === MIKEY_PROTOCOL_ID ? km.data : undefined;
+}
+
+export class Calls {
+  private readonly ua: UserAgent;
+  private call: Call | undefined;
+  private readonly timers = new Map<string, number>();
+  private readonly replay: ReplayGuard;
+  private sessionVersion = 1;
+  /** One line about the last call that ended or failed, shown on the idle screen. */
+  notice: string | undefined;
+
+  constructor(private readonly c: CallsConfig) {
+    const { hal } = c;
+    this.replay = replayCache(hal);
+    const proxy = hostPort(c.outboundProxy);
+    this.ua = new UserAgent({
+      account: { user: c.user, domain: hal.network.localAddress, password: c.store.settings.account.password },
+      local: { address: hal.network.localAddress, port: c.socket.port },
+      ...(proxy ? { outboundProxy: proxy } : {}),
+      random: hal.random,
+    });
+  }
+
+  get active(): boolean {
+    return this.call !== undefined;
+  }
+
+  /** What the display shows during a call. */
+  screen(): string[] {
+    const call = this.call!;
+    const peer = call.peer.replace(/^sips?:/, '');
+    switch (call.kind) {
+      case 'outgoing':
+        return ['Calling', peer, call.ringing ? 'Ringing...' : 'Connecting...', 'Hangup=end'];
+      case 'incoming':
+        return ['Incoming call', peer, call.keyAgreement ? `Secure: ${call.keyAgreement}` : 'Not encrypted', 'OK=answer Hangup'];
+      case 'connected':
+        return ['Connected', peer, call.security, 'Hangup=end'];
+    }
+  }
+
+  onSipDatagram(d: Datagram): void {
+    this.run(this.ua.receive(d.data, { address: d.address, port: d.port }));
+  }
+
+  private keying(): KeyingContext {
+    const { hal, store } = this.c;
+    return {
+      selfUri: `sip:${this.c.user}@${hal.network.localAddress}`,
+      credentials: this.c.credentials,
+      pskFor: (peer) => {
+        const hex = store.settings.peerKeys[peer];
+        return hex ? fromHex(hex) : undefined;
+      },
+      crypto: hal.crypto,
+      random: hal.random,
+      nowMs: hal.clock.wallClockMs(),
+      replay: this.replay,
+    };
+  }
+
+  private description(rtpPort: number, keying: MediaKeying): string {
+    const address = this.c.hal.network.localAddress;
+    return serializeSdp(audioDescription({ address, rtpPort, sessionId: String(this.c.socket.port), sessionVersion: this.sessionVersion++, keying }));
+  }
+
+  /** Places a call to `target` (a SIP URI). */
+  dial(target: string): void {
+    if (this.call) return;
+    const settings = this.c.store.settings;
+    const ctx = this.keying();
+    const learned = settings.learnedPeers[target];
+    const ka = settings.srtpMode === 'Off' ? undefined : firstOfferKeyAgreement(settings.priorities, learned && parseTable(learned.table), usableKeyAgreements(ctx, target));
+    if (ka === undefined && settings.srtpMode === 'Mandatory') {
+      this.end('No usable security');
+      return;
+    }
+    const rtp = this.c.hal.network.bindUdp(0, (d) => this.onRtp(d));
+    const offer = ka ? makeOffer(ka, ctx, target, 0) : undefined;
+    const sdp = this.description(rtp.port, offer ? { kind: 'mikey', message: offer.message } : { kind: 'none' });
+    const { callId, actions } = this.ua.invite(target, sdp);
+    this.call = { kind: 'outgoing', callId, peer: target, rtp, offer, ringing: false };
+    this.c.onChange();
+    this.run(actions);
+  }
+
+  /** OK or Call during a call: answers a ringing incoming call. */
+  answer(): void {
+    const call = this.call;
+    if (call?.kind !== 'incoming') return;
+    if (call.screened && !this.complete(call)) return;
+    const keying: MediaKeying = call.response ? { kind: 'mikey', message: call.response } : { kind: 'none' };
+    const actions = this.ua.answer(call.callId, this.description(call.rtp.port, keying));
+    // The callee sends on the second crypto session and receives on the first.
+    this.connect(call.callId, call.peer, call.rtp, call.remote, call.keys && { send: call.keys[1], receive: call.keys[0] }, call.keyAgreement);
+    this.run(actions);
+  }
+
+  /** Hangup: ends or refuses the current call. */
+  hangup(): void {
+    const call = this.call;
+    if (!call) return;
+    this.run(call.kind === 'incoming' ? this.ua.reject(call.callId, 603) : this.ua.hangup(call.callId));
+    this.end('Call ended');
+  }
+
+  private onRtp(d: Datagram): void {
+    if (this.call?.kind === 'connected') this.call.media.onDatagram(d);
+  }
+
+  /** The deferred expensive MIKEY step; false (and the call refused) when it fails. */
+  private complete(call: Extract<Call, { kind: 'incoming' }>): boolean {
+    if (call.keys || !call.screened) return true;
+    const done = call.screened.complete();
+    if (!done.ok) {
+      this.run(this.ua.reject(call.callId, 488));
+      this.end(`Refused: ${done.reason}`.slice(0, 20));
+      return false;
+    }
+    call.keys = done.keys;
+    call.response = done.response;
+    return true;
+  }
+
+  private connect(callId: string, peer: string, rtp: UdpSocket, remote: HostPort, keys: { send: SrtpKeys; receive: SrtpKeys } | undefined, ka: KeyAgreement | undefined): void {
+    const { hal } = this.c;
+    const mediaKeys: MediaKeys | undefined = keys && { profile: MIKEY_SUITE, send: keys.send, receive: keys.receive };
+    // The RTP socket's datagrams go to the media session from now on (see onRtp).
+    const media = new MediaSession(hal, rtp, remote, mediaKeys);
+    const security = ka ? `Secure ${ka} CM128/80` : 'NOT ENCRYPTED';
+    this.call = { kind: 'connected', callId, peer, media, security };
+    const lastCall: LastCall = { peer, protection: ka ? 'mikey' : 'none', ...(ka ? { keyAgreement: ka, suite: MIKEY_SUITE } : {}), at: hal.clock.wallClockMs() };
+    try {
+      this.c.store.save({ ...this.c.store.settings, lastCall });
+    } catch (e) {
+      hal.log(`last call not saved: ${(e as Error).message}`);
+    }
+    hal.log(`call ${callId} connected with ${peer}: ${security}`);
+    this.c.onChange();
+  }
+
+  private end(notice: string): void {
+    const call = this.call;
+    this.call = undefined;
+    if (call?.kind === 'connected') {
+      const s = call.media.stats();
+      this.c.hal.log(`call ${call.callId} ended: sent ${s.sent}, received ${s.received}, dropped ${s.dropped}, played ${s.played}, concealed ${s.concealed}`);
+      call.media.stop();
+    } else if (call) call.rtp.close();
+    this.notice = notice;
+    this.c.onChange();
+  }
+
+  private onEvent(e: UaEvent): void {
+    const call = this.call;
+    switch (e.type) {
+      case 'incomingCall':
+        return this.onIncoming(e.callId, e.from, e.sdp);
+      case 'progress':
+        if (call?.kind === 'outgoing' && call.callId === e.callId && e.status === 180) {
+          call.ringing = true;
+          this.c.onChange();
+        }
+        return;
+      case 'answered': {
+        if (call?.kind !== 'outgoing' || call.callId !== e.callId) return;
+        try {
+          const sdp = parseSdp(e.sdp);
+          const remote = mediaTarget(sdp);
+          const response = mikeyIn(sdp);
+          let keys: { send: SrtpKeys; receive: SrtpKeys } | undefined;
+          if (call.offer) {
+            if (!response) throw new Error('the answer has no MIKEY response');
+            const k = call.offer.finish(response);
+            keys = { send: k[0], receive: k[1] };
+          }
+          this.connect(call.callId, call.peer, call.rtp, remote, keys, call.offer?.keyAgreement);
+        } catch (err) {
+          this.c.hal.log(`call ${call.callId}: ${(err as Error).message}`);
+          this.run(this.ua.hangup(call.callId));
+          this.end('Security failed');
+        }
+        return;
+      }
+      case 'failed':
+        if (call?.callId === e.callId) this.end(e.status === 486 ? 'Busy' : `Failed: ${e.status} ${e.reason}`.slice(0, 20));
+        return;
+      case 'ended':
+        if (call?.callId === e.callId) this.end('Call ended');
+        return;
+      default:
+        this.c.hal.log(`SIP: ${e.type}`);
+    }
+  }
+
+  private onIncoming(callId: string, from: string, body: string): void {
+    const settings = this.c.store.settings;
+    if (this.call) return this.run(this.ua.reject(callId, 486));
+    let sdp: SessionDescription;
+    let remote: HostPort;
+    let mikey: Uint8Array | undefined;
+    try {
+      sdp = parseSdp(body);
+      remote = mediaTarget(sdp);
+      mikey = mikeyIn(sdp);
+    } catch (e) {
+      this.c.hal.log(`incoming call ${callId}: ${(e as Error).message}`);
+      return this.run(this.ua.reject(callId, 488));
+    }
+    const protocol = sdp.media.find((m) => m.media === 'audio')!.protocol;
+    let keyAgreement: KeyAgreement | undefined;
+    let screened: Screened | undefined;
+    if (mikey && settings.srtpMode !== 'Off') {
+      const s = screenOffer(mikey, this.keying(), from);
+      const refused = 'unsupported' in s ? s.unsupported : s.result.ok ? undefined : (s.result as Refused).reason;
+      if (refused !== undefined) {
+        this.c.hal.log(`incoming call ${callId} refused: ${refused}`);
+        return this.run(this.ua.reject(callId, 488));
+      }
+      keyAgreement = (s as { keyAgreement: KeyAgreement }).keyAgreement;
+      screened = (s as { result: Screened }).result;
+    } else if (settings.srtpMode === 'Mandatory' || protocol !== 'RTP/AVP') {
+      return this.run(this.ua.reject(callId, 488));
+    }
+    const rtp = this.c.hal.network.bindUdp(0, (d) => this.onRtp(d));
+    const call: Extract<Call, { kind: 'incoming' }> = { kind: 'incoming', callId, peer: from, rtp, remote, ...(keyAgreement ? { keyAgreement } : {}), ...(screened ? { screened } : {}) };
+    this.call = call;
+    this.run(this.ua.ringing(callId));
+    if (screened && settings.deferHeavyCrypto === 'at-ring') this.complete(call);
+    this.c.onChange();
+  }
+
+  private run(actions: readonly UaAction[]): void {
+    const { hal, socket } = this.c;
+    for (const a of actions) {
+      switch (a.type) {
+        case 'send':
+          socket.send(a.data, a.address, a.port);
+          break;
+        case 'setTimer': {
+          const old = this.timers.get(a.key);
+          if (old !== undefined) hal.timers.clear(old);
+          this.timers.set(
+            a.key,
+            hal.timers.set(a.delayMs, () => {
+              this.timers.delete(a.key);
+              this.run(this.ua.timerFired(a.key));
+            }),
+          );
+          break;
+        }
+        case 'clearTimer': {
+          const id = this.timers.get(a.key);
+          if (id !== undefined) hal.timers.clear(id);
+          this.timers.delete(a.key);
+          break;
+        }
+        case 'event':
+          this.onEvent(a.event);
+          break;
+      }
+    }
+  }
+}

@@ -1,0 +1,159 @@
+// The phone: joins the HAL to the protocol modules. It owns the SIP socket and the screen, and
+// turns key presses into state changes. Calls (issue 7) and the settings menu (issue 8) plug in here.
+import type { Datagram, Hal, KeyEvent } from '../../hal/contracts.js';
+import { Menu } from '../menu/menu.js';
+import { loadPkCredentials, type PkCredentials } from '../mikey/pk-auth.js';
+import type { Credentials } from '../settings/model.js';
+import { openSettingsStore, type SettingsStore } from '../settings/store.js';
+import { fromBase64 } from '../util/bytes.js';
+import { Calls } from './calls.js';
+import type { PhoneIdentity } from './identity.js';
+import { dialingScreen, idleScreen } from './screens.js';
+
+/** Characters a number can hold: digits and the two extra keypad keys. */
+const DIAL_KEYS = '0123456789*#';
+/** Longest number the dialer accepts (E.164 numbers are at most 15 digits; room for prefixes). */
+export const MAX_DIAL_LENGTH = 32;
+
+export interface Phone {
+  /** The SIP UDP port actually bound (the identity's, or the one the host chose for 0). */
+  readonly sipPort: number;
+  /** The public-key credentials from flash, when the phone has been provisioned. */
+  readonly credentials: PkCredentials | undefined;
+  /** Closes the socket; the phone stops reacting. */
+  stop(): void;
+}
+
+/**
+ * Puts factory key material into flash on a phone that has none (first start), then loads the
+ * phone's public-key credentials. Unusable material is reported; PSK-based modes still work.
+ */
+function loadCredentials(hal: Hal, store: SettingsStore, uri: string, provision: Credentials | undefined): PkCredentials | undefined {
+  if (store.settings.credentials.ownKey === '' && provision) {
+    store.save({ ...store.settings, credentials: provision });
+    hal.log('provisioned key material into flash');
+  }
+  const c = store.settings.credentials;
+  if (c.ownKey === '') return undefined;
+  try {
+    const loaded = loadPkCredentials(uri, c.ownChain.map(fromBase64), fromBase64(c.ownKey), c.trustAnchors.map(fromBase64));
+    hal.log(`credentials for ${uri}: ${loaded.chain.length} certificate(s), ${loaded.anchors.length} trust anchor(s)`);
+    return loaded;
+  } catch (e) {
+    hal.log(`key material in flash is unusable: ${(e as Error).message}`);
+    return undefined;
+  }
+}
+
+export function createPhone(hal: Hal, identity: PhoneIdentity, provision?: Credentials): Phone {
+  const store = openSettingsStore(hal.flash);
+  let dialing: string | undefined;
+  let menu: Menu | undefined;
+  let status = store.notice ?? 'Ready';
+  let sipDatagrams = 0;
+  if (store.notice) hal.log(store.notice);
+
+  const socket = hal.network.bindUdp(identity.sipPort, onSipDatagram);
+  const address = `${identity.user}@${hal.network.localAddress}`;
+  const credentials = loadCredentials(hal, store, `sip:${address}`, provision);
+  const calls = new Calls({
+    hal,
+    store,
+    credentials,
+    user: identity.user,
+    socket,
+    outboundProxy: store.settings.account.outboundProxy || (identity.outboundProxy ?? ''),
+    onChange: () => {
+      if (!calls.active && calls.notice) status = calls.notice;
+      render();
+    },
+  });
+
+  function render(): void {
+    if (menu) return;
+    if (calls.active) return hal.display.show(calls.screen());
+    hal.display.show(dialing === undefined ? idleScreen(identity.displayName, address, socket.port, status) : dialingScreen(dialing));
+  }
+
+  /** The settings menu owns the keypad while it is open; what it changes is saved at once. */
+  function onMenuKey(key: KeyEvent['key']): void {
+    const out = menu!.press(key);
+    let lines = out.lines;
+    if (out.save) {
+      try {
+        store.save(out.save);
+      } catch (e) {
+        lines = menu!.saveFailed(store.settings, (e as Error).message);
+        hal.log(`settings not saved: ${(e as Error).message}`);
+      }
+    }
+    if (out.exit) {
+      menu = undefined;
+      status = 'Ready';
+      render();
+    } else hal.display.show(lines);
+  }
+
+  function onSipDatagram(datagram: Datagram): void {
+    sipDatagrams++;
+    hal.log(`SIP datagram ${sipDatagrams} from ${datagram.address}:${datagram.port}, ${datagram.data.length} bytes`);
+    calls.onSipDatagram(datagram);
+  }
+
+  /** Keys during a call: OK or Call answers, Hangup ends. */
+  function onCallKey(key: KeyEvent['key']): void {
+    if (key === 'OK' || key === 'Call') calls.answer();
+    else if (key === 'Hangup') calls.hangup();
+  }
+
+  function onKey(event: KeyEvent): void {
+    if (!event.down) return;
+    const { key } = event;
+    if (menu) return onMenuKey(key);
+    if (calls.active) return onCallKey(key);
+    if ((key === 'OK' || key === 'Call') && dialing !== undefined) {
+      // Dial plan: the number is the user part of a SIP URI in this phone's domain (RFC 3261 §19.1).
+      const target = `sip:${dialing}@${hal.network.localAddress}`;
+      dialing = undefined;
+      return calls.dial(target);
+    }
+    if (key === 'Menu' && dialing === undefined) {
+      menu = new Menu(store.settings);
+      hal.display.show(menu.render());
+      return;
+    }
+    if (DIAL_KEYS.includes(key)) {
+      const next = (dialing ?? '') + key;
+      if (next.length > MAX_DIAL_LENGTH) {
+        status = 'Number too long';
+        dialing = undefined;
+      } else {
+        dialing = next;
+      }
+    } else if (key === 'Back' && dialing !== undefined) {
+      dialing = dialing.length > 1 ? dialing.slice(0, -1) : undefined;
+    } else if (key === 'Hangup' || (key === 'Back' && dialing === undefined)) {
+      dialing = undefined;
+      status = 'Ready';
+    }
+    render();
+  }
+
+  hal.keypad.onKey((event) => {
+    try {
+      onKey(event);
+    } catch (e) {
+      hal.log(`key ${event.key} failed: ${(e as Error).message}`);
+    }
+  });
+  hal.log(`listening for SIP on ${hal.network.localAddress}:${socket.port}`);
+  render();
+
+  return {
+    sipPort: socket.port,
+    credentials,
+    stop() {
+      socket.close();
+    },
+  };
+}

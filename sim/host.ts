@@ -1,0 +1,237 @@
+// The Node side of the desktop XS host. It runs the firmware bundle on xsnap-worker (the real XS
+// engine) and serves the HAL the firmware asks for over the command channel: UDP sockets on
+// loopback, timers, randomness, a flash image file, the display, the keypad and WAV audio.
+import { randomBytes } from 'node:crypto';
+import { createSocket, type Socket } from 'node:dgram';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { performance } from 'node:perf_hooks';
+import { AUDIO_FRAME_MS, AUDIO_FRAME_SAMPLES, type Key } from '../hal/contracts.js';
+import { decodeFrame, encodeFrame } from '../hal/host/channel.js';
+import type { PhoneIdentity } from '../modules/phone/identity.js';
+import type { Credentials } from '../modules/settings/model.js';
+import { bundleForXs } from './bundle.js';
+import { FlashFile } from './flash-file.js';
+import { readWav, writeWav } from './wav.js';
+import { XsWorker, type XsMeter } from './xsnap-worker.js';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+export const FIRMWARE_ENTRY = join(ROOT, 'hal', 'host', 'main.ts');
+
+export interface DesktopHostOptions {
+  identity: PhoneIdentity;
+  /** Key material the phone stores in flash on its first start (factory provisioning). */
+  provision?: Credentials;
+  /** The flash image file; created (erased) when missing. */
+  flashPath: string;
+  /** The address sockets bind and peers use (loopback by default). */
+  address?: string;
+  /** Captured audio: a WAV file to loop; a 440 Hz tone when absent. */
+  audioInPath?: string;
+  /** Where received audio is written when the phone stops playing or the host stops. */
+  audioOutPath?: string;
+  onDisplay?: (lines: string[]) => void;
+  onLog?: (message: string) => void;
+  /** Another firmware entry to bundle instead of the phone's (tests of the HAL itself). */
+  firmwareEntry?: string;
+}
+
+const bundles = new Map<string, Promise<string>>();
+/** A firmware bundle, built once per process and entry. */
+export function firmwareBundle(entry = FIRMWARE_ENTRY): Promise<string> {
+  if (!bundles.has(entry)) bundles.set(entry, bundleForXs(entry));
+  return bundles.get(entry)!;
+}
+
+export class DesktopHost {
+  readonly worker: XsWorker;
+  readonly flash: FlashFile;
+  screen: string[] = [];
+  readonly log: string[] = [];
+  /** xsnap's meter of the last event the firmware handled. */
+  lastMeter: XsMeter | undefined;
+  private readonly address: string;
+  private readonly sockets = new Map<number, Socket>();
+  private readonly timers = new Map<number, NodeJS.Timeout>();
+  private audioTimer: NodeJS.Timeout | undefined;
+  private audioIn: Int16Array | undefined;
+  private audioInPosition = 0;
+  private readonly played: Int16Array[] = [];
+  private stopped = false;
+
+  private constructor(private readonly options: DesktopHostOptions) {
+    this.address = options.address ?? '127.0.0.1';
+    this.flash = new FlashFile(options.flashPath);
+    this.worker = new XsWorker({
+      onQuery: (bytes) => this.answer(bytes),
+      onQueryError: (e) => encodeFrame({ error: String((e as Error)?.message ?? e) }),
+      onPrint: (line) => this.addLog(`[xs] ${line}`),
+    });
+  }
+
+  /** Starts xsnap-worker, loads the firmware and boots the phone. */
+  static async start(options: DesktopHostOptions): Promise<DesktopHost> {
+    const host = new DesktopHost(options);
+    try {
+      await host.worker.evaluate(await firmwareBundle(options.firmwareEntry));
+      await host.send({ type: 'boot', identity: options.identity, provision: options.provision });
+    } catch (e) {
+      await host.stop();
+      throw e;
+    }
+    return host;
+  }
+
+  pressKey(key: Key): Promise<void> {
+    return this.send({ type: 'key', key, down: true }).then(() => this.send({ type: 'key', key, down: false }));
+  }
+
+  /** Sends one event into the machine; the firmware's own errors are logged there, not thrown. */
+  async send(header: Record<string, unknown>, payload?: Uint8Array): Promise<void> {
+    if (this.stopped) return;
+    const { meter } = await this.worker.command(encodeFrame(header, payload));
+    this.lastMeter = meter;
+  }
+
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    for (const t of this.timers.values()) clearTimeout(t);
+    this.timers.clear();
+    this.stopAudio();
+    for (const s of this.sockets.values()) s.close();
+    this.sockets.clear();
+    await this.worker.close();
+    this.flash.close();
+  }
+
+  private addLog(message: string): void {
+    this.log.push(message);
+    if (this.log.length > 1000) this.log.shift();
+    this.options.onLog?.(message);
+  }
+
+  private async answer(bytes: Uint8Array): Promise<Uint8Array> {
+    const { header, payload } = decodeFrame(bytes);
+    const ok = (h: Record<string, unknown> = {}, p?: Uint8Array) => encodeFrame(h, p);
+    switch (header.op) {
+      case 'net.info':
+        return ok({ address: this.address });
+      case 'flash.info':
+        return ok({ sectorSize: this.flash.sectorSize, sectorCount: this.flash.sectorCount });
+      case 'flash.read':
+        return ok({}, this.flash.read(Number(header.offset), Number(header.length)));
+      case 'flash.erase':
+        this.flash.eraseSector(Number(header.sector));
+        return ok();
+      case 'flash.write':
+        this.flash.write(Number(header.offset), payload);
+        return ok();
+      case 'clock':
+        return ok({ monotonicMs: performance.now(), wallClockMs: Date.now() });
+      case 'random':
+        return ok({}, randomBytes(Number(header.length)));
+      case 'timer.set': {
+        const id = Number(header.id);
+        this.timers.set(
+          id,
+          setTimeout(() => {
+            this.timers.delete(id);
+            void this.send({ type: 'timer', id }).catch((e) => this.addLog(`timer ${id}: ${e.message}`));
+          }, Number(header.delayMs)),
+        );
+        return ok();
+      }
+      case 'timer.clear': {
+        const id = Number(header.id);
+        clearTimeout(this.timers.get(id));
+        this.timers.delete(id);
+        return ok();
+      }
+      case 'udp.bind':
+        return ok({ port: await this.bindUdp(Number(header.id), Number(header.port)) });
+      case 'udp.send': {
+        const socket = this.sockets.get(Number(header.id));
+        if (!socket) throw new Error(`no socket ${header.id}`);
+        socket.send(payload, Number(header.port), String(header.address));
+        return ok();
+      }
+      case 'udp.close':
+        this.sockets.get(Number(header.id))?.close();
+        this.sockets.delete(Number(header.id));
+        return ok();
+      case 'display':
+        this.screen = (header.lines as string[]).slice();
+        this.options.onDisplay?.(this.screen);
+        return ok();
+      case 'audio.start':
+        this.startAudio();
+        return ok();
+      case 'audio.play':
+        this.played.push(new Int16Array(payload.slice().buffer));
+        return ok();
+      case 'audio.stop':
+        this.stopAudio();
+        return ok();
+      case 'log':
+        this.addLog(String(header.message));
+        return ok();
+      default:
+        throw new Error(`unknown host operation ${String(header.op)}`);
+    }
+  }
+
+  private bindUdp(id: number, port: number): Promise<number> {
+    return new Promise((resolve, reject) => {
+      const socket = createSocket('udp4');
+      socket.once('error', reject);
+      socket.on('message', (data, remote) => {
+        void this.send({ type: 'udp', id, address: remote.address, port: remote.port }, data).catch((e) => this.addLog(`udp: ${e.message}`));
+      });
+      socket.bind(port, this.address, () => {
+        socket.off('error', reject);
+        socket.on('error', (e) => this.addLog(`udp socket ${id}: ${e.message}`));
+        this.sockets.set(id, socket);
+        resolve(socket.address().port);
+      });
+    });
+  }
+
+  private nextCapturedFrame(): Int16Array {
+    const frame = new Int16Array(AUDIO_FRAME_SAMPLES);
+    if (this.options.audioInPath) {
+      this.audioIn ??= readWav(this.options.audioInPath);
+      for (let i = 0; i < frame.length && this.audioIn.length > 0; i++) {
+        frame[i] = this.audioIn[this.audioInPosition];
+        this.audioInPosition = (this.audioInPosition + 1) % this.audioIn.length;
+      }
+    } else {
+      for (let i = 0; i < frame.length; i++, this.audioInPosition++) {
+        frame[i] = Math.round(8000 * Math.sin((2 * Math.PI * 440 * this.audioInPosition) / 8000));
+      }
+    }
+    return frame;
+  }
+
+  private startAudio(): void {
+    if (this.audioTimer) return;
+    this.audioTimer = setInterval(() => {
+      const frame = this.nextCapturedFrame();
+      void this.send({ type: 'audio' }, new Uint8Array(frame.buffer)).catch((e) => this.addLog(`audio: ${e.message}`));
+    }, AUDIO_FRAME_MS);
+  }
+
+  private stopAudio(): void {
+    clearInterval(this.audioTimer);
+    this.audioTimer = undefined;
+    if (this.options.audioOutPath && this.played.length > 0) {
+      const all = new Int16Array(this.played.reduce((n, f) => n + f.length, 0));
+      let offset = 0;
+      for (const f of this.played) {
+        all.set(f, offset);
+        offset += f.length;
+      }
+      writeWav(this.options.audioOutPath, all);
+    }
+  }
+}

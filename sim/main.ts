@@ -1,0 +1,109 @@
+// `npm start`: boots one phone on the desktop XS host, in the terminal. See README for the flags.
+import { mkdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { KEYS, type Key } from '../hal/contracts.js';
+import { toBase64 } from '../modules/util/bytes.js';
+import { ensureDevKeys } from './dev-keys.js';
+import { DesktopHost } from './host.js';
+import { keysFromInput } from './keymap.js';
+import { TerminalView } from './terminal.js';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+const { values } = parseArgs({
+  options: {
+    name: { type: 'string', default: 'alice' },
+    'display-name': { type: 'string' },
+    'sip-port': { type: 'string', default: '5060' },
+    address: { type: 'string', default: '127.0.0.1' },
+    flash: { type: 'string' },
+    keys: { type: 'string' },
+    proxy: { type: 'string' },
+    'audio-in': { type: 'string' },
+    'audio-out': { type: 'string' },
+    headless: { type: 'boolean', default: false },
+    help: { type: 'boolean', default: false },
+  },
+});
+
+if (values.help) {
+  process.stdout.write(`usage: npm start -- [--name alice] [--sip-port 5060] [--address 127.0.0.1]
+                 [--flash var/<name>.flash] [--keys var/keys] [--proxy host:port] [--audio-in file.wav] [--audio-out var/<name>-received.wav]
+                 [--headless]\n`);
+  process.exit(0);
+}
+
+const name = values.name!;
+if (!/^[A-Za-z0-9._-]+$/.test(name)) {
+  process.stderr.write(`--name must be letters, digits, ".", "_" or "-"\n`);
+  process.exit(2);
+}
+const sipPort = Number(values['sip-port']);
+if (!Number.isInteger(sipPort) || sipPort < 0 || sipPort > 65535) {
+  process.stderr.write(`--sip-port must be a port number\n`);
+  process.exit(2);
+}
+const varDir = join(ROOT, 'var');
+mkdirSync(varDir, { recursive: true });
+const flashPath = resolve(values.flash ?? join(varDir, `${name}.flash`));
+const interactive = !values.headless && process.stdin.isTTY === true && process.stdout.isTTY === true;
+const view = interactive ? new TerminalView(process.stdout, `Desk phone "${name}" on the XS engine — flash ${flashPath}`) : undefined;
+
+let host: DesktopHost | undefined;
+const redraw = () => host && view?.draw(host.screen, host.log);
+
+// Development keys (var/keys/): a CA and a certificate for this phone's SIP URI, made on first use,
+// so the public-key modes work out of the box; the phone stores them in its flash on first start.
+const sipUri = `sip:${name}@${values.address}`;
+const keys = ensureDevKeys(resolve(values.keys ?? join(varDir, 'keys')), [sipUri]);
+const own = keys.phones.get(sipUri)!;
+
+host = await DesktopHost.start({
+  identity: { displayName: values['display-name'] ?? name, user: name, sipPort, ...(values.proxy ? { outboundProxy: values.proxy } : {}) },
+  provision: { ownKey: toBase64(own.privateKey), ownChain: [toBase64(own.certificate)], trustAnchors: [toBase64(keys.caCertificate)] },
+  flashPath,
+  address: values.address,
+  audioInPath: values['audio-in'],
+  audioOutPath: values['audio-out'] ?? join(varDir, `${name}-received.wav`),
+  onDisplay: (lines) => (view ? redraw() : process.stdout.write(`${JSON.stringify({ screen: lines })}\n`)),
+  onLog: (message) => (view ? redraw() : process.stdout.write(`${JSON.stringify({ log: message })}\n`)),
+});
+redraw();
+
+let stopping = false;
+async function shutdown(): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  if (interactive) process.stdin.setRawMode(false);
+  process.stdin.pause();
+  await host?.stop();
+  process.stdout.write(`\nphone "${name}" stopped\n`);
+  process.exit(0);
+}
+process.on('SIGINT', () => void shutdown());
+process.on('SIGTERM', () => void shutdown());
+
+// Key presses reach the phone one after the other, in the order typed.
+let keyQueue: Promise<void> = Promise.resolve();
+function press(key: Key): void {
+  keyQueue = keyQueue.then(() => host!.pressKey(key)).catch((e) => {
+    process.stderr.write(`key ${key}: ${e.message}\n`);
+  });
+}
+
+if (interactive) process.stdin.setRawMode(true);
+process.stdin.setEncoding('utf8');
+process.stdin.on('data', (chunk: string) => {
+  if (chunk.includes('\x03')) return void shutdown();
+  if (interactive) return keysFromInput(chunk).forEach(press);
+  // Headless: one key name per line ("5", "OK", "Menu", ...).
+  for (const line of chunk.split(/\r?\n/).map((l) => l.trim()).filter(Boolean)) {
+    if ((KEYS as readonly string[]).includes(line)) press(line as Key);
+    else process.stderr.write(`unknown key "${line}" (keys: ${KEYS.join(' ')})\n`);
+  }
+});
+process.stdin.on('end', () => {
+  if (!interactive) void keyQueue.then(shutdown);
+});

@@ -1,0 +1,91 @@
+// manifest.json stays a valid Moddable manifest for the firmware as it grows: every firmware module
+// is listed under its own path (so relative imports resolve the same on XS), every local path in it
+// exists, and every bare import is either a Moddable module or an npm package the manifest maps.
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const manifest = JSON.parse(readFileSync(join(ROOT, 'manifest.json'), 'utf8'));
+
+/** Moddable SDK modules the device HAL may import (see docs/architecture.md). */
+const MODDABLE_MODULES = [/^embedded:/, /^timer$/, /^time$/, /^net$/, /^flash$/, /^mc\/config$/, /^crypt$/];
+
+function walk(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? walk(path) : [path];
+  });
+}
+
+const firmwareFiles = [
+  ...walk(join(ROOT, 'modules')),
+  ...walk(join(ROOT, 'audio')),
+  ...walk(join(ROOT, 'hal')).filter((f) => !relative(ROOT, f).startsWith('hal/host/')),
+  join(ROOT, 'main.ts'),
+]
+  .filter((f) => existsSync(f) && /\.(ts|js)$/.test(f) && !f.endsWith('.d.ts'))
+  .map((f) => relative(ROOT, f));
+
+const moduleMaps: Record<string, string | string[]>[] = [manifest.modules, manifest.platforms?.esp32?.modules ?? {}];
+const entries = moduleMaps.flatMap((m) => Object.entries(m)).filter(([key]) => key !== '~');
+
+function matches(pattern: string, path: string): string | undefined {
+  const [before, after = ''] = pattern.split('*');
+  if (!pattern.includes('*')) return pattern === path ? '' : undefined;
+  if (!path.startsWith(before) || !path.endsWith(after)) return undefined;
+  const middle = path.slice(before.length, path.length - after.length);
+  return middle.includes('/') ? undefined : middle;
+}
+
+describe('manifest.json', () => {
+  it('is a Moddable app manifest with an esp32 block and TypeScript options', () => {
+    expect(manifest.include).toContain('$(MODDABLE)/examples/manifest_base.json');
+    expect(manifest.modules.main).toBe('./main');
+    expect(typeof manifest.platforms.esp32).toBe('object');
+    expect(typeof manifest.typescript.tsconfig.compilerOptions).toBe('object');
+  });
+
+  it('lists every firmware module under its own path, without extension', () => {
+    const unlisted = firmwareFiles.filter((file) => {
+      const path = `./${file.replace(/\.(ts|js)$/, '')}`;
+      return !entries.some(([key, value]) =>
+        [value].flat().some((v) => {
+          const middle = matches(v, path);
+          return middle !== undefined && key.replace('*', middle) === path.slice(2);
+        }),
+      );
+    });
+    expect(unlisted).toEqual([]);
+  });
+
+  it('points only at paths that exist', () => {
+    const missing = entries
+      .flatMap(([, value]) => [value].flat())
+      .filter((v) => v.startsWith('./'))
+      .filter((v) => {
+        if (!v.includes('*')) return !['.ts', '.js'].some((ext) => existsSync(join(ROOT, v + ext)));
+        const dir = join(ROOT, dirname(v));
+        return !existsSync(dir) || !readdirSync(dir).some((f) => matches(v, `./${relative(ROOT, join(dir, f)).replace(/\.(ts|js|c|d\.ts)$/, '')}`) !== undefined);
+      });
+    expect(missing).toEqual([]);
+  });
+
+  it('maps every npm package the firmware imports, and nothing else is bare but Moddable modules', () => {
+    const bare = new Set<string>();
+    for (const file of firmwareFiles) {
+      const source = readFileSync(join(ROOT, file), 'utf8');
+      for (const m of source.matchAll(/^\s*(?:import|export)\s[^'"]*?from\s+['"]([^'"]+)['"]/gm)) {
+        if (!m[1].startsWith('.')) bare.add(m[1]);
+      }
+    }
+    const unresolved = [...bare].filter(
+      (spec) =>
+        !MODDABLE_MODULES.some((re) => re.test(spec)) &&
+        !entries.some(([key, value]) => [value].flat().some(() => matches(key, spec.replace(/\.js$/, '')) !== undefined)),
+    );
+    expect(unresolved).toEqual([]);
+    expect(bare.has('@noble/ciphers/aes.js')).toBe(true);
+  });
+});

@@ -1,0 +1,117 @@
+import fc from 'fast-check';
+import { crc32 } from '../../modules/settings/crc32.js';
+import { factorySettings, settingsFromJson, settingsToJson, type Settings } from '../../modules/settings/model.js';
+import { decodeRecord, encodeRecord, isNewer } from '../../modules/settings/record.js';
+import { openSettingsStore, SettingsTooLargeError } from '../../modules/settings/store.js';
+import { utf8Encode } from '../../modules/util/bytes.js';
+import { cutEverySave, type CutCounts } from '../support/power-cut.js';
+import { settingsArb } from '../support/settings-arbitrary.js';
+import { SimFlash } from '../support/sim-flash.js';
+
+const same = (a: Settings, b: Settings) => JSON.stringify(settingsToJson(a)) === JSON.stringify(settingsToJson(b));
+
+describe('settings record', () => {
+  it('uses CRC-32 with the standard check value', () => {
+    expect(crc32(utf8Encode('123456789'))).toBe(0xcbf43926);
+    expect(crc32(new Uint8Array(0))).toBe(0);
+  });
+
+  it('is valid only once committed, and any flipped bit makes it corrupt', () => {
+    const record = encodeRecord(7, utf8Encode('{"a":1}'));
+    const slot = new Uint8Array(256).fill(0xff);
+    slot.set(record);
+    expect(decodeRecord(slot).status).toBe('corrupt'); // commit word still erased
+    slot.fill(0, record.length, record.length + 4);
+    expect(decodeRecord(slot)).toMatchObject({ status: 'valid', sequence: 7 });
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: record.length * 8 - 1 }), (bit) => {
+        const copy = slot.slice();
+        copy[bit >> 3] ^= 1 << (bit & 7);
+        expect(decodeRecord(copy).status).not.toBe('valid');
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('orders sequence numbers across the 32-bit wrap (RFC 1982)', () => {
+    expect(isNewer(1, 0xffffffff)).toBe(true);
+    expect(isNewer(0xffffffff, 1)).toBe(false);
+    expect(isNewer(5, 5)).toBe(false);
+  });
+});
+
+describe('settings store', () => {
+  it('boots a blank flash with factory settings and no notice, and keeps what is saved', () => {
+    const flash = new SimFlash(4096, 8);
+    const store = openSettingsStore(flash);
+    expect(store.notice).toBeUndefined();
+    expect(same(store.settings, factorySettings())).toBe(true);
+    fc.assert(
+      fc.property(settingsArb, (s) => {
+        store.save(s);
+        expect(same(openSettingsStore(flash).settings, s)).toBe(true);
+      }),
+      { numRuns: 30 },
+    );
+  });
+
+  it('spreads saves over every sector', () => {
+    const flash = new SimFlash(4096, 8);
+    const store = openSettingsStore(flash);
+    for (let i = 0; i < 40; i++) store.save({ ...factorySettings(), srtpMode: i % 2 ? 'Mandatory' : 'Off' });
+    expect(Math.max(...flash.erases) - Math.min(...flash.erases)).toBeLessThanOrEqual(1);
+  });
+
+  it('falls back to factory settings with a notice on a corrupt image, writing nothing', () => {
+    const flash = new SimFlash(4096, 8);
+    openSettingsStore(flash).save({ ...factorySettings(), srtpMode: 'Mandatory' });
+    flash.image[20] ^= 0x01;
+    const image = flash.image.slice();
+    const store = openSettingsStore(flash);
+    expect(store.notice).toBe('Settings corrupt: factory defaults');
+    expect(same(store.settings, factorySettings())).toBe(true);
+    expect(flash.image).toEqual(image);
+  });
+
+  it('does not overwrite a record of an unknown version on the first save', () => {
+    const flash = new SimFlash(4096, 8);
+    const record = encodeRecord(1, utf8Encode('{}'));
+    record[5] = 9; // format version 9
+    const view = new DataView(record.buffer);
+    view.setUint32(record.length - 4, crc32(record.subarray(0, record.length - 4)));
+    flash.write(0, record);
+    flash.write(record.length, new Uint8Array(4));
+    const store = openSettingsStore(flash);
+    expect(store.notice).toBe('Settings v9 unknown: factory defaults');
+    store.save(factorySettings());
+    expect(flash.read(0, record.length)).toEqual(record);
+  });
+
+  it('refuses settings too large for a slot, losing nothing', () => {
+    const flash = new SimFlash(4096, 8);
+    const store = openSettingsStore(flash, 4096);
+    const kept = { ...factorySettings(), srtpMode: 'Mandatory' as const };
+    store.save(kept);
+    const image = flash.image.slice();
+    const peerKeys: Record<string, string> = {};
+    for (let i = 0; i < 200; i++) peerKeys[`sip:peer${i}@example.com`] = '00'.repeat(32);
+    expect(() => store.save({ ...kept, peerKeys })).toThrow(SettingsTooLargeError);
+    expect(flash.image).toEqual(image);
+    expect(same(store.settings, kept)).toBe(true);
+  });
+
+  it('refuses invalid settings JSON', () => {
+    expect(() => settingsFromJson({ ...(settingsToJson(factorySettings()) as object), srtpMode: 'Sometimes' })).toThrow('srtpMode');
+    expect(() => settingsFromJson({ ...(settingsToJson(factorySettings()) as object), peerKeys: { a: 'xyz' } })).toThrow('peerKeys');
+  });
+
+  it('survives a power cut at every flash operation of a save (a few random settings)', () => {
+    const counts: CutCounts = { cuts: 0, bootedOld: 0, bootedNew: 0 };
+    fc.assert(
+      fc.property(fc.array(settingsArb, { minLength: 0, maxLength: 3 }), settingsArb, (history, next) => cutEverySave(history, next, counts, same)),
+      { numRuns: 4 },
+    );
+    expect(counts.cuts).toBeGreaterThan(0);
+    expect(counts.bootedOld + counts.bootedNew).toBe(counts.cuts);
+  });
+});

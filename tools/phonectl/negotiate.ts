@@ -1,0 +1,56 @@
+// `phonectl negotiate --local TABLE --remote TABLE [--policy priority|static|automatic]
+//                     [--role offerer|answerer] [--seed N]`
+// Prints the key agreement and SRTP suite two phones settle on. A table is "KA,...;SUITE,..." in rank
+// order (see modules/negotiation/table.ts). Exit status 1 when no secure choice exists.
+import { parseArgs } from 'node:util';
+import { isSecure, POLICIES, select, type Policy } from '../../modules/negotiation/select.js';
+import { parseTable } from '../../modules/negotiation/table.js';
+import { jsonLine } from '../format/json-line.js';
+import { UsageError } from '../phonectl.js';
+
+export async function run(args: string[]): Promise<number> {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args,
+      options: {
+        local: { type: 'string' },
+        remote: { type: 'string' },
+        policy: { type: 'string', default: 'priority' },
+        role: { type: 'string', default: 'offerer' },
+        seed: { type: 'string', default: '0' },
+      },
+    }));
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  if (!values.local || !values.remote) throw new UsageError('--local and --remote tables are required, e.g. --local "PSK,PKE;AES_CM_128_HMAC_SHA1_80"');
+  const policy = values.policy as Policy;
+  if (!POLICIES.includes(policy)) throw new UsageError(`--policy must be one of ${POLICIES.join(', ')}`);
+  if (values.role !== 'offerer' && values.role !== 'answerer') throw new UsageError('--role must be offerer or answerer');
+  const seed = Number(values.seed);
+  if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) throw new UsageError('--seed must be a 32-bit unsigned integer');
+  let local, remote;
+  try {
+    local = parseTable(values.local);
+    remote = parseTable(values.remote);
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  const localOffers = values.role === 'offerer';
+  const selection = localOffers ? select(local, remote, policy, seed) : select(remote, local, policy, seed);
+  const ranks = (r: readonly [number, number] | undefined) =>
+    r && { local: localOffers ? r[0] : r[1], remote: localOffers ? r[1] : r[0] };
+  process.stdout.write(
+    `${jsonLine({
+      keyAgreement: selection.keyAgreement?.name ?? null,
+      suite: selection.suite?.name ?? null,
+      secure: isSecure(selection),
+      policy,
+      role: values.role,
+      keyAgreementRanks: ranks(selection.keyAgreement?.ranks) ?? null,
+      suiteRanks: ranks(selection.suite?.ranks) ?? null,
+    })}\n`,
+  );
+  return isSecure(selection) ? 0 : 1;
+}
