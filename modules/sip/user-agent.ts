@@ -48,7 +48,7 @@ export type UaEvent =
   | { readonly type: 'confirmed'; readonly callId: string; readonly sdp: string }
   /** Our INVITE ended without a call: 486 busy, 488 not acceptable, 603 declined, 408 timeout... */
   | { readonly type: 'failed'; readonly callId: string; readonly status: number; readonly reason: string }
-  | { readonly type: 'ended'; readonly callId: string; readonly reason: 'remote-bye' | 'local-bye' | 'cancelled' | 'ack-timeout' | 'dialog-lost' }
+  | { readonly type: 'ended'; readonly callId: string; readonly reason: 'remote-bye' | 'local-bye' | 'cancelled' | 'ack-timeout' }
   /** The peer sent a re-INVITE: answer with acceptReinvite or rejectReinvite. */
   | { readonly type: 'reinvite'; readonly callId: string; readonly sdp: string }
   | { readonly type: 'reinviteAnswered'; readonly callId: string; readonly sdp: string }
@@ -307,7 +307,14 @@ export class UserAgent {
   }
 
   private onInvite2xx(call: Call, response: SipResponse): UaAction[] {
-    const dialog = Dialog.asUac(call.invite, response);
+    let dialog: Dialog;
+    try {
+      dialog = Dialog.asUac(call.invite, response);
+    } catch (e) {
+      // A 2xx whose Contact or Record-Route does not parse cannot be ACKed: the call fails.
+      if (!(e instanceof SipParseError)) throw e;
+      return this.failCall(call, 502, 'Bad Gateway');
+    }
     call.dialog = dialog;
     const ack = dialog.createRequest('ACK', [], '', parseCSeq(headerValue(call.invite, 'CSeq')!).seq);
     const dest = this.hop(dialog.nextHop());
@@ -587,6 +594,15 @@ export class UserAgent {
       return this.respondServer(key, this.response(request, 482, 'Loop Detected'));
     }
     const from = parseNameAddr(headerValue(request, 'From')!);
+    const contact = headerValue(request, 'Contact');
+    try {
+      if (contact === undefined) throw new SipParseError('INVITE without Contact');
+      parseUri(parseNameAddr(contact).uri);
+    } catch (e) {
+      // §8.1.1.8: an INVITE must carry one SIP URI Contact, the dialog's remote target.
+      if (!(e instanceof SipParseError)) throw e;
+      return this.respondServer(key, this.response(request, 400, 'Bad Request'));
+    }
     const call: Call = {
       callId, direction: 'incoming', state: 'calling', invite: request, localTag: this.hex(6), provisional: false,
       cancelPending: false, serverKey: key, source, byeAfterAck: false, authTries: 0,
@@ -718,10 +734,18 @@ export class UserAgent {
 
   // ---- helpers ----------------------------------------------------------------------------------------
 
-  private endCall(call: Call, reason: 'remote-bye' | 'local-bye' | 'cancelled' | 'ack-timeout' | 'dialog-lost'): UaAction[] {
+  private endCall(call: Call, reason: 'remote-bye' | 'local-bye' | 'cancelled' | 'ack-timeout'): UaAction[] {
     if (!this.calls.has(call.callId)) return [];
     this.calls.delete(call.callId);
-    return [...this.clearTimer(`2xx:${call.callId}`), this.event({ type: 'ended', callId: call.callId, reason })];
+    const actions = this.clearTimer(`2xx:${call.callId}`);
+    const re = call.reinvite;
+    if (re?.direction === 'in') {
+      // A re-INVITE still waiting for the user's answer ends with the call (§15.1.2).
+      actions.push(...this.respondServer(re.serverKey, this.response(re.request, 487, 'Request Terminated')));
+    }
+    call.reinvite = undefined;
+    actions.push(this.event({ type: 'ended', callId: call.callId, reason }));
+    return actions;
   }
 
   private failCall(call: Call, status: number, reason: string): UaAction[] {
@@ -839,7 +863,7 @@ function timerKey(side: 'c' | 's', key: string, timer: TimerName): string {
 /** Reason phrases of the responses the UA itself sends (§21). */
 function reasonPhrase(status: number): string {
   const phrases: Record<number, string> = {
-    200: 'OK', 405: 'Method Not Allowed', 420: 'Bad Extension', 481: 'Call/Transaction Does Not Exist',
+    200: 'OK', 400: 'Bad Request', 405: 'Method Not Allowed', 420: 'Bad Extension', 481: 'Call/Transaction Does Not Exist',
     486: 'Busy Here', 488: 'Not Acceptable Here', 491: 'Request Pending', 500: 'Server Internal Error', 603: 'Decline',
   };
   return phrases[status] ?? 'Error';
