@@ -79,6 +79,8 @@ interface ServerEntry {
 interface Pending2xx {
   readonly response: SipResponse;
   readonly dest: HostPort;
+  /** The server transaction key of the INVITE it answers, to recognise that INVITE's retransmissions. */
+  readonly serverKey: string;
   interval: number;
   delay: number;
   elapsed: number;
@@ -439,7 +441,7 @@ export class UserAgent {
     if (call === undefined || re === undefined || re.direction !== 'in') return [];
     call.reinvite = undefined;
     const response = this.response(re.request, 200, 'OK', [{ name: 'Contact', value: this.contact() }, { name: 'Content-Type', value: 'application/sdp' }], sdp);
-    return [...this.respondServer(re.serverKey, response), ...this.start2xx(call, response, re.source)];
+    return [...this.respondServer(re.serverKey, response), ...this.start2xx(call, response, re.source, re.serverKey)];
   }
 
   /** Refuses the peer's re-INVITE (488 by default); the call goes on unchanged (§14.2). */
@@ -468,7 +470,7 @@ export class UserAgent {
     const response = this.response(call.invite, 200, 'OK', [{ name: 'Contact', value: this.contact() }, { name: 'Content-Type', value: 'application/sdp' }], sdp, call.localTag);
     call.dialog = Dialog.asUas(call.invite, call.localTag, this.randomSeq());
     call.state = 'answered';
-    return [...this.respondServer(call.serverKey!, response), ...this.start2xx(call, response, call.source!)];
+    return [...this.respondServer(call.serverKey!, response), ...this.start2xx(call, response, call.source!, call.serverKey!)];
   }
 
   /** Refuses an incoming call: 486 Busy Here, 488 Not Acceptable Here, 603 Decline (§21.4.26, §21.6.2). */
@@ -479,9 +481,9 @@ export class UserAgent {
     return this.respondServer(call.serverKey!, this.response(call.invite, status, reasonPhrase(status), [], '', call.localTag));
   }
 
-  private start2xx(call: Call, response: SipResponse, dest: HostPort): UaAction[] {
+  private start2xx(call: Call, response: SipResponse, dest: HostPort, serverKey: string): UaAction[] {
     const { T1, T2 } = this.timerValues;
-    const pending: Pending2xx = { response, dest, interval: T1, delay: T1, elapsed: 0 };
+    const pending: Pending2xx = { response, dest, serverKey, interval: T1, delay: T1, elapsed: 0 };
     call.pending2xx = pending;
     const key = `2xx:${call.callId}`;
     const fire = (): UaAction[] => {
@@ -539,6 +541,11 @@ export class UserAgent {
     const existing = this.servers.get(key);
     if (existing !== undefined) return this.runServer(key, existing.tx.onRequest(request));
     if (request.method === 'ACK') return this.onAck2xx(request);
+    if (request.method === 'INVITE') {
+      // The INVITE transaction ended with our 2xx: its retransmissions get the 2xx again (§13.3.1.4).
+      const pending = this.calls.get(headerValue(request, 'Call-ID')!)?.pending2xx;
+      if (pending !== undefined && pending.serverKey === key) return [this.sendTo(pending.response, pending.dest)];
+    }
     const { transaction, actions } = ServerTransaction.start(request, this.timerValues);
     this.servers.set(key, { tx: transaction, source });
     return this.runServer(key, actions);

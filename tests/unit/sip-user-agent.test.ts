@@ -132,6 +132,35 @@ describe('user agent: calls', () => {
     expectClean(s);
   });
 
+  it('answers INVITE retransmissions that cross its 2xx with the 2xx again, not as a new call', () => {
+    const s = setup();
+    // The caller hears nothing (100 and the first two 200s lost), so it keeps retransmitting the INVITE.
+    let oks = 0;
+    s.net.deliver = (w) => !(w.message.kind === 'response' && (w.message.status === 100 || (w.message.status === 200 && ++oks <= 2)));
+    const { callId, actions } = s.alice.invite(BOB_URI, 'offer');
+    s.net.apply(s.a, actions);
+    s.net.run(10);
+    s.net.apply(s.b, s.bob.answer(callId, 'answer'));
+    s.net.run(5000);
+    expect(s.net.eventsOf('alice').map((e) => e.type)).toEqual(['answered']);
+    expect(s.net.eventsOf('bob').map((e) => e.type)).toEqual(['incomingCall', 'confirmed']);
+    expect(methods(s.net.wire).filter((m) => m === 'bob:482')).toEqual([]);
+    s.net.apply(s.a, s.alice.hangup(callId));
+    expectClean(s);
+  });
+
+  it('sets up and tears down 100 calls in a row without leaving state behind', () => {
+    const s = setup();
+    for (let i = 0; i < 100; i++) {
+      const id = established(s);
+      s.net.apply(i % 2 ? s.a : s.b, (i % 2 ? s.alice : s.bob).hangup(id));
+      s.net.run(s.net.now + 50);
+    }
+    expect(s.net.eventsOf('alice').filter((e) => e.type === 'ended')).toHaveLength(100);
+    expect(s.net.eventsOf('bob').filter((e) => e.type === 'ended')).toHaveLength(100);
+    expectClean(s);
+  });
+
   it('re-sends the ACK for each retransmitted 2xx (§13.2.2.4)', () => {
     const s = setup();
     let acks = 0;
