@@ -149,18 +149,6 @@ describe('user agent: calls', () => {
     expectClean(s);
   });
 
-  it('sets up and tears down 100 calls in a row without leaving state behind', () => {
-    const s = setup();
-    for (let i = 0; i < 100; i++) {
-      const id = established(s);
-      s.net.apply(i % 2 ? s.a : s.b, (i % 2 ? s.alice : s.bob).hangup(id));
-      s.net.run(s.net.now + 50);
-    }
-    expect(s.net.eventsOf('alice').filter((e) => e.type === 'ended')).toHaveLength(100);
-    expect(s.net.eventsOf('bob').filter((e) => e.type === 'ended')).toHaveLength(100);
-    expectClean(s);
-  });
-
   it('re-sends the ACK for each retransmitted 2xx (§13.2.2.4)', () => {
     const s = setup();
     let acks = 0;
