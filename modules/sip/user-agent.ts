@@ -446,6 +446,7 @@ export class UserAgent {
 
   /** Refuses the peer's re-INVITE (488 by default); the call goes on unchanged (§14.2). */
   rejectReinvite(callId: string, status = 488): UaAction[] {
+    if (!Number.isInteger(status) || status < 300 || status > 699) throw new RangeError(`a rejection needs a 3xx-6xx status, not ${status}`);
     const call = this.calls.get(callId);
     const re = call?.reinvite;
     if (call === undefined || re === undefined || re.direction !== 'in') return [];
@@ -475,6 +476,7 @@ export class UserAgent {
 
   /** Refuses an incoming call: 486 Busy Here, 488 Not Acceptable Here, 603 Decline (§21.4.26, §21.6.2). */
   reject(callId: string, status: 486 | 488 | 603 | number): UaAction[] {
+    if (!Number.isInteger(status) || status < 300 || status > 699) throw new RangeError(`a rejection needs a 3xx-6xx status, not ${status}`);
     const call = this.calls.get(callId);
     if (call === undefined || call.direction !== 'incoming' || (call.state !== 'calling' && call.state !== 'early')) return [];
     this.calls.delete(callId);
