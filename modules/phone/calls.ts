@@ -5,12 +5,15 @@
 // pick-up, as its settings say (seed §2.1.3).
 import type { Datagram, Hal, UdpSocket } from '../../hal/contracts.js';
 import type { PkCredentials } from '../mikey/pk-auth.js';
-import type { Refused, Screened } from '../mikey/pk-exchange.js';
+import type { GeneralExtension, Refused, Screened } from '../mikey/pk-exchange.js';
 import type { SrtpKeys } from '../mikey/pk-keys.js';
 import type { ReplayGuard } from '../mikey/pk-message.js';
-import type { KeyAgreement } from '../negotiation/capabilities.js';
-import { firstOfferKeyAgreement } from '../negotiation/offer-plan.js';
-import { parseTable } from '../negotiation/table.js';
+import { decodeMessage } from '../mikey/pk-wire.js';
+import { answerOffer, confirmAnswer } from '../negotiation/agreement.js';
+import type { KeyAgreement, SrtpSuiteName } from '../negotiation/capabilities.js';
+import { firstOfferKeyAgreement, reofferKeyAgreement } from '../negotiation/offer-plan.js';
+import { formatTable, parseTable } from '../negotiation/table.js';
+import { TableWireError, type WireTable } from '../negotiation/wire.js';
 import { parseKeyMgmt, MIKEY_PROTOCOL_ID } from '../sdp/key-mgmt.js';
 import { audioDescription, type MediaKeying } from '../sdp/offer-answer.js';
 import { effectiveAttributes, parseSdp, serializeSdp, type SessionDescription } from '../sdp/session-description.js';
@@ -19,17 +22,36 @@ import type { SettingsStore } from '../settings/store.js';
 import type { HostPort, UaAction, UaEvent } from '../sip/user-agent.js';
 import { UserAgent } from '../sip/user-agent.js';
 import { fromHex } from '../util/bytes.js';
+import { CALL_POLICY, callableTable, findTable, refusalWithTable, SP_SUITE, suiteLabel, tableExtension, tableFromRefusal } from './call-negotiation.js';
 import { makeOffer, screenOffer, usableKeyAgreements, type CallOffer, type KeyingContext } from './keying.js';
 import { MediaSession, type MediaKeys } from './media.js';
 
-/** The suite MIKEY's SP payload asks for in these messages (srtpPolicy: AES-CM, HMAC-SHA1, 80-bit tag). */
-const MIKEY_SUITE = 'AES_CM_128_HMAC_SHA1_80';
 /** How long accepted I_MESSAGEs are remembered: the timestamp window (RFC 3830 §5.4). */
 const REPLAY_WINDOW_MS = 3600_000;
 
+type Protection = LastCall['protection'];
+
+/** How a call is keyed once both sides agree. */
+interface Keyed {
+  readonly keyAgreement: KeyAgreement;
+  readonly suite: SrtpSuiteName;
+  readonly protection: Protection;
+}
+
 type Call =
-  | { kind: 'outgoing'; callId: string; peer: string; rtp: UdpSocket; offer: CallOffer | undefined; ringing: boolean }
-  | { kind: 'incoming'; callId: string; peer: string; rtp: UdpSocket; remote: HostPort; keyAgreement?: KeyAgreement; screened?: Screened; keys?: readonly SrtpKeys[]; response?: Uint8Array }
+  | { kind: 'outgoing'; callId: string; peer: string; rtp: UdpSocket; offer: CallOffer | undefined; ringing: boolean; reoffered: boolean }
+  | {
+      kind: 'incoming';
+      callId: string;
+      peer: string;
+      rtp: UdpSocket;
+      remote: HostPort;
+      keyed?: Keyed;
+      screened?: Screened;
+      answerExtensions: readonly GeneralExtension[];
+      keys?: readonly SrtpKeys[];
+      response?: Uint8Array;
+    }
   | { kind: 'connected'; callId: string; peer: string; media: MediaSession; security: string };
 
 export interface CallsConfig {
@@ -110,7 +132,7 @@ export class Calls {
       case 'outgoing':
         return ['Calling', peer, call.ringing ? 'Ringing...' : 'Connecting...', 'Hangup=end'];
       case 'incoming':
-        return ['Incoming call', peer, call.keyAgreement ? `Secure: ${call.keyAgreement}` : 'Not encrypted', 'OK=answer Hangup'];
+        return ['Incoming call', peer, call.keyed ? `Secure: ${call.keyed.keyAgreement}` : 'Not encrypted', 'OK=answer Hangup'];
       case 'connected':
         return ['Connected', peer, call.security, 'Hangup=end'];
     }
@@ -141,22 +163,26 @@ export class Calls {
     return serializeSdp(audioDescription({ address, rtpPort, sessionId: String(this.c.socket.port), sessionVersion: this.sessionVersion++, keying }));
   }
 
-  /** Places a call to `target` (a SIP URI). */
-  dial(target: string): void {
+  /**
+   * Places a call to `target` (a SIP URI). The offer carries this phone's table; `reofferWith` is
+   * the key agreement a callee's 488 pointed to (the one extra round trip).
+   */
+  dial(target: string, reofferWith?: KeyAgreement): void {
     if (this.call) return;
     const settings = this.c.store.settings;
     const ctx = this.keying();
+    const own = callableTable(settings.priorities, usableKeyAgreements(ctx, target));
     const learned = settings.learnedPeers[target];
-    const ka = settings.srtpMode === 'Off' ? undefined : firstOfferKeyAgreement(settings.priorities, learned && parseTable(learned.table), usableKeyAgreements(ctx, target));
+    const ka = settings.srtpMode === 'Off' ? undefined : reofferWith ?? firstOfferKeyAgreement(own, learned && callableTable(parseTable(learned.table)), () => true);
     if (ka === undefined && settings.srtpMode === 'Mandatory') {
       this.end('No usable security');
       return;
     }
     const rtp = this.c.hal.network.bindUdp(0, (d) => this.onRtp(d));
-    const offer = ka ? makeOffer(ka, ctx, target, 0) : undefined;
+    const offer = ka ? makeOffer(ka, ctx, target, 0, [tableExtension({ role: 'offerer', policy: CALL_POLICY, table: own })]) : undefined;
     const sdp = this.description(rtp.port, offer ? { kind: 'mikey', message: offer.message } : { kind: 'none' });
     const { callId, actions } = this.ua.invite(target, sdp);
-    this.call = { kind: 'outgoing', callId, peer: target, rtp, offer, ringing: false };
+    this.call = { kind: 'outgoing', callId, peer: target, rtp, offer, ringing: false, reoffered: reofferWith !== undefined };
     this.c.onChange();
     this.run(actions);
   }
@@ -169,7 +195,7 @@ export class Calls {
     const keying: MediaKeying = call.response ? { kind: 'mikey', message: call.response } : { kind: 'none' };
     const actions = this.ua.answer(call.callId, this.description(call.rtp.port, keying));
     // The callee sends on the second crypto session and receives on the first.
-    this.connect(call.callId, call.peer, call.rtp, call.remote, call.keys && { send: call.keys[1], receive: call.keys[0] }, call.keyAgreement);
+    this.connect(call.callId, call.peer, call.rtp, call.remote, call.keys && call.keyed && { ...call.keyed, send: call.keys[1], receive: call.keys[0] });
     this.run(actions);
   }
 
@@ -188,7 +214,7 @@ export class Calls {
   /** The deferred expensive MIKEY step; false (and the call refused) when it fails. */
   private complete(call: Extract<Call, { kind: 'incoming' }>): boolean {
     if (call.keys || !call.screened) return true;
-    const done = call.screened.complete();
+    const done = call.screened.complete(undefined, call.answerExtensions);
     if (!done.ok) {
       this.run(this.ua.reject(call.callId, 488));
       this.end(`Refused: ${done.reason}`.slice(0, 20));
@@ -199,16 +225,21 @@ export class Calls {
     return true;
   }
 
-  private connect(callId: string, peer: string, rtp: UdpSocket, remote: HostPort, keys: { send: SrtpKeys; receive: SrtpKeys } | undefined, ka: KeyAgreement | undefined): void {
+  private connect(callId: string, peer: string, rtp: UdpSocket, remote: HostPort, keyed: (Keyed & { send: SrtpKeys; receive: SrtpKeys }) | undefined, learned?: WireTable): void {
     const { hal } = this.c;
-    const mediaKeys: MediaKeys | undefined = keys && { profile: MIKEY_SUITE, send: keys.send, receive: keys.receive };
+    const mediaKeys: MediaKeys | undefined = keyed && { profile: keyed.suite, send: keyed.send, receive: keyed.receive };
     // The RTP socket's datagrams go to the media session from now on (see onRtp).
     const media = new MediaSession(hal, rtp, remote, mediaKeys);
-    const security = ka ? `Secure ${ka} CM128/80` : 'NOT ENCRYPTED';
+    const security = keyed ? `Secure ${keyed.keyAgreement} ${suiteLabel(keyed.suite)}` : 'NOT ENCRYPTED';
     this.call = { kind: 'connected', callId, peer, media, security };
-    const lastCall: LastCall = { peer, protection: ka ? 'mikey' : 'none', ...(ka ? { keyAgreement: ka, suite: MIKEY_SUITE } : {}), at: hal.clock.wallClockMs() };
+    const lastCall: LastCall = keyed
+      ? { peer, protection: keyed.protection, keyAgreement: keyed.keyAgreement, suite: keyed.suite, at: hal.clock.wallClockMs() }
+      : { peer, protection: 'none', at: hal.clock.wallClockMs() };
+    const settings = this.c.store.settings;
+    // A table that arrived in an authenticated R_MESSAGE is remembered: the next call needs one round trip.
+    const learnedPeers = learned ? { ...settings.learnedPeers, [peer]: { table: formatTable(learned.table), learnedAt: lastCall.at } } : settings.learnedPeers;
     try {
-      this.c.store.save({ ...this.c.store.settings, lastCall });
+      this.c.store.save({ ...settings, lastCall, learnedPeers });
     } catch (e) {
       hal.log(`last call not saved: ${(e as Error).message}`);
     }
@@ -245,13 +276,20 @@ export class Calls {
           const sdp = parseSdp(e.sdp);
           const remote = mediaTarget(sdp);
           const response = mikeyIn(sdp);
-          let keys: { send: SrtpKeys; receive: SrtpKeys } | undefined;
-          if (call.offer) {
-            if (!response) throw new Error('the answer has no MIKEY response');
-            const k = call.offer.finish(response);
-            keys = { send: k[0], receive: k[1] };
+          if (!call.offer) return this.connect(call.callId, call.peer, call.rtp, remote, undefined);
+          if (!response) throw new Error('the answer has no MIKEY response');
+          // finish() authenticates the whole R_MESSAGE, so its table can be trusted from here on.
+          const k = call.offer.finish(response);
+          const replyExtensions = decodeMessage(response).payloads.filter((p): p is GeneralExtension => p.type === 'GENEXT');
+          const answer = findTable(replyExtensions);
+          let keyed: Keyed = { keyAgreement: call.offer.keyAgreement, suite: SP_SUITE, protection: 'mikey' };
+          if (answer) {
+            const own = callableTable(this.c.store.settings.priorities, usableKeyAgreements(this.keying(), call.peer));
+            const selection = confirmAnswer({ table: own, policy: CALL_POLICY }, { ...answer, table: callableTable(answer.table) }, 0);
+            if (selection.keyAgreement?.name !== call.offer.keyAgreement || !selection.suite) throw new Error('the negotiated key agreement is not the one keyed');
+            keyed = { keyAgreement: call.offer.keyAgreement, suite: selection.suite.name, protection: 'mikey-priority' };
           }
-          this.connect(call.callId, call.peer, call.rtp, remote, keys, call.offer?.keyAgreement);
+          this.connect(call.callId, call.peer, call.rtp, remote, { ...keyed, send: k[0], receive: k[1] }, answer);
         } catch (err) {
           this.c.hal.log(`call ${call.callId}: ${(err as Error).message}`);
           this.run(this.ua.hangup(call.callId));
@@ -260,7 +298,9 @@ export class Calls {
         return;
       }
       case 'failed':
-        if (call?.callId === e.callId) this.end(e.status === 486 ? 'Busy' : `Failed: ${e.status} ${e.reason}`.slice(0, 20));
+        if (call?.callId !== e.callId) return;
+        if (call.kind === 'outgoing' && e.status === 488 && this.reoffer(call, e.sdp)) return;
+        this.end(e.status === 486 ? 'Busy' : `Failed: ${e.status} ${e.reason}`.slice(0, 20));
         return;
       case 'ended':
         if (call?.callId === e.callId) this.end('Call ended');
@@ -285,8 +325,9 @@ export class Calls {
       return this.run(this.ua.reject(callId, 488));
     }
     const protocol = sdp.media.find((m) => m.media === 'audio')!.protocol;
-    let keyAgreement: KeyAgreement | undefined;
+    let keyed: Keyed | undefined;
     let screened: Screened | undefined;
+    let answerExtensions: readonly GeneralExtension[] = [];
     if (mikey && settings.srtpMode !== 'Off') {
       const s = screenOffer(mikey, this.keying(), from);
       const refused = 'unsupported' in s ? s.unsupported : s.result.ok ? undefined : (s.result as Refused).reason;
@@ -294,17 +335,82 @@ export class Calls {
         this.c.hal.log(`incoming call ${callId} refused: ${refused}`);
         return this.run(this.ua.reject(callId, 488));
       }
-      keyAgreement = (s as { keyAgreement: KeyAgreement }).keyAgreement;
+      const offered = (s as { keyAgreement: KeyAgreement }).keyAgreement;
       screened = (s as { result: Screened }).result;
+      const decided = this.negotiateIncoming(callId, mikey, offered, screened);
+      if (!decided) return;
+      ({ keyed, answerExtensions } = decided);
     } else if (settings.srtpMode === 'Mandatory' || protocol !== 'RTP/AVP') {
       return this.run(this.ua.reject(callId, 488));
     }
     const rtp = this.c.hal.network.bindUdp(0, (d) => this.onRtp(d));
-    const call: Extract<Call, { kind: 'incoming' }> = { kind: 'incoming', callId, peer: from, rtp, remote, ...(keyAgreement ? { keyAgreement } : {}), ...(screened ? { screened } : {}) };
+    const call: Extract<Call, { kind: 'incoming' }> = { kind: 'incoming', callId, peer: from, rtp, remote, answerExtensions, ...(keyed ? { keyed } : {}), ...(screened ? { screened } : {}) };
     this.call = call;
     this.run(this.ua.ringing(callId));
     if (screened && settings.deferHeavyCrypto === 'at-ring') this.complete(call);
     this.c.onChange();
+  }
+
+  /**
+   * The callee's side of the negotiation for a screened (authenticated) offer. With the caller's
+   * table: the rule picks the key agreement and suite; an offer keyed with another key agreement
+   * is answered 488 with this phone's table so the caller re-offers once. Without a table (a plain
+   * RFC 3830 phone): the offered key agreement is taken if enabled here, with the SP's suite.
+   */
+  private negotiateIncoming(callId: string, mikey: Uint8Array, offered: KeyAgreement, screened: Screened): { keyed: Keyed; answerExtensions: GeneralExtension[] } | undefined {
+    const { hal, store } = this.c;
+    const own = callableTable(store.settings.priorities, usableKeyAgreements(this.keying(), screened.peerUri));
+    let offerTable: WireTable | undefined;
+    try {
+      offerTable = findTable(screened.extensions);
+    } catch (e) {
+      if (!(e instanceof TableWireError)) throw e;
+      hal.log(`incoming call ${callId} refused: ${e.message}`);
+      this.run(this.ua.reject(callId, 488));
+      return undefined;
+    }
+    if (!offerTable) {
+      if (!own.keyAgreements.some((k) => k.name === offered && k.enabled)) {
+        hal.log(`incoming call ${callId} refused: ${offered} is not enabled here`);
+        this.run(this.ua.reject(callId, 488));
+        return undefined;
+      }
+      return { keyed: { keyAgreement: offered, suite: SP_SUITE, protection: 'mikey' }, answerExtensions: [] };
+    }
+    const { selection, answer } = answerOffer({ ...offerTable, table: callableTable(offerTable.table) }, own, 0);
+    if (!selection.keyAgreement || !selection.suite) {
+      hal.log(`incoming call ${callId} refused: no key agreement or suite in common`);
+      this.run(this.ua.reject(callId, 488));
+      return undefined;
+    }
+    if (selection.keyAgreement.name !== offered) {
+      hal.log(`incoming call ${callId}: offered ${offered}, the tables give ${selection.keyAgreement.name}: 488 with this table`);
+      const body = this.description(9, { kind: 'mikey', message: refusalWithTable(mikey, answer, hal.clock.wallClockMs()) });
+      this.run(this.ua.reject(callId, 488, body));
+      return undefined;
+    }
+    return { keyed: { keyAgreement: offered, suite: selection.suite.name, protection: 'mikey-priority' }, answerExtensions: [tableExtension(answer)] };
+  }
+
+  /** After a 488 carrying the callee's table: re-offer once with the key agreement the tables give. */
+  private reoffer(call: Extract<Call, { kind: 'outgoing' }>, body: string): boolean {
+    if (call.reoffered || !call.offer || !body) return false;
+    let theirs: WireTable | undefined;
+    try {
+      const mikey = mikeyIn(parseSdp(body));
+      theirs = mikey && tableFromRefusal(mikey);
+    } catch {
+      return false;
+    }
+    if (!theirs) return false;
+    const own = callableTable(this.c.store.settings.priorities, usableKeyAgreements(this.keying(), call.peer));
+    const next = reofferKeyAgreement(own, callableTable(theirs.table), call.offer.keyAgreement, () => true);
+    if (!next) return false;
+    this.c.hal.log(`call ${call.callId}: the callee's table points to ${next}; offering again`);
+    call.rtp.close();
+    this.call = undefined;
+    this.dial(call.peer, next);
+    return true;
   }
 
   private run(actions: readonly UaAction[]): void {

@@ -5,7 +5,7 @@ import type { Crypto, Random } from '../../hal/contracts.js';
 import { dhOffer, dhScreen } from '../mikey/dh.js';
 import { dhhmacOffer, dhhmacScreen } from '../mikey/dhhmac.js';
 import type { PkCredentials } from '../mikey/pk-auth.js';
-import type { Refused, Screened } from '../mikey/pk-exchange.js';
+import type { GeneralExtension, Refused, Screened } from '../mikey/pk-exchange.js';
 import type { SrtpKeys } from '../mikey/pk-keys.js';
 import type { ReplayGuard } from '../mikey/pk-message.js';
 import { DATA_TYPE } from '../mikey/pk-wire.js';
@@ -46,20 +46,20 @@ export function usableKeyAgreements(ctx: KeyingContext, peer: string): (ka: KeyA
 }
 
 /** Two crypto sessions: the caller's stream (SSRC known) and the callee's (0: not yet known). */
-export function makeOffer(ka: KeyAgreement, ctx: KeyingContext, peer: string, callerSsrc: number): CallOffer {
+export function makeOffer(ka: KeyAgreement, ctx: KeyingContext, peer: string, callerSsrc: number, extensions: readonly GeneralExtension[] = []): CallOffer {
   const env = { random: ctx.random, nowMs: ctx.nowMs };
   const ssrcs = [callerSsrc, 0];
   switch (ka) {
     case 'DH': {
-      const o = dhOffer({ self: ctx.credentials!, crypto: ctx.crypto, env, responderUri: peer, ssrcs, group: 2, shortExponent: true });
+      const o = dhOffer({ self: ctx.credentials!, crypto: ctx.crypto, env, responderUri: peer, ssrcs, group: 2, shortExponent: true, extensions });
       return { keyAgreement: ka, message: o.message, finish: (r) => o.finish(r) };
     }
     case 'RSA-R': {
-      const o = rsaROffer({ self: ctx.credentials!, crypto: ctx.crypto, env, responderUri: peer, ssrcs });
+      const o = rsaROffer({ self: ctx.credentials!, crypto: ctx.crypto, env, responderUri: peer, ssrcs, extensions });
       return { keyAgreement: ka, message: o.message, finish: (r) => o.finish(r) };
     }
     case 'DHHMAC': {
-      const o = dhhmacOffer({ selfUri: ctx.selfUri, responderUri: peer, psk: ctx.pskFor(peer)!, crypto: ctx.crypto, env, ssrcs, group: 2, shortExponent: true });
+      const o = dhhmacOffer({ selfUri: ctx.selfUri, responderUri: peer, psk: ctx.pskFor(peer)!, crypto: ctx.crypto, env, ssrcs, group: 2, shortExponent: true, extensions });
       return { keyAgreement: ka, message: o.message, finish: (r) => o.finish(r) };
     }
     default:

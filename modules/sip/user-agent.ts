@@ -47,7 +47,8 @@ export type UaEvent =
   /** The ACK to our 2xx arrived: the incoming call is confirmed. `sdp` is the ACK body ('' usually). */
   | { readonly type: 'confirmed'; readonly callId: string; readonly sdp: string }
   /** Our INVITE ended without a call: 486 busy, 488 not acceptable, 603 declined, 408 timeout... */
-  | { readonly type: 'failed'; readonly callId: string; readonly status: number; readonly reason: string }
+  /** `sdp` is the failure response's body, if any: a 488 may carry what the callee accepts (RFC 3261 §21.4.26). */
+  | { readonly type: 'failed'; readonly callId: string; readonly status: number; readonly reason: string; readonly sdp: string }
   | { readonly type: 'ended'; readonly callId: string; readonly reason: 'remote-bye' | 'local-bye' | 'cancelled' | 'ack-timeout' }
   /** The peer sent a re-INVITE: answer with acceptReinvite or rejectReinvite. */
   | { readonly type: 'reinvite'; readonly callId: string; readonly sdp: string }
@@ -305,7 +306,7 @@ export class UserAgent {
       }
     }
     if (response.status === 487 && call.cancelPending) return this.endCall(call, 'cancelled');
-    return this.failCall(call, response.status, response.reason);
+    return this.failCall(call, response.status, response.reason, response.body);
   }
 
   private onInvite2xx(call: Call, response: SipResponse): UaAction[] {
@@ -474,13 +475,17 @@ export class UserAgent {
     return [...this.respondServer(call.serverKey!, response), ...this.start2xx(call, response, call.source!, call.serverKey!)];
   }
 
-  /** Refuses an incoming call: 486 Busy Here, 488 Not Acceptable Here, 603 Decline (§21.4.26, §21.6.2). */
-  reject(callId: string, status: 486 | 488 | 603 | number): UaAction[] {
+  /**
+   * Refuses an incoming call: 486 Busy Here, 488 Not Acceptable Here, 603 Decline (§21.4.26,
+   * §21.6.2). A 488 may carry an SDP body saying what this phone would accept.
+   */
+  reject(callId: string, status: 486 | 488 | 603 | number, sdp = ''): UaAction[] {
     if (!Number.isInteger(status) || status < 300 || status > 699) throw new RangeError(`a rejection needs a 3xx-6xx status, not ${status}`);
     const call = this.calls.get(callId);
     if (call === undefined || call.direction !== 'incoming' || (call.state !== 'calling' && call.state !== 'early')) return [];
     this.calls.delete(callId);
-    return this.respondServer(call.serverKey!, this.response(call.invite, status, reasonPhrase(status), [], '', call.localTag));
+    const headers = sdp ? [{ name: 'Content-Type', value: 'application/sdp' }] : [];
+    return this.respondServer(call.serverKey!, this.response(call.invite, status, reasonPhrase(status), headers, sdp, call.localTag));
   }
 
   private start2xx(call: Call, response: SipResponse, dest: HostPort, serverKey: string): UaAction[] {
@@ -757,11 +762,11 @@ export class UserAgent {
     return actions;
   }
 
-  private failCall(call: Call, status: number, reason: string): UaAction[] {
+  private failCall(call: Call, status: number, reason: string, sdp = ''): UaAction[] {
     if (!this.calls.has(call.callId)) return [];
     this.calls.delete(call.callId);
     if (call.cancelPending) return [this.event({ type: 'ended', callId: call.callId, reason: 'cancelled' })];
-    return [this.event({ type: 'failed', callId: call.callId, status, reason })];
+    return [this.event({ type: 'failed', callId: call.callId, status, reason, sdp })];
   }
 
   /** A response to `request` (§8.2.6.2): Via, From, To (+ tag), Call-ID, CSeq; Record-Route for dialogs (§12.1.1). */

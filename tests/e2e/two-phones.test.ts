@@ -1,69 +1,30 @@
 // Two phones on the desktop XS host call each other: the caller dials, the callee rings and
 // answers, the call is keyed with MIKEY (signed Diffie-Hellman, the first key agreement both can
 // use with the development certificates) and the audio flows both ways over SRTP.
-import { createSocket } from 'node:dgram';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Key } from '../../hal/contracts.js';
-import { toBase64 } from '../../modules/util/bytes.js';
-import { ensureDevKeys } from '../../sim/dev-keys.js';
 import { DesktopHost } from '../../sim/host.js';
 import { readWav } from '../../sim/wav.js';
-
-async function freePort(): Promise<number> {
-  const s = createSocket('udp4');
-  await new Promise<void>((r) => s.bind(0, '127.0.0.1', () => r()));
-  const port = s.address().port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
-
-async function until(check: () => boolean, what: string, ms = 20000): Promise<void> {
-  for (let waited = 0; waited < ms; waited += 20) {
-    if (check()) return;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
-
-/** Mean power of a tone at `hz` in `samples` (Goertzel), relative to the signal's total power. */
-function toneShare(samples: Int16Array, hz: number): number {
-  const w = (2 * Math.PI * hz) / 8000;
-  let s1 = 0;
-  let s2 = 0;
-  let total = 0;
-  for (const x of samples) {
-    const s0 = x + 2 * Math.cos(w) * s1 - s2;
-    s2 = s1;
-    s1 = s0;
-    total += x * x;
-  }
-  const power = s1 * s1 + s2 * s2 - 2 * Math.cos(w) * s1 * s2;
-  return total === 0 ? 0 : (2 * power) / (samples.length * total);
-}
+import { devCredentials, freePort, toneShare, until } from '../support/desktop-phones.js';
 
 describe('two desktop phones', () => {
   const dir = mkdtempSync(join(tmpdir(), 'two-phones-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('place a MIKEY-keyed SRTP call and hear each other', async () => {
-    const keys = ensureDevKeys(join(dir, 'keys'), ['sip:1001@127.0.0.1', 'sip:1002@127.0.0.1'], { bits: 1024 });
-    const provision = (uri: string) => ({
-      ownKey: toBase64(keys.phones.get(uri)!.privateKey),
-      ownChain: [toBase64(keys.phones.get(uri)!.certificate)],
-      trustAnchors: [toBase64(keys.caCertificate)],
-    });
+    const provision = devCredentials(dir, ['1001', '1002']);
     const [alicePort, bobPort] = [await freePort(), await freePort()];
     const alice = await DesktopHost.start({
       identity: { displayName: 'Alice', user: '1001', sipPort: alicePort, outboundProxy: `127.0.0.1:${bobPort}` },
-      provision: provision('sip:1001@127.0.0.1'),
+      provision: provision('1001'),
       flashPath: join(dir, 'alice.flash'),
       audioOutPath: join(dir, 'alice-heard.wav'),
     });
     const bob = await DesktopHost.start({
       identity: { displayName: 'Bob', user: '1002', sipPort: bobPort },
-      provision: provision('sip:1002@127.0.0.1'),
+      provision: provision('1002'),
       flashPath: join(dir, 'bob.flash'),
       audioOutPath: join(dir, 'bob-heard.wav'),
     });
