@@ -2,19 +2,24 @@
 // code words (Tables 1a/1b and 2a/2b of G.711). Encoding follows the segment search of the
 // recommendation; decoding goes through a 256-entry table built once from the same formulas.
 
-const MULAW_BIAS = 0x84;
-const MULAW_CLIP = 32635;
+/** µ-law works on 14-bit samples (G.711 §3): bias 33, largest magnitude 8159. */
+const MULAW_BIAS = 33;
+const MULAW_CLIP = 8159;
 
-/** Encodes one linear sample (-32768..32767) to a µ-law code word (G.711 §3, Table 2a). */
+/**
+ * Encodes one linear sample (-32768..32767) to a µ-law code word (G.711 §3, Table 2a). The 16-bit
+ * sample is first reduced to the 14-bit range µ-law is defined on, by an arithmetic shift.
+ */
 export function linearToMuLaw(sample: number): number {
-  let pcm = sample | 0;
+  let pcm = (sample | 0) >> 2;
   const sign = pcm < 0 ? 0x80 : 0;
   if (pcm < 0) pcm = -pcm;
   if (pcm > MULAW_CLIP) pcm = MULAW_CLIP;
   pcm += MULAW_BIAS;
+  if (pcm > 0x1fff) pcm = 0x1fff; // beyond the last segment: the largest code word
   let exponent = 7;
-  for (let mask = 0x4000; (pcm & mask) === 0 && exponent > 0; mask >>= 1) exponent--;
-  const mantissa = (pcm >> (exponent + 3)) & 0x0f;
+  for (let mask = 0x1000; (pcm & mask) === 0 && exponent > 0; mask >>= 1) exponent--;
+  const mantissa = (pcm >> (exponent + 1)) & 0x0f;
   // Code words are transmitted with every bit inverted (G.711 Table 2a note).
   return ~(sign | (exponent << 4) | mantissa) & 0xff;
 }
@@ -23,7 +28,7 @@ export function linearToMuLaw(sample: number): number {
 export function muLawToLinear(code: number): number {
   const u = ~code & 0xff;
   const exponent = (u >> 4) & 7;
-  const magnitude = ((((u & 0x0f) << 3) + MULAW_BIAS) << exponent) - MULAW_BIAS;
+  const magnitude = (((((u & 0x0f) << 1) + MULAW_BIAS) << exponent) - MULAW_BIAS) << 2;
   return u & 0x80 ? 0 - magnitude : magnitude; // 0 - 0 is +0: both zero codes decode to 0
 }
 

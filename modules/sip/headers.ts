@@ -2,6 +2,7 @@
 // Route, Record-Route), CSeq, and the digest challenge/credentials syntax (§25.1 challenge,
 // credentials; RFC 7616 §3.3-3.4). Each parser throws SipParseError on malformed input.
 
+import { indexOfWsp, isAbsoluteUri, isDigits, isToken, scanHost, skipWsp, trimWsp } from './chars.js';
 import { SipParseError } from './errors.js';
 
 type Params = Record<string, string>;
@@ -14,7 +15,7 @@ function parseParams(text: string): Params {
     if (p.length === 0) continue;
     const eq = p.indexOf('=');
     const name = (eq < 0 ? p : p.slice(0, eq)).trim().toLowerCase();
-    if (!/^[a-z0-9\-.!%*_+`'~]+$/.test(name)) throw new SipParseError(`invalid parameter name: ${name.slice(0, 30)}`);
+    if (!isToken(name)) throw new SipParseError(`invalid parameter name: ${name.slice(0, 30)}`);
     params[name] = eq < 0 ? '' : unquote(p.slice(eq + 1).trim());
   }
   return params;
@@ -42,11 +43,39 @@ export interface Via {
 
 /** via-parm = sent-protocol LWS sent-by *( SEMI via-params ) (§20.42, §25.1). */
 export function parseVia(value: string): Via {
-  const m = /^SIP\s*\/\s*2\.0\s*\/\s*([A-Za-z0-9\-.!%*_+`'~]+)\s+(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.\-_]+)(?:\s*:\s*([0-9]{1,5}))?\s*((?:;.*)?)$/.exec(value.trim());
-  if (m === null) throw new SipParseError(`malformed Via: ${value.slice(0, 60)}`);
-  const port = m[3] === undefined ? undefined : Number(m[3]);
-  if (port !== undefined && port > 65535) throw new SipParseError('Via port out of range');
-  return { transport: m[1].toUpperCase(), host: m[2], ...(port === undefined ? {} : { port }), params: parseParams(m[4]) };
+  const v = trimWsp(value);
+  const fail = (): never => {
+    throw new SipParseError(`malformed Via: ${value.slice(0, 60)}`);
+  };
+  // sent-protocol = "SIP" SLASH "2.0" SLASH transport, LWS allowed around each slash
+  let i = 0;
+  for (const part of ['SIP', '/', '2.0', '/']) {
+    i = skipWsp(v, i);
+    if (!v.startsWith(part, i)) fail();
+    i += part.length;
+  }
+  i = skipWsp(v, i);
+  let j = i;
+  while (j < v.length && isToken(v[j])) j++;
+  const transport = v.slice(i, j);
+  if (transport.length === 0 || skipWsp(v, j) === j) fail();
+  i = skipWsp(v, j);
+  const hostEnd = scanHost(v, i);
+  if (hostEnd < 0) fail();
+  const host = v.slice(i, hostEnd);
+  i = skipWsp(v, hostEnd);
+  let port: number | undefined;
+  if (v[i] === ':') {
+    const from = skipWsp(v, i + 1);
+    let to = from;
+    while (to < v.length && v.charCodeAt(to) >= 48 && v.charCodeAt(to) <= 57) to++;
+    if (!isDigits(v.slice(from, to), 5)) fail();
+    port = Number(v.slice(from, to));
+    if (port > 65535) throw new SipParseError('Via port out of range');
+    i = skipWsp(v, to);
+  }
+  if (i < v.length && v[i] !== ';') fail();
+  return { transport: transport.toUpperCase(), host, ...(port === undefined ? {} : { port }), params: parseParams(v.slice(i)) };
 }
 
 export function formatVia(via: Via): string {
@@ -87,14 +116,14 @@ export function parseNameAddr(value: string): NameAddr {
     const name = rest.slice(0, lt).trim();
     if (displayName === undefined && name.length > 0) displayName = name;
     const uri = rest.slice(lt + 1, gt).trim();
-    if (!/^[A-Za-z][A-Za-z0-9+.-]*:\S+$/.test(uri)) throw new SipParseError('malformed address URI');
+    if (!isAbsoluteUri(uri)) throw new SipParseError('malformed address URI');
     const after = rest.slice(gt + 1).trim();
     if (after.length > 0 && !after.startsWith(';')) throw new SipParseError('text after <address>');
     return { ...(displayName === undefined ? {} : { displayName }), uri, params: parseParams(after) };
   }
   const semi = rest.indexOf(';');
   const uri = (semi < 0 ? rest : rest.slice(0, semi)).trim();
-  if (!/^[A-Za-z][A-Za-z0-9+.-]*:\S+$/.test(uri) || /[<>"]/.test(uri)) throw new SipParseError('malformed address');
+  if (!isAbsoluteUri(uri) || uri.indexOf('<') >= 0 || uri.indexOf('>') >= 0 || uri.indexOf('"') >= 0) throw new SipParseError('malformed address');
   return { uri, params: parseParams(semi < 0 ? '' : rest.slice(semi)) };
 }
 
@@ -110,11 +139,14 @@ export interface CSeq {
 
 /** CSeq = 1*DIGIT LWS Method, the number below 2**31 (§8.1.1.5, §20.16). */
 export function parseCSeq(value: string): CSeq {
-  const m = /^([0-9]{1,10})\s+([A-Za-z0-9\-.!%*_+`'~]+)$/.exec(value.trim());
-  if (m === null) throw new SipParseError(`malformed CSeq: ${value.slice(0, 40)}`);
-  const seq = Number(m[1]);
+  const v = trimWsp(value);
+  const sp = indexOfWsp(v);
+  const digits = sp < 0 ? '' : v.slice(0, sp);
+  const method = sp < 0 ? '' : v.slice(skipWsp(v, sp));
+  if (!isDigits(digits, 10) || !isToken(method)) throw new SipParseError(`malformed CSeq: ${value.slice(0, 40)}`);
+  const seq = Number(digits);
   if (seq >= 2 ** 31) throw new SipParseError('CSeq number too large');
-  return { seq, method: m[2] };
+  return { seq, method };
 }
 
 export interface AuthParams {
@@ -126,37 +158,40 @@ export interface AuthParams {
 
 /** challenge / credentials = scheme LWS auth-param *(COMMA auth-param) (§25.1, RFC 7616 §3.3). */
 export function parseAuth(value: string): AuthParams {
-  const v = value.trim();
-  const sp = v.search(/\s/);
+  const v = trimWsp(value);
+  const sp = indexOfWsp(v);
   if (sp <= 0) throw new SipParseError('authentication header without parameters');
   const scheme = v.slice(0, sp);
-  if (!/^[A-Za-z0-9\-.!%*_+`'~]+$/.test(scheme)) throw new SipParseError('invalid auth scheme');
+  if (!isToken(scheme)) throw new SipParseError('invalid auth scheme');
   const params: Params = {};
   let i = sp;
   while (i < v.length) {
     while (i < v.length && (v[i] === ' ' || v[i] === '\t' || v[i] === ',')) i++;
     if (i >= v.length) break;
-    const m = /^([A-Za-z0-9\-.!%*_+`'~]+)\s*=\s*/.exec(v.slice(i));
-    if (m === null) throw new SipParseError('malformed auth-param');
-    const name = m[1].toLowerCase();
-    i += m[0].length;
+    let j = i;
+    while (j < v.length && isToken(v[j])) j++;
+    const name = v.slice(i, j).toLowerCase();
+    i = skipWsp(v, j);
+    if (name.length === 0 || v[i] !== '=') throw new SipParseError('malformed auth-param');
+    i = skipWsp(v, i + 1);
     if (v[i] === '"') {
-      let j = i + 1;
+      let k = i + 1;
       let text = '';
-      for (; j < v.length && v[j] !== '"'; j++) {
-        if (v[j] === '\\') j++;
-        if (j < v.length) text += v[j];
+      for (; k < v.length && v[k] !== '"'; k++) {
+        if (v[k] === '\\') k++;
+        if (k < v.length) text += v[k];
       }
-      if (j >= v.length) throw new SipParseError('unterminated quoted auth-param');
+      if (k >= v.length) throw new SipParseError('unterminated quoted auth-param');
       params[name] = text;
-      i = j + 1;
+      i = k + 1;
     } else {
-      const t = /^[^\s,]*/.exec(v.slice(i))![0];
-      if (t.length === 0) throw new SipParseError('empty auth-param value');
-      params[name] = t;
-      i += t.length;
+      let k = i;
+      while (k < v.length && v[k] !== ',' && v[k] !== ' ' && v[k] !== '\t') k++;
+      if (k === i) throw new SipParseError('empty auth-param value');
+      params[name] = v.slice(i, k);
+      i = k;
     }
-    while (i < v.length && (v[i] === ' ' || v[i] === '\t')) i++;
+    i = skipWsp(v, i);
     if (i < v.length && v[i] !== ',') throw new SipParseError('auth-params not separated by a comma');
   }
   return { scheme, params };

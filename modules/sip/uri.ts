@@ -1,6 +1,7 @@
 // SIP URIs (RFC 3261 §19.1): sip:user@host:port;params?headers, enough to route and compare.
 // Hosts are kept as written (IPv4, [IPv6] or a name); name resolution belongs to the host layer.
 
+import { hasSpaceOrControl, isDigits, scanHost, trimWsp } from './chars.js';
 import { SipParseError } from './errors.js';
 
 export interface SipUri {
@@ -13,19 +14,40 @@ export interface SipUri {
 }
 
 export function parseUri(text: string): SipUri {
-  const m = /^(sips?):(?:([^@;?\s]+)@)?(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.\-_]+)(?::([0-9]{1,5}))?((?:;[^;?\s]*)*)(?:\?.*)?$/.exec(text.trim());
-  if (m === null) throw new SipParseError(`malformed SIP URI: ${text.slice(0, 60)}`);
-  const port = m[4] === undefined ? undefined : Number(m[4]);
-  if (port !== undefined && port > 65535) throw new SipParseError('port out of range');
+  const t = trimWsp(text);
+  const fail = (): never => {
+    throw new SipParseError(`malformed SIP URI: ${text.slice(0, 60)}`);
+  };
+  const scheme = t.startsWith('sip:') ? 'sip' : t.startsWith('sips:') ? 'sips' : fail();
+  let rest = t.slice(scheme.length + 1);
+  // headers ("?" ...) are not used for routing or comparison here (§19.1.1).
+  const q = rest.indexOf('?');
+  if (q >= 0) rest = rest.slice(0, q);
+  const semi = rest.indexOf(';');
+  const hostport = semi < 0 ? rest : rest.slice(0, semi);
+  const paramText = semi < 0 ? '' : rest.slice(semi);
+  if (hasSpaceOrControl(hostport) || hasSpaceOrControl(paramText)) fail();
+  const at = hostport.indexOf('@');
+  const user = at < 0 ? undefined : hostport.slice(0, at);
+  if (user !== undefined && user.length === 0) fail();
+  const hostFrom = at + 1;
+  const hostEnd = scanHost(hostport, hostFrom);
+  if (hostEnd < 0) fail();
+  let port: number | undefined;
+  if (hostEnd < hostport.length) {
+    const digits = hostport.slice(hostEnd + 1);
+    if (hostport[hostEnd] !== ':' || !isDigits(digits, 5)) fail();
+    port = Number(digits);
+    if (port > 65535) throw new SipParseError('port out of range');
+  }
   const params: Record<string, string> = {};
-  for (const p of m[5].split(';')) {
+  for (const p of paramText.split(';')) {
     if (p.length === 0) continue;
     const eq = p.indexOf('=');
     if (eq < 0) params[p.toLowerCase()] = '';
     else params[p.slice(0, eq).toLowerCase()] = p.slice(eq + 1);
   }
-  const user = m[2];
-  return { scheme: m[1] as 'sip' | 'sips', ...(user === undefined ? {} : { user }), host: m[3].toLowerCase(), ...(port === undefined ? {} : { port }), params };
+  return { scheme, ...(user === undefined ? {} : { user }), host: hostport.slice(hostFrom, hostEnd).toLowerCase(), ...(port === undefined ? {} : { port }), params };
 }
 
 export function formatUri(uri: SipUri): string {

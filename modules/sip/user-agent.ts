@@ -49,7 +49,7 @@ export type UaEvent =
   /** Our INVITE ended without a call: 486 busy, 488 not acceptable, 603 declined, 408 timeout... */
   /** `sdp` is the failure response's body, if any: a 488 may carry what the callee accepts (RFC 3261 §21.4.26). */
   | { readonly type: 'failed'; readonly callId: string; readonly status: number; readonly reason: string; readonly sdp: string }
-  | { readonly type: 'ended'; readonly callId: string; readonly reason: 'remote-bye' | 'local-bye' | 'cancelled' | 'ack-timeout' | 'dialog-lost' }
+  | { readonly type: 'ended'; readonly callId: string; readonly reason: 'remote-bye' | 'local-bye' | 'cancelled' | 'ack-timeout' }
   /** The peer sent a re-INVITE: answer with acceptReinvite or rejectReinvite. */
   | { readonly type: 'reinvite'; readonly callId: string; readonly sdp: string }
   | { readonly type: 'reinviteAnswered'; readonly callId: string; readonly sdp: string }
@@ -80,6 +80,8 @@ interface ServerEntry {
 interface Pending2xx {
   readonly response: SipResponse;
   readonly dest: HostPort;
+  /** The server transaction key of the INVITE it answers, to recognise that INVITE's retransmissions. */
+  readonly serverKey: string;
   interval: number;
   delay: number;
   elapsed: number;
@@ -308,7 +310,14 @@ export class UserAgent {
   }
 
   private onInvite2xx(call: Call, response: SipResponse): UaAction[] {
-    const dialog = Dialog.asUac(call.invite, response);
+    let dialog: Dialog;
+    try {
+      dialog = Dialog.asUac(call.invite, response);
+    } catch (e) {
+      // A 2xx whose Contact or Record-Route does not parse cannot be ACKed: the call fails.
+      if (!(e instanceof SipParseError)) throw e;
+      return this.failCall(call, 502, 'Bad Gateway');
+    }
     call.dialog = dialog;
     const ack = dialog.createRequest('ACK', [], '', parseCSeq(headerValue(call.invite, 'CSeq')!).seq);
     const dest = this.hop(dialog.nextHop());
@@ -433,11 +442,12 @@ export class UserAgent {
     if (call === undefined || re === undefined || re.direction !== 'in') return [];
     call.reinvite = undefined;
     const response = this.response(re.request, 200, 'OK', [{ name: 'Contact', value: this.contact() }, { name: 'Content-Type', value: 'application/sdp' }], sdp);
-    return [...this.respondServer(re.serverKey, response), ...this.start2xx(call, response, re.source)];
+    return [...this.respondServer(re.serverKey, response), ...this.start2xx(call, response, re.source, re.serverKey)];
   }
 
   /** Refuses the peer's re-INVITE (488 by default); the call goes on unchanged (§14.2). */
   rejectReinvite(callId: string, status = 488): UaAction[] {
+    if (!Number.isInteger(status) || status < 300 || status > 699) throw new RangeError(`a rejection needs a 3xx-6xx status, not ${status}`);
     const call = this.calls.get(callId);
     const re = call?.reinvite;
     if (call === undefined || re === undefined || re.direction !== 'in') return [];
@@ -462,7 +472,7 @@ export class UserAgent {
     const response = this.response(call.invite, 200, 'OK', [{ name: 'Contact', value: this.contact() }, { name: 'Content-Type', value: 'application/sdp' }], sdp, call.localTag);
     call.dialog = Dialog.asUas(call.invite, call.localTag, this.randomSeq());
     call.state = 'answered';
-    return [...this.respondServer(call.serverKey!, response), ...this.start2xx(call, response, call.source!)];
+    return [...this.respondServer(call.serverKey!, response), ...this.start2xx(call, response, call.source!, call.serverKey!)];
   }
 
   /**
@@ -470,6 +480,7 @@ export class UserAgent {
    * §21.6.2). A 488 may carry an SDP body saying what this phone would accept.
    */
   reject(callId: string, status: 486 | 488 | 603 | number, sdp = ''): UaAction[] {
+    if (!Number.isInteger(status) || status < 300 || status > 699) throw new RangeError(`a rejection needs a 3xx-6xx status, not ${status}`);
     const call = this.calls.get(callId);
     if (call === undefined || call.direction !== 'incoming' || (call.state !== 'calling' && call.state !== 'early')) return [];
     this.calls.delete(callId);
@@ -477,9 +488,9 @@ export class UserAgent {
     return this.respondServer(call.serverKey!, this.response(call.invite, status, reasonPhrase(status), headers, sdp, call.localTag));
   }
 
-  private start2xx(call: Call, response: SipResponse, dest: HostPort): UaAction[] {
+  private start2xx(call: Call, response: SipResponse, dest: HostPort, serverKey: string): UaAction[] {
     const { T1, T2 } = this.timerValues;
-    const pending: Pending2xx = { response, dest, interval: T1, delay: T1, elapsed: 0 };
+    const pending: Pending2xx = { response, dest, serverKey, interval: T1, delay: T1, elapsed: 0 };
     call.pending2xx = pending;
     const key = `2xx:${call.callId}`;
     const fire = (): UaAction[] => {
@@ -537,6 +548,11 @@ export class UserAgent {
     const existing = this.servers.get(key);
     if (existing !== undefined) return this.runServer(key, existing.tx.onRequest(request));
     if (request.method === 'ACK') return this.onAck2xx(request);
+    if (request.method === 'INVITE') {
+      // The INVITE transaction ended with our 2xx: its retransmissions get the 2xx again (§13.3.1.4).
+      const pending = this.calls.get(headerValue(request, 'Call-ID')!)?.pending2xx;
+      if (pending !== undefined && pending.serverKey === key) return [this.sendTo(pending.response, pending.dest)];
+    }
     const { transaction, actions } = ServerTransaction.start(request, this.timerValues);
     this.servers.set(key, { tx: transaction, source });
     return this.runServer(key, actions);
@@ -592,6 +608,15 @@ export class UserAgent {
       return this.respondServer(key, this.response(request, 482, 'Loop Detected'));
     }
     const from = parseNameAddr(headerValue(request, 'From')!);
+    const contact = headerValue(request, 'Contact');
+    try {
+      if (contact === undefined) throw new SipParseError('INVITE without Contact');
+      parseUri(parseNameAddr(contact).uri);
+    } catch (e) {
+      // §8.1.1.8: an INVITE must carry one SIP URI Contact, the dialog's remote target.
+      if (!(e instanceof SipParseError)) throw e;
+      return this.respondServer(key, this.response(request, 400, 'Bad Request'));
+    }
     const call: Call = {
       callId, direction: 'incoming', state: 'calling', invite: request, localTag: this.hex(6), provisional: false,
       cancelPending: false, serverKey: key, source, byeAfterAck: false, authTries: 0,
@@ -723,10 +748,18 @@ export class UserAgent {
 
   // ---- helpers ----------------------------------------------------------------------------------------
 
-  private endCall(call: Call, reason: 'remote-bye' | 'local-bye' | 'cancelled' | 'ack-timeout' | 'dialog-lost'): UaAction[] {
+  private endCall(call: Call, reason: 'remote-bye' | 'local-bye' | 'cancelled' | 'ack-timeout'): UaAction[] {
     if (!this.calls.has(call.callId)) return [];
     this.calls.delete(call.callId);
-    return [...this.clearTimer(`2xx:${call.callId}`), this.event({ type: 'ended', callId: call.callId, reason })];
+    const actions = this.clearTimer(`2xx:${call.callId}`);
+    const re = call.reinvite;
+    if (re?.direction === 'in') {
+      // A re-INVITE still waiting for the user's answer ends with the call (§15.1.2).
+      actions.push(...this.respondServer(re.serverKey, this.response(re.request, 487, 'Request Terminated')));
+    }
+    call.reinvite = undefined;
+    actions.push(this.event({ type: 'ended', callId: call.callId, reason }));
+    return actions;
   }
 
   private failCall(call: Call, status: number, reason: string, sdp = ''): UaAction[] {
@@ -844,7 +877,7 @@ function timerKey(side: 'c' | 's', key: string, timer: TimerName): string {
 /** Reason phrases of the responses the UA itself sends (§21). */
 function reasonPhrase(status: number): string {
   const phrases: Record<number, string> = {
-    200: 'OK', 405: 'Method Not Allowed', 420: 'Bad Extension', 481: 'Call/Transaction Does Not Exist',
+    200: 'OK', 400: 'Bad Request', 405: 'Method Not Allowed', 420: 'Bad Extension', 481: 'Call/Transaction Does Not Exist',
     486: 'Busy Here', 488: 'Not Acceptable Here', 491: 'Request Pending', 500: 'Server Internal Error', 603: 'Decline',
   };
   return phrases[status] ?? 'Error';

@@ -108,7 +108,6 @@ export class TestNetwork {
   /** Runs scheduled work up to `untilMs` (virtual time), in time order. */
   run(untilMs: number): void {
     for (let guard = 0; guard < 100000; guard++) {
-      this.queue.sort((a, b) => a.at - b.at || a.seq - b.seq);
       const next = this.queue[0];
       if (next === undefined || next.at > untilMs) break;
       this.queue.shift();
@@ -129,7 +128,10 @@ export class TestNetwork {
 
   private schedule(at: number, run: () => void): Scheduled {
     const s = { at, seq: this.seq++, run };
-    this.queue.push(s);
+    // Keep the queue in (time, insertion) order: insert after every entry due at or before `at`.
+    let i = this.queue.length;
+    while (i > 0 && this.queue[i - 1].at > at) i--;
+    this.queue.splice(i, 0, s);
     return s;
   }
 }

@@ -132,6 +132,23 @@ describe('user agent: calls', () => {
     expectClean(s);
   });
 
+  it('answers INVITE retransmissions that cross its 2xx with the 2xx again, not as a new call', () => {
+    const s = setup();
+    // The caller hears nothing (100 and the first two 200s lost), so it keeps retransmitting the INVITE.
+    let oks = 0;
+    s.net.deliver = (w) => !(w.message.kind === 'response' && (w.message.status === 100 || (w.message.status === 200 && ++oks <= 2)));
+    const { callId, actions } = s.alice.invite(BOB_URI, 'offer');
+    s.net.apply(s.a, actions);
+    s.net.run(10);
+    s.net.apply(s.b, s.bob.answer(callId, 'answer'));
+    s.net.run(5000);
+    expect(s.net.eventsOf('alice').map((e) => e.type)).toEqual(['answered']);
+    expect(s.net.eventsOf('bob').map((e) => e.type)).toEqual(['incomingCall', 'confirmed']);
+    expect(methods(s.net.wire).filter((m) => m === 'bob:482')).toEqual([]);
+    s.net.apply(s.a, s.alice.hangup(callId));
+    expectClean(s);
+  });
+
   it('re-sends the ACK for each retransmitted 2xx (§13.2.2.4)', () => {
     const s = setup();
     let acks = 0;
@@ -188,6 +205,18 @@ describe('user agent: re-INVITE (§14)', () => {
     expectClean(s);
   });
 
+  it('answers a re-INVITE still pending when the call ends with 487 and keeps no state (§15.1.2)', () => {
+    const s = setup();
+    const id = established(s);
+    s.net.apply(s.a, s.alice.reinvite(id, 'offer-2'));
+    s.net.run(s.net.now + 20);
+    s.net.apply(s.b, s.bob.hangup(id));
+    s.net.run(s.net.now + 50);
+    expect(methods(s.net.wire)).toContain('bob:487');
+    expect(s.net.eventsOf('alice').slice(-1)).toEqual([{ type: 'ended', callId: id, reason: 'remote-bye' }]);
+    expectClean(s);
+  });
+
   it('answers crossing re-INVITEs with 491 on both sides (glare)', () => {
     const s = setup();
     const id = established(s);
@@ -222,6 +251,20 @@ describe('user agent: other requests', () => {
     s.net.run(50);
     expect(methods(s.net.wire).filter((m) => m.startsWith('bob'))).toEqual(['bob:481', 'bob:405']);
     expect(s.bob.droppedMessages).toBe(1);
+  });
+
+  it('refuses an INVITE without a usable Contact with 400 (§8.1.1.8)', () => {
+    const s = setup();
+    const peer: Endpoint = { name: 'peer', address: { address: '10.0.0.9', port: 5060 }, receive: () => [] };
+    s.net.add(peer);
+    const invite = (contact: string[]): UaAction => ({
+      type: 'send', address: BOB.address, port: BOB.port,
+      data: utf8Encode([`INVITE ${BOB_URI} SIP/2.0`, `Via: SIP/2.0/UDP 10.0.0.9;branch=z9hG4bK${contact.length}`, 'From: <sip:p@x>;tag=9', `To: <${BOB_URI}>`, `Call-ID: c${contact.length}`, 'CSeq: 1 INVITE', ...contact, '', ''].join('\r\n')),
+    });
+    s.net.apply(peer, [invite([]), invite(['Contact: <tel:+15551234>', 'X: 1'])]);
+    s.net.run(50);
+    expect(methods(s.net.wire).filter((m) => m.startsWith('bob'))).toEqual(['bob:400', 'bob:400']);
+    expect(s.net.eventsOf('bob')).toEqual([]);
   });
 
   it('refuses an out-of-order in-dialog request with 500 (§12.2.2)', () => {
