@@ -21,6 +21,9 @@ const { values } = parseArgs({
     flash: { type: 'string' },
     keys: { type: 'string' },
     proxy: { type: 'string' },
+    domain: { type: 'string' },
+    registrar: { type: 'string' },
+    password: { type: 'string' },
     'audio-in': { type: 'string' },
     'audio-out': { type: 'string' },
     headless: { type: 'boolean', default: false },
@@ -30,7 +33,8 @@ const { values } = parseArgs({
 
 if (values.help) {
   process.stdout.write(`usage: npm start -- [--name alice] [--sip-port 5060] [--address 127.0.0.1]
-                 [--flash var/<name>.flash] [--keys var/keys] [--proxy host:port] [--audio-in file.wav] [--audio-out var/<name>-received.wav]
+                 [--flash var/<name>.flash] [--keys var/keys] [--proxy host:port]
+                 [--domain example.test] [--registrar host:port] [--password secret] [--audio-in file.wav] [--audio-out var/<name>-received.wav]
                  [--headless]\n`);
   process.exit(0);
 }
@@ -56,12 +60,20 @@ const redraw = () => host && view?.draw(host.screen, host.log);
 
 // Development keys (var/keys/): a CA and a certificate for this phone's SIP URI, made on first use,
 // so the public-key modes work out of the box; the phone stores them in its flash on first start.
-const sipUri = `sip:${name}@${values.address}`;
+const sipUri = `sip:${name}@${values.domain ?? values.address}`;
 const keys = ensureDevKeys(resolve(values.keys ?? join(varDir, 'keys')), [sipUri]);
 const own = keys.phones.get(sipUri)!;
 
 host = await DesktopHost.start({
-  identity: { displayName: values['display-name'] ?? name, user: name, sipPort, ...(values.proxy ? { outboundProxy: values.proxy } : {}) },
+  identity: {
+    displayName: values['display-name'] ?? name,
+    user: name,
+    sipPort,
+    ...(values.proxy ? { outboundProxy: values.proxy } : {}),
+    ...(values.domain ? { domain: values.domain } : {}),
+    ...(values.registrar ? { registrar: values.registrar } : {}),
+    ...(values.password ? { password: values.password } : {}),
+  },
   provision: { ownKey: toBase64(own.privateKey), ownChain: [toBase64(own.certificate)], trustAnchors: [toBase64(keys.caCertificate)] },
   flashPath,
   address: values.address,

@@ -75,6 +75,12 @@ export interface CallsConfig {
   readonly store: SettingsStore;
   readonly credentials: PkCredentials | undefined;
   readonly user: string;
+  /** The domain of this phone's address of record (sip:user@domain). */
+  readonly domain: string;
+  /** host:port of the registrar; empty: no registration. */
+  readonly registrar: string;
+  /** The digest password for registrar and proxy challenges. */
+  readonly password: string;
   readonly socket: UdpSocket;
   /** host:port of an outbound proxy (every call goes there); empty for none. */
   readonly outboundProxy: string;
@@ -125,17 +131,22 @@ export class Calls {
   private sessionVersion = 1;
   /** One line about the last call that ended or failed, shown on the idle screen. */
   notice: string | undefined;
+  /** Registration state, when the phone has a registrar. */
+  registration: string | undefined;
 
   constructor(private readonly c: CallsConfig) {
     const { hal } = c;
     this.replay = replayCache(hal);
     const proxy = hostPort(c.outboundProxy);
+    const registrar = hostPort(c.registrar);
     this.ua = new UserAgent({
-      account: { user: c.user, domain: hal.network.localAddress, password: c.store.settings.account.password },
+      account: { user: c.user, domain: c.domain, password: c.password },
       local: { address: hal.network.localAddress, port: c.socket.port },
       ...(proxy ? { outboundProxy: proxy } : {}),
+      ...(registrar ? { registrar } : {}),
       random: hal.random,
     });
+    if (registrar) this.run(this.ua.register());
   }
 
   get active(): boolean {
@@ -169,7 +180,7 @@ export class Calls {
   private keying(): KeyingContext {
     const { hal, store } = this.c;
     return {
-      selfUri: `sip:${this.c.user}@${hal.network.localAddress}`,
+      selfUri: `sip:${this.c.user}@${this.c.domain}`,
       credentials: this.c.credentials,
       pskFor: (peer) => {
         const hex = store.settings.peerKeys[peer];
@@ -344,6 +355,16 @@ export class Calls {
         return;
       case 'ended':
         if (call?.callId === e.callId) this.end('Call ended');
+        return;
+      case 'registered':
+        this.registration = `Registered`;
+        this.c.hal.log(`registered at ${this.c.registrar} for ${e.expires} s`);
+        this.c.onChange();
+        return;
+      case 'registrationFailed':
+        this.registration = `Not registered: ${e.status}`;
+        this.c.hal.log(`registration failed: ${e.status} ${e.reason}`);
+        this.c.onChange();
         return;
       default:
         this.c.hal.log(`SIP: ${e.type}`);

@@ -6,6 +6,12 @@ export interface PhoneIdentity {
   readonly sipPort: number;
   /** host:port every call goes through when the settings name no outbound proxy (RFC 3261 §8.1.2). */
   readonly outboundProxy?: string;
+  /** The SIP domain of this phone's address of record; the phone's own address when absent. */
+  readonly domain?: string;
+  /** host:port of the registrar, when the settings name none (RFC 3261 §10). */
+  readonly registrar?: string;
+  /** The digest password for the registrar and proxy, when the settings hold none. */
+  readonly password?: string;
   /**
    * Development only: log each call's SRTP master keys (as SSLKEYLOGFILE does for TLS), so a
    * capture can be decrypted. Never set on a phone in service.

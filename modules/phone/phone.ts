@@ -56,18 +56,24 @@ export function createPhone(hal: Hal, identity: PhoneIdentity, provision?: Crede
   if (store.notice) hal.log(store.notice);
 
   const socket = hal.network.bindUdp(identity.sipPort, onSipDatagram);
-  const address = `${identity.user}@${hal.network.localAddress}`;
+  // The account: the settings (set from the menu) win over the factory identity.
+  const account = store.settings.account;
+  const domain = /^sips?:[^@]+@([^;>]+)$/.exec(account.sipUri)?.[1] ?? identity.domain ?? hal.network.localAddress;
+  const address = `${identity.user}@${domain}`;
   const credentials = loadCredentials(hal, store, `sip:${address}`, provision);
   const calls = new Calls({
     hal,
     store,
     credentials,
     user: identity.user,
+    domain,
+    registrar: account.registrar || (identity.registrar ?? ''),
+    password: account.password || (identity.password ?? ''),
     socket,
     outboundProxy: store.settings.account.outboundProxy || (identity.outboundProxy ?? ''),
     keyLog: identity.keyLog === true,
     onChange: () => {
-      if (!calls.active && calls.notice) status = calls.notice;
+      if (!calls.active) status = calls.notice ?? calls.registration ?? status;
       render();
     },
   });
@@ -116,7 +122,7 @@ export function createPhone(hal: Hal, identity: PhoneIdentity, provision?: Crede
     if (calls.active) return onCallKey(key);
     if ((key === 'OK' || key === 'Call') && dialing !== undefined) {
       // Dial plan: the number is the user part of a SIP URI in this phone's domain (RFC 3261 §19.1).
-      const target = `sip:${dialing}@${hal.network.localAddress}`;
+      const target = `sip:${dialing}@${domain}`;
       dialing = undefined;
       return calls.dial(target);
     }

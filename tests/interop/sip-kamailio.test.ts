@@ -2,57 +2,24 @@
 // loopback) and call each other through it: 401 on REGISTER and 407 on INVITE are answered with
 // digest credentials, in-dialog requests follow the Record-Route set, re-INVITE and BYE pass through.
 
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { Kamailio } from '../support/kamailio.js';
 import { DgramHost, freeUdpPort, HOST } from './sip-dgram-host.js';
 
-const KAMAILIO = '/usr/sbin/kamailio';
-const CONFIG = join(dirname(fileURLToPath(import.meta.url)), 'kamailio', 'registrar-proxy.cfg');
 const SDP = (v: number) => `v=0\r\no=- 1 ${v} IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio 40000 RTP/AVP 0\r\n`;
 
 describe('SIP user agents through Kamailio', () => {
-  let kamailio: ChildProcess | undefined;
-  let runtime: string | undefined;
+  let kamailio: Kamailio;
   let port = 0;
-  let log = '';
   const hosts: DgramHost[] = [];
 
   beforeAll(async () => {
-    if (!existsSync(KAMAILIO)) throw new Error(`Kamailio is missing: install the kamailio package (${KAMAILIO})`);
     port = await freeUdpPort();
-    runtime = mkdtempSync(join(tmpdir(), 'kamailio-'));
-    kamailio = spawn(KAMAILIO, ['-f', CONFIG, '-DD', '-E', '-l', `udp:${HOST}:${port}`, '-Y', runtime, '-m', '16', '-M', '4'], { stdio: ['ignore', 'pipe', 'pipe'] });
-    kamailio.stdout!.on('data', (d) => (log += d));
-    kamailio.stderr!.on('data', (d) => (log += d));
-    // Kamailio logs its listening sockets once it is ready to serve.
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`Kamailio did not start: ${log.slice(-2000)}`)), 10000);
-      const poll = setInterval(() => {
-        if (log.includes('SO_RCVBUF is finally')) {
-          clearInterval(poll);
-          clearTimeout(timer);
-          resolve();
-        }
-      }, 50);
-      kamailio!.on('exit', (code) => {
-        clearInterval(poll);
-        clearTimeout(timer);
-        reject(new Error(`Kamailio exited with ${code}: ${log.slice(-2000)}`));
-      });
-    });
+    kamailio = await Kamailio.start(port, HOST);
   });
 
   afterAll(async () => {
     for (const h of hosts) h.close();
-    if (kamailio !== undefined && kamailio.exitCode === null) {
-      const exited = new Promise((r) => kamailio!.once('exit', r));
-      kamailio.kill('SIGTERM');
-      await exited;
-    }
-    if (runtime !== undefined) rmSync(runtime, { recursive: true, force: true });
+    await kamailio?.stop();
   });
 
   async function phone(user: string, password: string): Promise<DgramHost> {

@@ -1,0 +1,66 @@
+// Two desktop phones (XS engine) register at a real Kamailio with digest authentication and call
+// each other through it by number: the call is negotiated and keyed with MIKEY, audio flows both
+// ways over SRTP, and BYE ends it.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Key } from '../../hal/contracts.js';
+import { ensureDevKeys } from '../../sim/dev-keys.js';
+import { DesktopHost } from '../../sim/host.js';
+import { toBase64 } from '../../modules/util/bytes.js';
+import { freePort, until } from '../support/desktop-phones.js';
+import { Kamailio } from '../support/kamailio.js';
+
+describe('phones through Kamailio', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'phones-kamailio-'));
+  let kamailio: Kamailio;
+  beforeAll(async () => {
+    kamailio = await Kamailio.start(await freePort());
+  });
+  afterAll(async () => {
+    await kamailio.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('register with digest, call 1002 from 1001 through the proxy, talk securely and hang up', async () => {
+    const keys = ensureDevKeys(join(dir, 'keys'), ['sip:1001@example.test', 'sip:1002@example.test'], { bits: 1024 });
+    const provision = (user: string) => {
+      const own = keys.phones.get(`sip:${user}@example.test`)!;
+      return { ownKey: toBase64(own.privateKey), ownChain: [toBase64(own.certificate)], trustAnchors: [toBase64(keys.caCertificate)] };
+    };
+    const pbx = `127.0.0.1:${kamailio.port}`;
+    const phone = (user: string) =>
+      DesktopHost.start({
+        identity: { displayName: user, user, sipPort: 0, domain: 'example.test', registrar: pbx, outboundProxy: pbx, password: `${user}-secret` },
+        provision: provision(user),
+        flashPath: join(dir, `${user}.flash`),
+      });
+    const alice = await phone('1001');
+    const bob = await phone('1002');
+    try {
+      await until(() => alice.screen[3] === 'Registered' && bob.screen[3] === 'Registered', 'both phones to register');
+      expect(alice.screen[1]).toBe('1001@example.test');
+      for (const k of ['1', '0', '0', '2', 'OK'] as Key[]) await alice.pressKey(k);
+      await until(() => bob.screen[0] === 'Incoming call', 'Bob to ring through the proxy');
+      expect(bob.screen[1]).toBe('1001@example.test');
+      await bob.pressKey('OK');
+      await until(() => alice.screen[0] === 'Connected' && bob.screen[0] === 'Connected', 'both connected');
+      expect(alice.screen[2]).toBe(bob.screen[2]);
+      expect(alice.screen[2]).toMatch(/^Secure DH CM128\/80$/);
+      await new Promise((r) => setTimeout(r, 600));
+      await bob.pressKey('Hangup');
+      await until(() => alice.screen[3] === 'Call ended', 'the BYE to reach Alice through the proxy');
+      for (const host of [alice, bob]) {
+        const [, received, dropped] = /received (\d+), dropped (\d+)/.exec(host.log.find((l) => / ended: sent/.test(l))!)!.map(Number);
+        expect(received).toBeGreaterThan(10);
+        expect(dropped).toBe(0);
+      }
+      // This Kamailio registers and relays only with valid digest credentials (401/407 first).
+      expect(alice.log.some((l) => l.startsWith('registered at'))).toBe(true);
+      expect(kamailio.log).not.toContain('403');
+    } finally {
+      await alice.stop();
+      await bob.stop();
+    }
+  });
+});
