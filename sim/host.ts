@@ -34,6 +34,8 @@ export interface DesktopHostOptions {
   onLog?: (message: string) => void;
   /** Another firmware entry to bundle instead of the phone's (tests of the HAL itself). */
   firmwareEntry?: string;
+  /** Called with each audio frame as it is captured and as it is played, with the time (ms). */
+  onAudio?: (event: 'captured' | 'played', frame: Int16Array, atMs: number) => void;
 }
 
 const bundles = new Map<string, Promise<string>>();
@@ -180,9 +182,12 @@ export class DesktopHost {
       case 'audio.start':
         this.startAudio();
         return ok();
-      case 'audio.play':
-        this.played.push(new Int16Array(payload.slice().buffer));
+      case 'audio.play': {
+        const frame = new Int16Array(payload.slice().buffer);
+        this.played.push(frame);
+        this.options.onAudio?.('played', frame, performance.now());
         return ok();
+      }
       case 'audio.stop':
         this.stopAudio();
         return ok();
@@ -230,6 +235,7 @@ export class DesktopHost {
     if (this.audioTimer) return;
     this.audioTimer = setInterval(() => {
       const frame = this.nextCapturedFrame();
+      this.options.onAudio?.('captured', frame, performance.now());
       void this.send({ type: 'audio' }, new Uint8Array(frame.buffer)).catch((e) => this.addLog(`audio: ${e.message}`));
     }, AUDIO_FRAME_MS);
   }
