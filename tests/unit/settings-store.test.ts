@@ -1,12 +1,21 @@
 import fc from 'fast-check';
 import { crc32 } from '../../modules/settings/crc32.js';
-import { factorySettings, settingsFromJson, settingsToJson, type Settings } from '../../modules/settings/model.js';
+import { parseTable } from '../../modules/negotiation/table.js';
+import {
+  factorySettings,
+  recordLastCall,
+  rememberPeerTable,
+  SettingsError,
+  settingsFromJson,
+  settingsToJson,
+  type Settings,
+} from '../../modules/settings/model.js';
 import { decodeRecord, encodeRecord, isNewer } from '../../modules/settings/record.js';
 import { openSettingsStore, SettingsTooLargeError } from '../../modules/settings/store.js';
 import { utf8Encode } from '../../modules/util/bytes.js';
-import { cutEverySave, type CutCounts } from '../support/power-cut.js';
-import { settingsArb } from '../support/settings-arbitrary.js';
-import { SimFlash } from '../support/sim-flash.js';
+import { cutEverySave, cutRandomly, newCounts, operationsOfSave } from '../support/power-cut.js';
+import { chaosStepsArb, settingsArb } from '../support/settings-arbitrary.js';
+import { CUT_WAYS, PowerCut, SimFlash } from '../support/sim-flash.js';
 
 const same = (a: Settings, b: Settings) => JSON.stringify(settingsToJson(a)) === JSON.stringify(settingsToJson(b));
 
@@ -100,18 +109,86 @@ describe('settings store', () => {
     expect(same(store.settings, kept)).toBe(true);
   });
 
-  it('refuses invalid settings JSON', () => {
-    expect(() => settingsFromJson({ ...(settingsToJson(factorySettings()) as object), srtpMode: 'Sometimes' })).toThrow('srtpMode');
-    expect(() => settingsFromJson({ ...(settingsToJson(factorySettings()) as object), peerKeys: { a: 'xyz' } })).toThrow('peerKeys');
-  });
-
   it('survives a power cut at every flash operation of a save (a few random settings)', () => {
-    const counts: CutCounts = { cuts: 0, bootedOld: 0, bootedNew: 0 };
+    const counts = newCounts();
     fc.assert(
       fc.property(fc.array(settingsArb, { minLength: 0, maxLength: 3 }), settingsArb, (history, next) => cutEverySave(history, next, counts, same)),
       { numRuns: 4 },
     );
-    expect(counts.cuts).toBeGreaterThan(0);
+    // Every save erases and writes: cuts fall in both kinds of operation, in every way.
+    expect(counts.eraseCuts).toBeGreaterThanOrEqual(4 * CUT_WAYS.length);
+    expect(counts.writeCuts).toBeGreaterThanOrEqual(4 * CUT_WAYS.length);
     expect(counts.bootedOld + counts.bootedNew).toBe(counts.cuts);
+  });
+
+  it('survives power cuts falling anywhere in a run of saves, including back to back (a few runs)', () => {
+    const counts = newCounts();
+    fc.assert(fc.property(chaosStepsArb(8), (steps) => cutRandomly(steps, factorySettings(), counts, same)), { numRuns: 6 });
+    expect(counts.bootedOld + counts.bootedNew).toBe(counts.cuts);
+  });
+
+  it('goes on after a cut: the next save lands and boots', () => {
+    const flash = new SimFlash(4096, 8);
+    const old = { ...factorySettings(), srtpMode: 'Off' as const };
+    openSettingsStore(flash).save(old);
+    const next = { ...factorySettings(), srtpMode: 'Mandatory' as const };
+    flash.planCut({ after: 1, fraction: 0.5 });
+    expect(() => openSettingsStore(flash).save(next)).toThrow(PowerCut);
+    flash.planCut(undefined);
+    const booted = openSettingsStore(flash);
+    expect(booted.notice).toBeUndefined();
+    expect(same(booted.settings, old)).toBe(true);
+    booted.save(next);
+    expect(same(openSettingsStore(flash).settings, next)).toBe(true);
+  });
+
+  it('counts the operations of a save: each sector of a slot erased, then the record, then the commit word', () => {
+    const flash = new SimFlash(4096, 8);
+    // 8 KiB slots on 4 KiB sectors: two erases and two writes.
+    expect(operationsOfSave(flash, factorySettings())).toBe(4);
+  });
+});
+
+describe('settings model', () => {
+  const json = () => settingsToJson(factorySettings()) as Record<string, unknown>;
+
+  it('refuses invalid settings JSON with a SettingsError naming the field', () => {
+    expect(() => settingsFromJson({ ...json(), srtpMode: 'Sometimes' })).toThrow('srtpMode');
+    expect(() => settingsFromJson({ ...json(), peerKeys: { 'sip:a@b': 'xyz' } })).toThrow('peerKeys');
+    // 15 bytes: shorter than any SRTP master key (RFC 3711 §8.2).
+    expect(() => settingsFromJson({ ...json(), peerKeys: { 'sip:a@b': '00'.repeat(15) } })).toThrow('peerKeys');
+    expect(() => settingsFromJson({ ...json(), peerKeys: { 'sip:a@b': '00'.repeat(33) } })).toThrow('peerKeys');
+    expect(() => settingsFromJson({ ...json(), peerKeys: { bob: '00'.repeat(16) } })).toThrow('peerKeys');
+    expect(() => settingsFromJson({ ...json(), learnedPeers: { 'sip:a@b': { table: 'PSK;NOPE', learnedAt: 1 } } })).toThrow(SettingsError);
+    expect(() => settingsFromJson({ ...json(), lastCall: { peer: 'sip:a@b', protection: 'zrtp', at: 1 } })).toThrow('lastCall');
+    expect(() => settingsFromJson({ ...json(), lastCall: { peer: 'sip:a@b', protection: 'mikey', keyAgreement: 'ECDH', at: 1 } })).toThrow('lastCall');
+    expect(() => settingsFromJson({ ...json(), deferHeavyCrypto: 'never' })).toThrow('deferHeavyCrypto');
+    expect(() => settingsFromJson(null)).toThrow(SettingsError);
+    expect(() => settingsFromJson([])).toThrow(SettingsError);
+  });
+
+  it('never crashes on arbitrary JSON: a Settings or a SettingsError', () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), (value) => {
+        try {
+          settingsFromJson(value);
+        } catch (e) {
+          expect(e).toBeInstanceOf(SettingsError);
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('keeps a learned peer table and the last call through the store', () => {
+    const flash = new SimFlash(4096, 8);
+    const table = parseTable('DH,!PSK;AEAD_AES_128_GCM,AES_CM_128_HMAC_SHA1_80');
+    let s = rememberPeerTable(factorySettings(), 'sip:bob@example.com', table, 1700000000000);
+    s = recordLastCall(s, { peer: 'sip:bob@example.com', protection: 'mikey-priority', keyAgreement: 'DH', suite: 'AEAD_AES_128_GCM', at: 1700000000001 });
+    openSettingsStore(flash).save(s);
+    const booted = openSettingsStore(flash).settings;
+    expect(booted.learnedPeers['sip:bob@example.com']).toEqual({ table, learnedAt: 1700000000000 });
+    expect(booted.lastCall).toEqual({ peer: 'sip:bob@example.com', protection: 'mikey-priority', keyAgreement: 'DH', suite: 'AEAD_AES_128_GCM', at: 1700000000001 });
+    expect(() => rememberPeerTable(factorySettings(), 'bob', table, 0)).toThrow(SettingsError);
   });
 });
