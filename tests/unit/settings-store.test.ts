@@ -11,7 +11,7 @@ import {
   type Settings,
 } from '../../modules/settings/model.js';
 import { decodeRecord, encodeRecord, isNewer } from '../../modules/settings/record.js';
-import { openSettingsStore, SettingsTooLargeError } from '../../modules/settings/store.js';
+import { NOTICE_CORRUPT, noticeNewerFormat, noticeUnknownFormat, openSettingsStore, SettingsTooLargeError } from '../../modules/settings/store.js';
 import { utf8Encode } from '../../modules/util/bytes.js';
 import { cutEverySave, cutRandomly, newCounts, operationsOfSave } from '../support/power-cut.js';
 import { chaosStepsArb, settingsArb } from '../support/settings-arbitrary.js';
@@ -77,23 +77,54 @@ describe('settings store', () => {
     flash.image[20] ^= 0x01;
     const image = flash.image.slice();
     const store = openSettingsStore(flash);
-    expect(store.notice).toBe('Settings corrupt: factory defaults');
+    expect(store.notice).toBe(NOTICE_CORRUPT);
     expect(same(store.settings, factorySettings())).toBe(true);
     expect(flash.image).toEqual(image);
   });
 
+  /** A committed record of format version 9 (as newer firmware would write) at `offset`. */
+  function writeFutureRecord(flash: SimFlash, offset: number, sequence: number): Uint8Array {
+    const record = encodeRecord(sequence, utf8Encode('{"future":true}'));
+    record[5] = 9;
+    new DataView(record.buffer).setUint32(record.length - 4, crc32(record.subarray(0, record.length - 4)));
+    flash.write(offset, record);
+    flash.write(offset + record.length, new Uint8Array(4));
+    return record;
+  }
+
   it('does not overwrite a record of an unknown version on the first save', () => {
     const flash = new SimFlash(4096, 8);
-    const record = encodeRecord(1, utf8Encode('{}'));
-    record[5] = 9; // format version 9
-    const view = new DataView(record.buffer);
-    view.setUint32(record.length - 4, crc32(record.subarray(0, record.length - 4)));
-    flash.write(0, record);
-    flash.write(record.length, new Uint8Array(4));
+    const record = writeFutureRecord(flash, 0, 1);
+    const image = flash.image.slice();
     const store = openSettingsStore(flash);
-    expect(store.notice).toBe('Settings v9 unknown: factory defaults');
+    expect(store.notice).toBe(noticeUnknownFormat(9));
+    expect(same(store.settings, factorySettings())).toBe(true);
+    expect(flash.image).toEqual(image); // boot wrote nothing
     store.save(factorySettings());
     expect(flash.read(0, record.length)).toEqual(record);
+  });
+
+  it('keeps a newer-format record through later saves and numbers its own saves after it', () => {
+    const flash = new SimFlash(4096, 8); // four 8 KiB slots
+    const store = openSettingsStore(flash);
+    store.save({ ...factorySettings(), srtpMode: 'Off' }); // slot 0, sequence 1
+    const future = writeFutureRecord(flash, 8192, 2); // slot 1, sequence 2
+    const booted = openSettingsStore(flash);
+    expect(booted.notice).toBe(noticeNewerFormat(9));
+    expect(booted.settings.srtpMode).toBe('Off');
+    for (let i = 0; i < 9; i++) booted.save({ ...factorySettings(), srtpMode: i % 2 ? 'Mandatory' : 'Optional' });
+    expect(flash.read(8192, future.length)).toEqual(future);
+    // The kept slot's sectors (2 and 3) were never erased; the other slots took turns.
+    expect(flash.erases[2]).toBe(0);
+    expect(flash.erases[3]).toBe(0);
+    expect(decodeRecord(flash.read(8192, 8192))).toMatchObject({ status: 'unknown-version', sequence: 2 });
+    const again = openSettingsStore(flash);
+    expect(again.notice).toBeUndefined();
+    expect(again.settings.srtpMode).toBe('Optional');
+  });
+
+  it('shows notices that fit one display line', () => {
+    for (const notice of [NOTICE_CORRUPT, noticeUnknownFormat(99), noticeNewerFormat(999)]) expect(notice.length).toBeLessThanOrEqual(20);
   });
 
   it('refuses settings too large for a slot, losing nothing', () => {
