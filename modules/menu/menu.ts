@@ -238,7 +238,8 @@ export class Menu {
         break;
       case 'reset':
         if (key === 'OK') {
-          change(factorySettings());
+          // The phone's own key, certificate and trust anchors are its provisioned identity, not a setting.
+          change({ ...factorySettings(), credentials: this.settings.credentials });
           this.stack.pop();
           this.message = 'Factory settings';
         } else if (key === 'Back' || key === 'Hangup') this.stack.pop();

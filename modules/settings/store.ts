@@ -124,7 +124,7 @@ export function openSettingsStore(flash: Flash, slotBytes = DEFAULT_SLOT_BYTES):
       // Check before touching the flash: a refused save loses nothing.
       settingsFromJson(JSON.parse(utf8Decode(payload)));
       if (recordSize(payload.length) > slotSize) {
-        throw new SettingsTooLargeError(`settings need ${recordSize(payload.length)} bytes; a slot holds ${slotSize}`);
+        throw new SettingsTooLargeError(`too large: the settings need ${recordSize(payload.length)} bytes, a slot holds ${slotSize}`);
       }
       const slot = current ? nextSlot(current.slot) : (firstErased ?? firstCorrupt ?? nextSlot(slotCount - 1));
       const sequence = (lastSequence + 1) >>> 0;

@@ -84,6 +84,12 @@ describe('settings menu', () => {
     expect(lastSave(press(new Menu(changed), '8 OK'))).toEqual(factorySettings());
   });
 
+  it('keeps the provisioned key material through a factory reset, and nothing else', () => {
+    const credentials = { ownKey: 'AAEC', ownChain: ['AwQF'], trustAnchors: ['BgcI'] };
+    const changed: Settings = { ...factorySettings(), srtpMode: 'Off', peerKeys: { 'sip:bob@x': '00'.repeat(16) }, credentials };
+    expect(lastSave(press(new Menu(changed), '8 OK'))).toEqual({ ...factorySettings(), credentials });
+  });
+
   it('shows the last call', () => {
     const s: Settings = { ...factorySettings(), lastCall: { peer: 'sip:bob@x', protection: 'mikey-priority', keyAgreement: 'PKE', suite: 'AES_CM_128_HMAC_SHA1_32', at: 0 } };
     expect(press(new Menu(s), '6')[0].lines).toEqual(['Last call', 'sip:bob@x', 'PKE mikey-priority', 'AES_CM_128_HMAC_SHA1']);
