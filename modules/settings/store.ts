@@ -14,7 +14,7 @@
 import type { Flash } from '../../hal/contracts.js';
 import { utf8Decode, utf8Encode } from '../util/bytes.js';
 import { factorySettings, SettingsError, settingsFromJson, settingsToJson, type Settings } from './model.js';
-import { COMMIT_WORD, decodeRecord, encodeRecord, isNewer, RECORD_HEADER, recordSize } from './record.js';
+import { COMMIT_WORD, decodeRecord, encodeRecord, isNewer, RECORD_HEADER, RECORD_TRAILER, recordSize, type DecodedRecord } from './record.js';
 
 /** Bytes a slot holds at least: room for a table, an account, a few dozen peers. */
 export const DEFAULT_SLOT_BYTES = 8192;
@@ -55,6 +55,15 @@ export function openSettingsStore(flash: Flash, slotBytes = DEFAULT_SLOT_BYTES):
   if (slotCount < 2) throw new SettingsError('the settings flash needs room for two slots');
   const slotSize = sectorsPerSlot * flash.sectorSize;
 
+  /** Reads a slot's record, only as far as its header says it reaches (boot reads every slot). */
+  const readSlot = (slot: number): DecodedRecord => {
+    const start = slot * slotSize;
+    const header = flash.read(start, RECORD_HEADER);
+    const size = recordSize(new DataView(header.buffer, header.byteOffset, RECORD_HEADER).getUint32(12));
+    // A length past the slot (or an erased header) needs no more bytes to be judged.
+    return decodeRecord(flash.read(start, size <= slotSize ? size : RECORD_HEADER + RECORD_TRAILER));
+  };
+
   let newest: Found | undefined;
   let unreadable = 0;
   // Where a first save goes: an erased slot, else an unreadable one; a record of an unknown format
@@ -64,7 +73,7 @@ export function openSettingsStore(flash: Flash, slotBytes = DEFAULT_SLOT_BYTES):
   const unknownSlots = new Set<number>();
   let unknown: { version: number; sequence: number } | undefined;
   for (let slot = 0; slot < slotCount; slot++) {
-    const record = decodeRecord(flash.read(slot * slotSize, slotSize));
+    const record = readSlot(slot);
     if (record.status === 'erased') {
       firstErased ??= slot;
       continue;

@@ -64,6 +64,18 @@ describe('settings store', () => {
     );
   });
 
+  it('reads at boot only the headers of empty slots and the bytes of the records', () => {
+    const flash = new SimFlash(4096, 8);
+    openSettingsStore(flash).save(factorySettings());
+    let bytesRead = 0;
+    const counting = { sectorSize: 4096, sectorCount: 8, eraseSector: () => {}, write: () => {}, read: (o: number, l: number) => ((bytesRead += l), flash.read(o, l)) };
+    const payload = JSON.stringify(settingsToJson(factorySettings())).length;
+    expect(openSettingsStore(counting).settings.srtpMode).toBe('Optional');
+    // Four 8 KiB slots: the record's header, then the record (16-byte header, payload, CRC and
+    // commit word); for each erased slot its header, then the 24 bytes of an empty record.
+    expect(bytesRead).toBe(16 + (16 + payload + 8) + 3 * (16 + 24));
+  });
+
   it('spreads saves over every sector', () => {
     const flash = new SimFlash(4096, 8);
     const store = openSettingsStore(flash);
