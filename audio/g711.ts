@@ -24,7 +24,7 @@ export function muLawToLinear(code: number): number {
   const u = ~code & 0xff;
   const exponent = (u >> 4) & 7;
   const magnitude = ((((u & 0x0f) << 3) + MULAW_BIAS) << exponent) - MULAW_BIAS;
-  return u & 0x80 ? -magnitude : magnitude;
+  return u & 0x80 ? 0 - magnitude : magnitude; // 0 - 0 is +0: both zero codes decode to 0
 }
 
 /** Encodes one linear sample to an A-law code word (G.711 §2, Table 1a; even bits inverted). */

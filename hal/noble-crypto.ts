@@ -1,6 +1,8 @@
 // The default crypto provider: @noble/ciphers and @noble/hashes, used so that per-packet work
-// allocates nothing. The AES key schedule is expanded once per key; the HMAC inner and outer pads
-// are hashed once per key and cloned into a reused working state per MAC (RFC 2104 §2).
+// allocates nothing of ours. The AES key schedule is expanded once per key and blocks go straight
+// through @noble's `unsafe.encrypt` on words (no per-call views or copies; @noble still returns one
+// small result object per block); the HMAC inner and outer pads are hashed once per key and cloned
+// into a reused working state per MAC (RFC 2104 §2).
 import { unsafe } from '@noble/ciphers/aes.js';
 import { _HMAC } from '@noble/hashes/hmac.js';
 import { sha1 } from '@noble/hashes/legacy.js';
@@ -10,9 +12,6 @@ const BLOCK = 16;
 
 class NobleAesKey implements AesKey {
   private readonly schedule: Uint32Array;
-  // Word-aligned scratch blocks: @noble's block helpers view bytes as Uint32Array.
-  private readonly counter = new Uint8Array(BLOCK);
-  private readonly stream = new Uint8Array(BLOCK);
 
   constructor(key: Uint8Array) {
     if (key.length !== 16 && key.length !== 24 && key.length !== 32) {
@@ -23,28 +22,69 @@ class NobleAesKey implements AesKey {
 
   encryptBlock(input: Uint8Array, output: Uint8Array): void {
     if (input.length !== BLOCK || output.length !== BLOCK) throw new RangeError('AES block must be 16 bytes');
-    this.stream.set(input);
-    unsafe.encryptBlock(this.schedule, this.stream);
-    output.set(this.stream);
+    // unsafe.encrypt works on the block as four little-endian words, as @noble's own modes do.
+    const s = unsafe.encrypt(this.schedule, le32(input, 0), le32(input, 4), le32(input, 8), le32(input, 12));
+    putLe32(output, 0, s.s0);
+    putLe32(output, 4, s.s1);
+    putLe32(output, 8, s.s2);
+    putLe32(output, 12, s.s3);
   }
 
   ctrXor(iv: Uint8Array, data: Uint8Array): void {
     if (iv.length !== BLOCK) throw new RangeError('AES-CTR counter block must be 16 bytes');
-    const counter = this.counter;
-    const stream = this.stream;
-    counter.set(iv);
-    for (let offset = 0; offset < data.length; offset += BLOCK) {
-      stream.set(counter);
-      unsafe.encryptBlock(this.schedule, stream);
-      const end = Math.min(BLOCK, data.length - offset);
-      for (let i = 0; i < end; i++) data[offset + i] ^= stream[i];
-      // Big-endian increment of the whole 128-bit counter block.
-      for (let i = BLOCK - 1; i >= 0; i--) {
-        counter[i] = (counter[i] + 1) & 0xff;
-        if (counter[i] !== 0) break;
+    const xk = this.schedule;
+    // The counter as big-endian words c0 (most significant) .. c3, incremented as one 128-bit integer.
+    let c0 = be32(iv, 0), c1 = be32(iv, 4), c2 = be32(iv, 8), c3 = be32(iv, 12);
+    const length = data.length;
+    for (let offset = 0; offset < length; offset += BLOCK) {
+      const s = unsafe.encrypt(xk, swap(c0), swap(c1), swap(c2), swap(c3));
+      if (length - offset >= BLOCK) {
+        xorLe32(data, offset, s.s0);
+        xorLe32(data, offset + 4, s.s1);
+        xorLe32(data, offset + 8, s.s2);
+        xorLe32(data, offset + 12, s.s3);
+      } else {
+        for (let i = 0; offset + i < length; i++) {
+          const w = i < 4 ? s.s0 : i < 8 ? s.s1 : i < 12 ? s.s2 : s.s3;
+          data[offset + i] ^= (w >>> (8 * (i & 3))) & 0xff;
+        }
+      }
+      c3 = (c3 + 1) >>> 0;
+      if (c3 === 0) {
+        c2 = (c2 + 1) >>> 0;
+        if (c2 === 0) {
+          c1 = (c1 + 1) >>> 0;
+          if (c1 === 0) c0 = (c0 + 1) >>> 0;
+        }
       }
     }
   }
+}
+
+function be32(b: Uint8Array, o: number): number {
+  return ((b[o] << 24) | (b[o + 1] << 16) | (b[o + 2] << 8) | b[o + 3]) >>> 0;
+}
+
+function le32(b: Uint8Array, o: number): number {
+  return b[o] | (b[o + 1] << 8) | (b[o + 2] << 16) | (b[o + 3] << 24);
+}
+
+function swap(w: number): number {
+  return ((w >>> 24) | ((w >>> 8) & 0xff00) | ((w & 0xff00) << 8) | (w << 24)) >>> 0;
+}
+
+function putLe32(b: Uint8Array, o: number, w: number): void {
+  b[o] = w & 0xff;
+  b[o + 1] = (w >>> 8) & 0xff;
+  b[o + 2] = (w >>> 16) & 0xff;
+  b[o + 3] = w >>> 24;
+}
+
+function xorLe32(b: Uint8Array, o: number, w: number): void {
+  b[o] ^= w & 0xff;
+  b[o + 1] ^= (w >>> 8) & 0xff;
+  b[o + 2] ^= (w >>> 16) & 0xff;
+  b[o + 3] ^= w >>> 24;
 }
 
 class NobleHmacSha1Key implements HmacSha1Key {

@@ -20,6 +20,7 @@ const { values } = parseArgs({
     address: { type: 'string', default: '127.0.0.1' },
     flash: { type: 'string' },
     keys: { type: 'string' },
+    proxy: { type: 'string' },
     'audio-in': { type: 'string' },
     'audio-out': { type: 'string' },
     headless: { type: 'boolean', default: false },
@@ -29,7 +30,7 @@ const { values } = parseArgs({
 
 if (values.help) {
   process.stdout.write(`usage: npm start -- [--name alice] [--sip-port 5060] [--address 127.0.0.1]
-                 [--flash var/<name>.flash] [--keys var/keys] [--audio-in file.wav] [--audio-out var/<name>-received.wav]
+                 [--flash var/<name>.flash] [--keys var/keys] [--proxy host:port] [--audio-in file.wav] [--audio-out var/<name>-received.wav]
                  [--headless]\n`);
   process.exit(0);
 }
@@ -60,7 +61,7 @@ const keys = ensureDevKeys(resolve(values.keys ?? join(varDir, 'keys')), [sipUri
 const own = keys.phones.get(sipUri)!;
 
 host = await DesktopHost.start({
-  identity: { displayName: values['display-name'] ?? name, user: name, sipPort },
+  identity: { displayName: values['display-name'] ?? name, user: name, sipPort, ...(values.proxy ? { outboundProxy: values.proxy } : {}) },
   provision: { ownKey: toBase64(own.privateKey), ownChain: [toBase64(own.certificate)], trustAnchors: [toBase64(keys.caCertificate)] },
   flashPath,
   address: values.address,

@@ -13,7 +13,7 @@ import { identityMatches, normalizeSipUri } from '../pki/identity.js';
 import { OS2IP, type ModExpCounter } from '../pki/modexp.js';
 import { parseCertificate } from '../pki/x509.js';
 import { PK_ERROR, PkRefusal, authenticatePeer, verifyMessageSignature, type PkCredentials, type PkEnvironment } from './pk-auth.js';
-import { guarded, randomCsbId, refusalFrom, windowOf, type Completed, type Refused, type ResponderContext, type Screened } from './pk-exchange.js';
+import { guarded, randomCsbId, refusalFrom, windowOf, type Completed, type Refused, type ResponderContext, type Screened, type GeneralExtension } from './pk-exchange.js';
 import { srtpKeys, type SrtpKeys } from './pk-keys.js';
 import {
   DEFAULT_WINDOW_MS, certChain, certPayloads, checkTimestamp, decodeExpected, defaultSessions, encodeSigned, find, findAll, idText, ntpTimestamp, replayId,
@@ -64,6 +64,8 @@ export interface DhOfferInput extends DhOptions {
   readonly env: PkEnvironment;
   readonly responderUri: string;
   readonly ssrcs: readonly number[];
+  /** General Extension payloads to carry under the offer's signature or MAC (e.g. the priority table). */
+  readonly extensions?: readonly GeneralExtension[];
   /** DH-Group: 0 = OAKLEY 5 (default, RFC 3830's mandatory one), 1 = OAKLEY 1, 2 = OAKLEY 2. */
   readonly group?: DhGroupId;
 }
@@ -87,6 +89,7 @@ export function dhOffer(input: DhOfferInput): DhOffer {
     ...certPayloads(self.chain),
     uriId(input.responderUri),
     srtpPolicy(),
+    ...(input.extensions ?? []),
     { type: 'DH', group: group.id, value: pair.publicValue },
   ];
   const message = encodeSigned(self, header, payloads, env);
@@ -130,7 +133,8 @@ export function dhScreen(bytes: Uint8Array, ctx: ResponderContext, options: DhRe
     return {
       ok: true,
       peerUri: ctx.fromUri,
-      complete: (counter) =>
+      extensions: findAll(offer, 'GENEXT'),
+      complete: (counter, extensions = []) =>
         guarded(crypto, env.nowMs, () => header, (): Completed => {
           const pair = dhKeyPair(dhGroup(dhi.group)!, env.random, options.shortExponent ?? false, counter);
           const tgk = dhTgk(pair, dhi.value, counter);
@@ -143,6 +147,7 @@ export function dhScreen(bytes: Uint8Array, ctx: ResponderContext, options: DhRe
               { type: 'ID', idType: 1, value: utf8Encode(normalizeSipUri(ctx.fromUri) ?? ctx.fromUri) },
               { type: 'DH', group: dhi.group, value: pair.publicValue },
               { type: 'DH', group: dhi.group, value: dhi.value },
+              ...extensions,
             ],
             { ...env, counter },
           );

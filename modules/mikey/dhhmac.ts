@@ -14,7 +14,7 @@ import { normalizeSipUri } from '../pki/identity.js';
 import type { ModExpCounter } from '../pki/modexp.js';
 import { PK_ERROR, PkRefusal, type PkEnvironment } from './pk-auth.js';
 import { dhTgk, responseDhValues, screenDhValue, type DhOptions, type DhResponderOptions } from './dh.js';
-import { guarded, randomCsbId, refusalFrom, type Completed, type Refused, type Screened } from './pk-exchange.js';
+import { guarded, randomCsbId, refusalFrom, type Completed, type Refused, type Screened, type GeneralExtension } from './pk-exchange.js';
 import { hmacSha1, srtpKeys, transportKeys, type SrtpKeys } from './pk-keys.js';
 import {
   DEFAULT_WINDOW_MS, checkTimestamp, decodeExpected, defaultSessions, find, findAll, idText, ntpTimestamp, replayId, requirePayload, srtpPolicy,
@@ -53,6 +53,8 @@ export interface DhhmacOfferInput extends DhOptions {
   readonly crypto: Crypto;
   readonly env: PkEnvironment;
   readonly ssrcs: readonly number[];
+  /** General Extension payloads to carry under the offer's signature or MAC (e.g. the priority table). */
+  readonly extensions?: readonly GeneralExtension[];
   readonly group?: DhGroupId;
 }
 
@@ -78,6 +80,7 @@ export function dhhmacOffer(input: DhhmacOfferInput): DhhmacOffer {
       uriId(input.selfUri),
       uriId(input.responderUri),
       srtpPolicy(),
+      ...(input.extensions ?? []),
       { type: 'DH', group: group.id, value: pair.publicValue },
     ],
     authKey,
@@ -143,7 +146,8 @@ export function dhhmacScreen(bytes: Uint8Array, ctx: DhhmacResponderContext, opt
       return {
         ok: true,
         peerUri: peer,
-        complete: (counter) =>
+        extensions: findAll(offer, 'GENEXT'),
+      complete: (counter, extensions = []) =>
           guarded(crypto, env.nowMs, () => header, (): Completed => {
             const pair = dhKeyPair(dhGroup(dhi.group)!, env.random, options.shortExponent ?? false, counter);
             const tgk = dhTgk(pair, dhi.value, counter);
@@ -156,6 +160,7 @@ export function dhhmacScreen(bytes: Uint8Array, ctx: DhhmacResponderContext, opt
                 uriId(peer),
                 { type: 'DH', group: dhi.group, value: pair.publicValue },
                 { type: 'DH', group: dhi.group, value: dhi.value },
+                ...extensions,
               ],
               authKey,
             );

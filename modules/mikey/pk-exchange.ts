@@ -9,7 +9,7 @@ import type { ModExpCounter } from '../pki/modexp.js';
 import { PK_ERROR, PkRefusal, type PkCredentials, type PkEnvironment } from './pk-auth.js';
 import type { SrtpKeys } from './pk-keys.js';
 import { DEFAULT_WINDOW_MS, errorMessage, type ReplayGuard } from './pk-message.js';
-import type { Header } from './pk-wire.js';
+import type { Header, Payload } from './pk-wire.js';
 
 export interface Refused {
   readonly ok: false;
@@ -31,9 +31,16 @@ export interface Screened {
   readonly ok: true;
   /** The initiator's authenticated SIP identity. */
   readonly peerUri: string;
-  /** The deferred expensive step; `counter` measures its modular exponentiations. */
-  complete(counter?: ModExpCounter): Completed | Refused;
+  /** The offer's General Extension payloads (e.g. the priority table), covered by its MAC or signature. */
+  readonly extensions: readonly GeneralExtension[];
+  /**
+   * The deferred expensive step; `counter` measures its modular exponentiations. `extensions` go
+   * into the R_MESSAGE, under its MAC or signature (where the mode has an R_MESSAGE).
+   */
+  complete(counter?: ModExpCounter, extensions?: readonly GeneralExtension[]): Completed | Refused;
 }
+
+export type GeneralExtension = Extract<Payload, { type: 'GENEXT' }>;
 
 /** What a responder needs to screen an offer. */
 export interface ResponderContext {

@@ -1,6 +1,6 @@
 // The MIKEY wire format as the public-key modes use it (RFC 3830 §6): the common header with the
-// SRTP-ID map (§6.1), and the T, RAND, ID, CERT, CHASH, SP, KEMAC, key data, PKE, DH, SIGN, V and ERR
-// payloads (§6.2-§6.13). Decoding is strict: a malformed message is a PkWireError naming the payload
+// SRTP-ID map (§6.1), and the T, RAND, ID, CERT, CHASH, SP, KEMAC, key data, PKE, DH, SIGN, V, ERR and
+// General Extension payloads (§6.2-§6.15). Decoding is strict: a malformed message is a PkWireError naming the payload
 // and offset, never another exception, and nothing is allocated beyond the input's size.
 //
 // The project's general MIKEY codec is helper A's (branch `mikey`); it was not committed when these
@@ -8,7 +8,7 @@
 
 /** Payload type codes ("next payload", RFC 3830 §6.1 table 6.1.c). */
 export const PT = {
-  LAST: 0, KEMAC: 1, PKE: 2, DH: 3, SIGN: 4, T: 5, ID: 6, CERT: 7, CHASH: 8, V: 9, SP: 10, RAND: 11, ERR: 12, KEY_DATA: 20,
+  LAST: 0, KEMAC: 1, PKE: 2, DH: 3, SIGN: 4, T: 5, ID: 6, CERT: 7, CHASH: 8, V: 9, SP: 10, RAND: 11, ERR: 12, KEY_DATA: 20, GENERAL_EXTENSION: 21,
 } as const;
 
 /** HDR data types (RFC 3830 §6.1, RFC 4650 §5.1, RFC 4738 §6). */
@@ -49,7 +49,9 @@ export type Payload =
   | { readonly type: 'DH'; readonly group: number; readonly value: Uint8Array }
   | { readonly type: 'SIGN'; readonly signType: number; readonly signature: Uint8Array }
   | { readonly type: 'V'; readonly macAlg: number; readonly mac: Uint8Array }
-  | { readonly type: 'ERR'; readonly errorNo: number };
+  | { readonly type: 'ERR'; readonly errorNo: number }
+  /** General Extension (§6.15): carries the priority table (modules/negotiation/wire.ts) and SDP IDs. */
+  | { readonly type: 'GENEXT'; readonly extType: number; readonly data: Uint8Array };
 
 export interface Message {
   readonly header: Header;
@@ -57,7 +59,7 @@ export interface Message {
 }
 
 const CODE: Record<Payload['type'], number> = {
-  T: PT.T, RAND: PT.RAND, ID: PT.ID, CERT: PT.CERT, CHASH: PT.CHASH, SP: PT.SP, KEMAC: PT.KEMAC, PKE: PT.PKE, DH: PT.DH, SIGN: PT.SIGN, V: PT.V, ERR: PT.ERR,
+  T: PT.T, RAND: PT.RAND, ID: PT.ID, CERT: PT.CERT, CHASH: PT.CHASH, SP: PT.SP, KEMAC: PT.KEMAC, PKE: PT.PKE, DH: PT.DH, SIGN: PT.SIGN, V: PT.V, ERR: PT.ERR, GENEXT: PT.GENERAL_EXTENSION,
 };
 
 /** DH value length by DH-Group (RFC 3830 §6.4): OAKLEY 5, 1, 2. */
@@ -128,6 +130,10 @@ function writePayloadBody(w: Writer, p: Payload): void {
       break;
     case 'ERR':
       w.u8(p.errorNo), w.u16(0);
+      break;
+    case 'GENEXT':
+      if (p.data.length > 0xffff) throw new RangeError('General Extension data longer than 16 bits');
+      w.u8(p.extType), w.u16(p.data.length), w.bytes(p.data);
       break;
   }
 }
@@ -240,6 +246,10 @@ function readPayload(r: Reader, type: number): Payload {
       const errorNo = r.u8('ERR');
       r.u16('ERR');
       return { type: 'ERR', errorNo };
+    }
+    case PT.GENERAL_EXTENSION: {
+      const extType = r.u8('General Extension');
+      return { type: 'GENEXT', extType, data: r.take(r.u16('General Extension'), 'General Extension') };
     }
     default:
       throw new PkWireError('payload', r.base + r.pos - 1, `payload type ${type} is not used by the public-key modes`);

@@ -15,13 +15,12 @@ import { identityMatches } from '../pki/identity.js';
 import { rsaDecryptPkcs1, rsaEncryptPkcs1, RsaError } from '../pki/rsa.js';
 import { KEY_USAGE, parseCertificate } from '../pki/x509.js';
 import { PK_ERROR, PkRefusal, authenticatePeer, verifyMessageSignature, type PkCredentials, type PkEnvironment } from './pk-auth.js';
-import { guarded, randomCsbId, refusalFrom, windowOf, type Completed, type Refused, type ResponderContext, type Screened } from './pk-exchange.js';
+import { guarded, randomCsbId, refusalFrom, windowOf, type Completed, type Refused, type ResponderContext, type Screened, type GeneralExtension } from './pk-exchange.js';
 import { decodeKeyDataOrRefuse, openKemac, sealKemac } from './pk-kemac.js';
 import { hmacSha1, srtpKeys, transportKeys, type SrtpKeys } from './pk-keys.js';
 import {
   certChain, certPayloads, checkTimestamp, decodeExpected, defaultSessions, encodeSigned, encodeVerified, find, idText, ntpTimestamp,
-  replayId, requirePayload, signedPart, srtpPolicy, uriId, verifiedPart,
-} from './pk-message.js';
+  replayId, requirePayload, signedPart, srtpPolicy, uriId, verifiedPart, findAll } from './pk-message.js';
 import { DATA_TYPE, decodeMessage, encodeKeyData, type Header, type Payload } from './pk-wire.js';
 
 const TGK_BYTES = 16;
@@ -36,6 +35,8 @@ export interface PkeOfferInput {
   readonly responderCertificate: Uint8Array;
   /** One SSRC per crypto session (0 where not yet known, RFC 3830 §6.1.1). */
   readonly ssrcs: readonly number[];
+  /** General Extension payloads to carry under the offer's signature or MAC (e.g. the priority table). */
+  readonly extensions?: readonly GeneralExtension[];
   /** Ask for the R_MESSAGE (the V flag); default true. */
   readonly verify?: boolean;
   /** Send CHASH naming the responder certificate used (RFC 3830 §6.8); default true. */
@@ -67,6 +68,7 @@ export function pkeOffer(input: PkeOfferInput): PkeOffer {
     ...certPayloads(self.chain),
     uriId(input.responderUri),
     srtpPolicy(),
+    ...(input.extensions ?? []),
     sealKemac(crypto, keys, header.csbId, t, plaintext),
     ...(input.chash === false ? [] : [{ type: 'CHASH', hashFunc: 0, value: sha1(input.responderCertificate) } as Payload]),
     { type: 'PKE', cache: 0, data: rsaEncryptPkcs1(responder.publicKey, envKey, env.random, env.counter) },
@@ -117,7 +119,8 @@ export function pkeScreen(bytes: Uint8Array, ctx: ResponderContext): Screened | 
     return {
       ok: true,
       peerUri,
-      complete: (counter) =>
+      extensions: findAll(offer, 'GENEXT'),
+      complete: (counter, extensions = []) =>
         guarded(crypto, env.nowMs, () => header, (): Completed => {
           let envKey: Uint8Array;
           try {
@@ -136,7 +139,7 @@ export function pkeScreen(bytes: Uint8Array, ctx: ResponderContext): Screened | 
             ? encodeVerified(
                 crypto,
                 { ...offer.header, dataType: DATA_TYPE.PK_RESP, v: false },
-                [{ type: 'T', tsType: 0, value: ntpTimestamp(env.nowMs) }, uriId(self.uri)],
+                [{ type: 'T', tsType: 0, value: ntpTimestamp(env.nowMs) }, uriId(self.uri), ...extensions],
                 keys.authKey,
                 t,
               )

@@ -15,12 +15,11 @@ import type { ModExpCounter } from '../pki/modexp.js';
 import { RsaError, rsaDecryptPkcs1, rsaEncryptPkcs1 } from '../pki/rsa.js';
 import { KEY_USAGE, parseCertificate } from '../pki/x509.js';
 import { PK_ERROR, PkRefusal, authenticatePeer, verifyMessageSignature, type PkCredentials, type PkEnvironment } from './pk-auth.js';
-import { guarded, randomCsbId, refusalFrom, windowOf, type Completed, type Refused, type ResponderContext, type Screened } from './pk-exchange.js';
+import { guarded, randomCsbId, refusalFrom, windowOf, type Completed, type Refused, type ResponderContext, type Screened, type GeneralExtension } from './pk-exchange.js';
 import { srtpKeys, transportKeys, type SrtpKeys } from './pk-keys.js';
 import {
   DEFAULT_WINDOW_MS, certChain, certPayloads, checkTimestamp, decodeExpected, defaultSessions, encodeSigned, find, idText, ntpTimestamp,
-  replayId, requirePayload, signedPart, srtpPolicy, uriId,
-} from './pk-message.js';
+  replayId, requirePayload, signedPart, srtpPolicy, uriId, findAll } from './pk-message.js';
 import { DATA_TYPE, decodeMessage, encodeKeyData, type Header, type Payload } from './pk-wire.js';
 import { decodeKeyDataOrRefuse, openKemac, sealKemac } from './pk-kemac.js';
 
@@ -33,6 +32,8 @@ export interface RsaROfferInput {
   readonly env: PkEnvironment;
   readonly responderUri: string;
   readonly ssrcs: readonly number[];
+  /** General Extension payloads to carry under the offer's signature or MAC (e.g. the priority table). */
+  readonly extensions?: readonly GeneralExtension[];
 }
 
 export interface RsaROffer {
@@ -51,6 +52,7 @@ export function rsaROffer(input: RsaROfferInput): RsaROffer {
     ...certPayloads(self.chain),
     uriId(input.responderUri),
     srtpPolicy(),
+    ...(input.extensions ?? []),
   ];
   const message = encodeSigned(self, header, payloads, env);
   return {
@@ -101,7 +103,8 @@ export function rsaRScreen(bytes: Uint8Array, ctx: ResponderContext): Screened |
     return {
       ok: true,
       peerUri: ctx.fromUri,
-      complete: (counter) =>
+      extensions: findAll(offer, 'GENEXT'),
+      complete: (counter, extensions = []) =>
         guarded(crypto, env.nowMs, () => header, (): Completed => {
           const tgk = env.random.bytes(TGK_BYTES);
           const envKey = env.random.bytes(ENV_KEY_BYTES);
@@ -116,6 +119,7 @@ export function rsaRScreen(bytes: Uint8Array, ctx: ResponderContext): Screened |
               ...certPayloads(self.chain),
               sealKemac(crypto, keys, offer.header.csbId, tr, plaintext),
               { type: 'PKE', cache: 0, data: rsaEncryptPkcs1(initiator.publicKey, envKey, env.random, counter) },
+              ...extensions,
             ],
             { ...env, counter },
           );

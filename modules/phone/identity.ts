@@ -4,6 +4,8 @@ export interface PhoneIdentity {
   readonly displayName: string;
   readonly user: string;
   readonly sipPort: number;
+  /** host:port every call goes through when the settings name no outbound proxy (RFC 3261 §8.1.2). */
+  readonly outboundProxy?: string;
 }
 
 export const DEFAULT_IDENTITY: PhoneIdentity = { displayName: 'Desk phone', user: 'phone', sipPort: 5060 };

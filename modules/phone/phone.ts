@@ -6,6 +6,7 @@ import { loadPkCredentials, type PkCredentials } from '../mikey/pk-auth.js';
 import type { Credentials } from '../settings/model.js';
 import { openSettingsStore, type SettingsStore } from '../settings/store.js';
 import { fromBase64 } from '../util/bytes.js';
+import { Calls } from './calls.js';
 import type { PhoneIdentity } from './identity.js';
 import { dialingScreen, idleScreen } from './screens.js';
 
@@ -55,8 +56,22 @@ export function createPhone(hal: Hal, identity: PhoneIdentity, provision?: Crede
   const socket = hal.network.bindUdp(identity.sipPort, onSipDatagram);
   const address = `${identity.user}@${hal.network.localAddress}`;
   const credentials = loadCredentials(hal, store, `sip:${address}`, provision);
+  const calls = new Calls({
+    hal,
+    store,
+    credentials,
+    user: identity.user,
+    socket,
+    outboundProxy: store.settings.account.outboundProxy || (identity.outboundProxy ?? ''),
+    onChange: () => {
+      if (!calls.active && calls.notice) status = calls.notice;
+      render();
+    },
+  });
 
   function render(): void {
+    if (menu) return;
+    if (calls.active) return hal.display.show(calls.screen());
     hal.display.show(dialing === undefined ? idleScreen(identity.displayName, address, socket.port, status) : dialingScreen(dialing));
   }
 
@@ -82,12 +97,26 @@ export function createPhone(hal: Hal, identity: PhoneIdentity, provision?: Crede
   function onSipDatagram(datagram: Datagram): void {
     sipDatagrams++;
     hal.log(`SIP datagram ${sipDatagrams} from ${datagram.address}:${datagram.port}, ${datagram.data.length} bytes`);
+    calls.onSipDatagram(datagram);
+  }
+
+  /** Keys during a call: OK or Call answers, Hangup ends. */
+  function onCallKey(key: KeyEvent['key']): void {
+    if (key === 'OK' || key === 'Call') calls.answer();
+    else if (key === 'Hangup') calls.hangup();
   }
 
   function onKey(event: KeyEvent): void {
     if (!event.down) return;
     const { key } = event;
     if (menu) return onMenuKey(key);
+    if (calls.active) return onCallKey(key);
+    if ((key === 'OK' || key === 'Call') && dialing !== undefined) {
+      // Dial plan: the number is the user part of a SIP URI in this phone's domain (RFC 3261 §19.1).
+      const target = `sip:${dialing}@${hal.network.localAddress}`;
+      dialing = undefined;
+      return calls.dial(target);
+    }
     if (key === 'Menu' && dialing === undefined) {
       menu = new Menu(store.settings);
       hal.display.show(menu.render());

@@ -13,7 +13,7 @@ export interface SipUri {
 }
 
 export function parseUri(text: string): SipUri {
-  const m = /^(sips?):(?:([^@;?]+)@)?(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.\-_]+)(?::([0-9]{1,5}))?((?:;[^;?]*)*)(?:\?.*)?$/.exec(text.trim());
+  const m = /^(sips?):(?:([^@;?\s]+)@)?(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.\-_]+)(?::([0-9]{1,5}))?((?:;[^;?\s]*)*)(?:\?.*)?$/.exec(text.trim());
   if (m === null) throw new SipParseError(`malformed SIP URI: ${text.slice(0, 60)}`);
   const port = m[4] === undefined ? undefined : Number(m[4]);
   if (port !== undefined && port > 65535) throw new SipParseError('port out of range');

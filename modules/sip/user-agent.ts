@@ -47,7 +47,8 @@ export type UaEvent =
   /** The ACK to our 2xx arrived: the incoming call is confirmed. `sdp` is the ACK body ('' usually). */
   | { readonly type: 'confirmed'; readonly callId: string; readonly sdp: string }
   /** Our INVITE ended without a call: 486 busy, 488 not acceptable, 603 declined, 408 timeout... */
-  | { readonly type: 'failed'; readonly callId: string; readonly status: number; readonly reason: string }
+  /** `sdp` is the failure response's body, if any: a 488 may carry what the callee accepts (RFC 3261 §21.4.26). */
+  | { readonly type: 'failed'; readonly callId: string; readonly status: number; readonly reason: string; readonly sdp: string }
   | { readonly type: 'ended'; readonly callId: string; readonly reason: 'remote-bye' | 'local-bye' | 'cancelled' | 'ack-timeout' | 'dialog-lost' }
   /** The peer sent a re-INVITE: answer with acceptReinvite or rejectReinvite. */
   | { readonly type: 'reinvite'; readonly callId: string; readonly sdp: string }
@@ -80,6 +81,7 @@ interface Pending2xx {
   readonly response: SipResponse;
   readonly dest: HostPort;
   interval: number;
+  delay: number;
   elapsed: number;
 }
 
@@ -302,7 +304,7 @@ export class UserAgent {
       }
     }
     if (response.status === 487 && call.cancelPending) return this.endCall(call, 'cancelled');
-    return this.failCall(call, response.status, response.reason);
+    return this.failCall(call, response.status, response.reason, response.body);
   }
 
   private onInvite2xx(call: Call, response: SipResponse): UaAction[] {
@@ -463,34 +465,39 @@ export class UserAgent {
     return [...this.respondServer(call.serverKey!, response), ...this.start2xx(call, response, call.source!)];
   }
 
-  /** Refuses an incoming call: 486 Busy Here, 488 Not Acceptable Here, 603 Decline (§21.4.26, §21.6.2). */
-  reject(callId: string, status: 486 | 488 | 603 | number): UaAction[] {
+  /**
+   * Refuses an incoming call: 486 Busy Here, 488 Not Acceptable Here, 603 Decline (§21.4.26,
+   * §21.6.2). A 488 may carry an SDP body saying what this phone would accept.
+   */
+  reject(callId: string, status: 486 | 488 | 603 | number, sdp = ''): UaAction[] {
     const call = this.calls.get(callId);
     if (call === undefined || call.direction !== 'incoming' || (call.state !== 'calling' && call.state !== 'early')) return [];
     this.calls.delete(callId);
-    return this.respondServer(call.serverKey!, this.response(call.invite, status, reasonPhrase(status), [], '', call.localTag));
+    const headers = sdp ? [{ name: 'Content-Type', value: 'application/sdp' }] : [];
+    return this.respondServer(call.serverKey!, this.response(call.invite, status, reasonPhrase(status), headers, sdp, call.localTag));
   }
 
   private start2xx(call: Call, response: SipResponse, dest: HostPort): UaAction[] {
-    const pending: Pending2xx = { response, dest, interval: this.timerValues.T1, elapsed: 0 };
+    const { T1, T2 } = this.timerValues;
+    const pending: Pending2xx = { response, dest, interval: T1, delay: T1, elapsed: 0 };
     call.pending2xx = pending;
     const key = `2xx:${call.callId}`;
     const fire = (): UaAction[] => {
-      pending.elapsed += pending.interval;
-      if (pending.elapsed >= 64 * this.timerValues.T1) {
-        // No ACK: the dialog is confirmed, then ended with BYE (§13.3.1.4).
+      pending.elapsed += pending.delay;
+      if (pending.elapsed >= 64 * T1) {
+        // No ACK for 64*T1: the dialog is confirmed, then ended with BYE (§13.3.1.4).
         call.pending2xx = undefined;
-        if (call.state === 'answered') {
-          call.state = 'confirmed';
-          const bye = this.sendBye(call);
-          return [...bye, ...this.endCall(call, 'ack-timeout')];
-        }
-        return [];
+        if (call.state !== 'answered') return [];
+        call.state = 'confirmed';
+        const bye = this.sendBye(call);
+        return [...bye, ...this.endCall(call, 'ack-timeout')];
       }
-      pending.interval = Math.min(2 * pending.interval, this.timerValues.T2);
-      return [this.sendTo(response, dest), ...this.setTimer(key, pending.interval, fire)];
+      // Retransmit at T1, 2*T1, ... capped at T2 (§13.3.1.4).
+      pending.interval = Math.min(2 * pending.interval, T2);
+      pending.delay = Math.min(pending.interval, 64 * T1 - pending.elapsed);
+      return [this.sendTo(response, dest), ...this.setTimer(key, pending.delay, fire)];
     };
-    return this.setTimer(key, pending.interval, fire);
+    return this.setTimer(key, pending.delay, fire);
   }
 
   // ---- OPTIONS (§11) -------------------------------------------------------------------------------
@@ -722,11 +729,11 @@ export class UserAgent {
     return [...this.clearTimer(`2xx:${call.callId}`), this.event({ type: 'ended', callId: call.callId, reason })];
   }
 
-  private failCall(call: Call, status: number, reason: string): UaAction[] {
+  private failCall(call: Call, status: number, reason: string, sdp = ''): UaAction[] {
     if (!this.calls.has(call.callId)) return [];
     this.calls.delete(call.callId);
     if (call.cancelPending) return [this.event({ type: 'ended', callId: call.callId, reason: 'cancelled' })];
-    return [this.event({ type: 'failed', callId: call.callId, status, reason })];
+    return [this.event({ type: 'failed', callId: call.callId, status, reason, sdp })];
   }
 
   /** A response to `request` (§8.2.6.2): Via, From, To (+ tag), Call-ID, CSeq; Record-Route for dialogs (§12.1.1). */

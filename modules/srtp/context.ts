@@ -19,7 +19,7 @@ import {
   LABEL_SRTP_SALT,
 } from './key-derivation.js';
 import { protectionProfile, type ProtectionProfile, type ProtectionProfileName } from './protection-profile.js';
-import { ReplayWindow, MIN_REPLAY_WINDOW } from './replay-window.js';
+import { checkReplayWindowSize, MIN_REPLAY_WINDOW, ReplayWindow } from './replay-window.js';
 import { RolloverCounter } from './rollover-counter.js';
 
 export interface SrtpContextOptions {
@@ -52,11 +52,6 @@ export interface InboundRtpState {
   readonly replay: ReplayWindow;
 }
 
-/** State of one SRTCP SSRC: the next index to send, and the receiver's replay window. */
-export interface RtcpState {
-  nextIndex: number;
-  readonly replay: ReplayWindow;
-}
 
 export class SrtpContext {
   readonly profile: ProtectionProfile;
@@ -70,10 +65,16 @@ export class SrtpContext {
   private readonly salt14 = new Uint8Array(14);
   private rtpKeys: SessionKeys | undefined;
   private rtcpKeys: SessionKeys | undefined;
+  /** Sender state per SSRC. */
   readonly outboundRtp = new Map<number, RolloverCounter>();
+  /** Next SRTCP index to send per SSRC (RFC 3711 §3.4: starts at 0). */
+  readonly outboundRtcp = new Map<number, number>();
+  /**
+   * Receiver state per SSRC. An entry is made only once a packet of that SSRC authenticates, so
+   * forged packets with made-up SSRCs cost no memory.
+   */
   readonly inboundRtp = new Map<number, InboundRtpState>();
-  readonly outboundRtcp = new Map<number, RtcpState>();
-  readonly inboundRtcp = new Map<number, RtcpState>();
+  readonly inboundRtcp = new Map<number, ReplayWindow>();
   /** Scratch for the hot path: the 20-byte MAC, the ROC appended to the authenticated portion. */
   readonly macScratch = new Uint8Array(20);
   readonly rocScratch = new Uint8Array(4);
@@ -99,7 +100,7 @@ export class SrtpContext {
     this.kdr = kdr;
     this.mki = mki.slice();
     this.replayWindow = options.replayWindow ?? MIN_REPLAY_WINDOW;
-    new ReplayWindow(this.replayWindow); // validates the size before any packet arrives
+    checkReplayWindowSize(this.replayWindow);
     this.initialRoc = roc;
     this.crypto = options.crypto;
     this.master = options.crypto.aesKey(options.masterKey);
@@ -132,20 +133,9 @@ export class SrtpContext {
     return state;
   }
 
-  inboundRtpState(ssrc: number): InboundRtpState {
-    let state = this.inboundRtp.get(ssrc);
-    if (!state) {
-      state = { rollover: new RolloverCounter(this.initialRoc), replay: new ReplayWindow(this.replayWindow) };
-      this.inboundRtp.set(ssrc, state);
-    }
-    return state;
-  }
-
-  rtcpState(ssrc: number, inbound: boolean): RtcpState {
-    const map = inbound ? this.inboundRtcp : this.outboundRtcp;
-    let state = map.get(ssrc);
-    if (!state) map.set(ssrc, (state = { nextIndex: 0, replay: new ReplayWindow(this.replayWindow) }));
-    return state;
+  /** A receiver state for an SSRC seen for the first time; the caller stores it once the packet authenticates. */
+  newInboundRtpState(): InboundRtpState {
+    return { rollover: new RolloverCounter(this.initialRoc), replay: new ReplayWindow(this.replayWindow) };
   }
 
   private derive(r: number, rBytes: 4 | 6, encLabel: number, authLabel: number, saltLabel: number): SessionKeys {

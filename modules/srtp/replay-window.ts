@@ -4,6 +4,13 @@
 /** The smallest window this engine accepts; libsrtp's default for SRTP and its fixed SRTCP size. */
 export const MIN_REPLAY_WINDOW = 128;
 
+/** Throws RangeError unless `size` is a multiple of 32 in 128..32768 (libsrtp's bounds, with 128 as our floor). */
+export function checkReplayWindowSize(size: number): void {
+  if (!Number.isInteger(size) || size < MIN_REPLAY_WINDOW || size % 32 !== 0 || size > 32768) {
+    throw new RangeError(`replay window must be a multiple of 32 in ${MIN_REPLAY_WINDOW}..32768, got ${size}`);
+  }
+}
+
 export class ReplayWindow {
   readonly size: number;
   /** Bit k of the bitmap marks index `top - k` as received. */
@@ -12,16 +19,9 @@ export class ReplayWindow {
 
   /** `size` is a multiple of 32, at least 128 packets. */
   constructor(size: number = MIN_REPLAY_WINDOW) {
-    if (!Number.isInteger(size) || size < MIN_REPLAY_WINDOW || size % 32 !== 0 || size > 32768) {
-      throw new RangeError(`replay window must be a multiple of 32 in ${MIN_REPLAY_WINDOW}..32768, got ${size}`);
-    }
+    checkReplayWindowSize(size);
     this.size = size;
     this.bits = new Uint32Array(size / 32);
-  }
-
-  /** The highest index accepted so far, or -1. */
-  get highest(): number {
-    return this.top;
   }
 
   /** True if `index` was neither received yet nor fell behind the window. Changes nothing. */

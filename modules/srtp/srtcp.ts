@@ -3,6 +3,7 @@
 import { constantTimeEqual } from '../util/bytes.js';
 import type { SrtpContext } from './context.js';
 import { SrtpError } from './errors.js';
+import { ReplayWindow } from './replay-window.js';
 
 const E_BIT = 0x80000000;
 /** The SRTCP index is 31 bits; 2^31 packets is a master key's SRTCP lifetime (RFC 3711 §9.2). */
@@ -31,8 +32,8 @@ export function protectRtcpInPlace(context: SrtpContext, buffer: Uint8Array, len
   const profile = context.profile;
   const total = length + srtcpTrailerLength(context);
   if (buffer.length < total) throw new RangeError(`buffer needs ${total} bytes for the SRTCP packet`);
-  const state = context.rtcpState(ssrcOf(buffer), false);
-  const index = state.nextIndex;
+  const ssrc = ssrcOf(buffer);
+  const index = context.outboundRtcp.get(ssrc) ?? 0;
   if (index > MAX_INDEX) throw new SrtpError('key-lifetime', 'the SRTCP index passed 2^31 (RFC 3711 §9.2)');
   const keys = context.srtcpKeys(index);
   const mki = context.mki;
@@ -55,12 +56,13 @@ export function protectRtcpInPlace(context: SrtpContext, buffer: Uint8Array, len
       buffer.set(context.macScratch.subarray(0, profile.srtcpTagLength), length + 4 + mki.length);
     }
   }
-  state.nextIndex = index + 1;
+  context.outboundRtcp.set(ssrc, index + 1);
   return total;
 }
 
 /** Verifies and decrypts the SRTCP packet in buffer[0..length) in place; returns the RTCP length. */
 export function unprotectRtcpInPlace(context: SrtpContext, buffer: Uint8Array, length: number): number {
+  if (length > buffer.length) throw new RangeError(`length ${length} exceeds the ${buffer.length}-byte buffer`);
   checkRtcpHeader(buffer, length);
   const profile = context.profile;
   const mki = context.mki;
@@ -75,8 +77,10 @@ export function unprotectRtcpInPlace(context: SrtpContext, buffer: Uint8Array, l
   const eIndex = ((buffer[indexAt] << 24) | (buffer[indexAt + 1] << 16) | (buffer[indexAt + 2] << 8) | buffer[indexAt + 3]) >>> 0;
   const encrypted = eIndex >= E_BIT;
   const index = eIndex & MAX_INDEX;
-  const state = context.rtcpState(ssrcOf(buffer), true);
-  if (!state.replay.isFresh(index)) throw new SrtpError('replay', `SRTCP index ${index} was already received or is too old`);
+  const ssrc = ssrcOf(buffer);
+  const known = context.inboundRtcp.get(ssrc);
+  const replay = known ?? new ReplayWindow(context.replayWindow);
+  if (!replay.isFresh(index)) throw new SrtpError('replay', `SRTCP index ${index} was already received or is too old`);
   const keys = context.srtcpKeys(index);
   if (keys.aead) {
     // RFC 7714 §9.3 lets E = 0 make the whole packet AAD; this engine always encrypts and refuses it.
@@ -94,7 +98,8 @@ export function unprotectRtcpInPlace(context: SrtpContext, buffer: Uint8Array, l
     }
     if (encrypted) keys.keystream!.rtcpXor(buffer, end, eIndex);
   }
-  state.replay.accept(index);
+  if (!known) context.inboundRtcp.set(ssrc, replay);
+  replay.accept(index);
   return end;
 }
 

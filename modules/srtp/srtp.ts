@@ -65,6 +65,7 @@ export function protectRtpInPlace(context: SrtpContext, buffer: Uint8Array, leng
  * A refused packet throws SrtpError and leaves the context unchanged (RFC 3711 §3.3).
  */
 export function unprotectRtpInPlace(context: SrtpContext, buffer: Uint8Array, length: number): number {
+  if (length > buffer.length) throw new RangeError(`length ${length} exceeds the ${buffer.length}-byte buffer`);
   const headerLength = rtpHeaderLength(buffer, length);
   const profile = context.profile;
   const mki = context.mki;
@@ -77,7 +78,8 @@ export function unprotectRtpInPlace(context: SrtpContext, buffer: Uint8Array, le
   }
   const ssrc = ((buffer[8] << 24) | (buffer[9] << 16) | (buffer[10] << 8) | buffer[11]) >>> 0;
   const seq = (buffer[2] << 8) | buffer[3];
-  const state = context.inboundRtpState(ssrc);
+  const known = context.inboundRtp.get(ssrc);
+  const state = known ?? context.newInboundRtpState();
   const roc = state.rollover.guess(seq);
   if (roc < 0) throw new SrtpError('replay', 'the packet is from before the stream started');
   if (roc > 0xffffffff) throw new SrtpError('key-lifetime', 'the SRTP index passed 2^48 (RFC 3711 §9.2)');
@@ -96,6 +98,7 @@ export function unprotectRtpInPlace(context: SrtpContext, buffer: Uint8Array, le
     }
     keys.keystream!.rtpXor(buffer, headerLength, end, roc);
   }
+  if (!known) context.inboundRtp.set(ssrc, state);
   state.rollover.update(seq, roc);
   state.replay.accept(index);
   return end;

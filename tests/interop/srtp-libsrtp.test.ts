@@ -1,7 +1,7 @@
 // Interop with libsrtp2 (Debian libsrtp2-dev) through tests/interop/libsrtp/srtp-helper.c, both
 // directions, for every suite libsrtp has (not f8, which it lacks; not AES-192, which Debian's 2.5.0
-// gets wrong): SRTP across a sequence-number wrap (ROC 0→1 and from a signalled ROC), SRTCP, and
-// replayed or tampered packets refused by both sides.
+// gets wrong): SRTP across a sequence-number wrap (ROC 0→1 and from a signalled ROC), SRTCP, MKI,
+// and replayed or tampered packets refused by both sides.
 import { nobleCrypto } from '../../hal/noble-crypto.js';
 import { SrtpContext } from '../../modules/srtp/context.js';
 import { SrtpError } from '../../modules/srtp/errors.js';
@@ -161,5 +161,51 @@ describe.each(AUTHENTICATED)('%s tampering, with libsrtp2', (suite) => {
     const rxc = ours(suite, 41);
     expect(attempt(() => unprotectRtcp(rxc, fromHex(flip(srtcp, 10))))).toBe('error: authentication');
     expect(runLibsrtp(helper, 'unprotect', suite, keyHex, true, 0, [flip(srtcp, 10)])).toEqual(['error: authentication']);
+  });
+});
+
+describe.each(['AES_CM_128_HMAC_SHA1_80', 'AES_256_CM_HMAC_SHA1_32', 'AEAD_AES_128_GCM'] as const)('%s with an MKI, with libsrtp2', (suite) => {
+  const ssrc = 0x5eed0003;
+  const mkiHex = 'c0ffee01';
+
+  function withMki(seed: number): SrtpContext {
+    const { masterKey, masterSalt } = material(suite, seed);
+    return new SrtpContext({ profile: suite, masterKey, masterSalt, crypto: nobleCrypto, mki: fromHex(mkiHex) });
+  }
+
+  it('SRTP and SRTCP both directions carry the MKI where libsrtp does', () => {
+    const { keyHex } = material(suite, 51);
+    const plain = rtpPackets(1000, 6, ssrc);
+    const tx = withMki(51);
+    const mine = plain.map((p) => toHex(protectRtp(tx, fromHex(p))));
+    expect(mine).toEqual(runLibsrtp(helper, 'protect', suite, keyHex, false, 0, plain, mkiHex));
+    expect(runLibsrtp(helper, 'unprotect', suite, keyHex, false, 0, mine, mkiHex)).toEqual(plain);
+    const control = rtcpPackets(3, ssrc);
+    const theirs = runLibsrtp(helper, 'protect', suite, keyHex, true, 0, control, mkiHex);
+    const rx = withMki(51);
+    expect(theirs.map((p) => attempt(() => unprotectRtcp(rx, fromHex(p))))).toEqual(control);
+    // libsrtp numbers SRTCP from 1 and this engine from 0: our second packet must equal its first.
+    const tx2 = withMki(51);
+    protectRtcp(tx2, fromHex(control[0]));
+    expect(toHex(protectRtcp(tx2, fromHex(control[0])))).toBe(theirs[0]);
+    if (protectionProfile(suite).srtpTagLength === protectionProfile(suite).srtcpTagLength) {
+      // libsrtp 2.5's srtp_unprotect_rtcp_mki looks for the MKI using the SRTP tag length, so for
+      // the _32 suites (80-bit SRTCP tag) it cannot find the MKI even in its own packets.
+      const srtcp = control.map((p) => toHex(protectRtcp(tx, fromHex(p))));
+      expect(runLibsrtp(helper, 'unprotect', suite, keyHex, true, 0, srtcp, mkiHex)).toEqual(control);
+    }
+  });
+
+  it('refuses an unknown MKI, as libsrtp does', () => {
+    const { keyHex } = material(suite, 61);
+    const [packet] = rtpPackets(7, 1, ssrc);
+    const srtp = runLibsrtp(helper, 'protect', suite, keyHex, false, 0, [packet], mkiHex)[0];
+    const p = protectionProfile(suite);
+    const bytes = fromHex(srtp);
+    const mkiAt = bytes.length - (p.aead ? 4 : 4 + p.srtpTagLength);
+    expect(toHex(bytes.subarray(mkiAt, mkiAt + 4))).toBe(mkiHex);
+    bytes[mkiAt + 3] ^= 0xff;
+    expect(runLibsrtp(helper, 'unprotect', suite, keyHex, false, 0, [toHex(bytes)], mkiHex)).toEqual(['error: mki']);
+    expect(attempt(() => unprotectRtp(withMki(61), bytes))).toBe('error: mki');
   });
 });

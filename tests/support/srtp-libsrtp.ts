@@ -23,9 +23,10 @@ export function buildLibsrtpHelper(): string {
   return out;
 }
 
-/** Runs `helper action suite keyHex rtp|rtcp roc` on hex lines; returns its output lines. */
-export function runLibsrtp(helper: string, action: 'protect' | 'unprotect', suite: string, keyHex: string, rtcp: boolean, roc: number, lines: string[]): string[] {
-  const out = execFileSync(helper, [action, suite, keyHex, rtcp ? 'rtcp' : 'rtp', String(roc)], {
+/** Runs `helper action suite keyHex rtp|rtcp roc [mkiHex]` on hex lines; returns its output lines. */
+export function runLibsrtp(helper: string, action: 'protect' | 'unprotect', suite: string, keyHex: string, rtcp: boolean, roc: number, lines: string[], mkiHex?: string): string[] {
+  const args = [action, suite, keyHex, rtcp ? 'rtcp' : 'rtp', String(roc), ...(mkiHex ? [mkiHex] : [])];
+  const out = execFileSync(helper, args, {
     input: lines.map((l) => `${l}\n`).join(''),
     encoding: 'utf8',
   });

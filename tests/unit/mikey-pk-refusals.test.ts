@@ -112,6 +112,14 @@ describe('identity mismatches → ERR 0', () => {
     expectRefused(pkeScreen(offer.message, responderContext(bob, 'sip:carol@example.com', replay)), PK_ERROR.AUTH_FAILURE, offer.message, replay);
   });
 
+  it('PKE: the IDi inside KEMAC is not the certificate\'s identity; found by the deferred step', () => {
+    const offer = pke('i3', { self: { ...alice, uri: 'sip:carol@example.com' } });
+    const replay = memoryReplayGuard();
+    const screened = pkeScreen(offer.message, responderContext(bob, alice.uri, replay));
+    expect(screened.ok).toBe(true);
+    expectRefused((screened as Screened).complete(), PK_ERROR.AUTH_FAILURE, offer.message);
+  });
+
   it('DHHMAC: IDi differs from the From header', () => {
     const offer = dhhmacOffer({ selfUri: 'sip:carol@example.com', responderUri: bob.uri, psk: PSK, crypto, env: environment('i2'), ssrcs: [1], group: 1, shortExponent: true });
     const replay = memoryReplayGuard();

@@ -26,6 +26,7 @@ const sample: Message = {
     { type: 'DH', group: 1, value: new Uint8Array(96).fill(5) },
     { type: 'V', macAlg: 0, mac: new Uint8Array(0) },
     { type: 'ERR', errorNo: 6 },
+    { type: 'GENEXT', extType: 0xf0, data: fromHex('0102') },
     { type: 'SIGN', signType: 1, signature: fromHex('eeff') },
   ],
 };
@@ -41,6 +42,8 @@ describe('PK wire subset', () => {
     // ID: next CERT (7), URI (1), length 2, "ab"; CERT: next CHASH (8), X.509v3, length 2, 3000.
     expect(hex.slice(70, 82)).toBe('07010002' + '6162');
     expect(hex.slice(82, 94)).toBe('08000002' + '3000');
+    // General Extension (§6.15): next SIGN (4), type 0xF0, length 2, data.
+    expect(hex).toContain('04' + 'f0' + '0002' + '0102');
     // SIGN, last: S type 1 in the top 4 bits, length 2, no next-payload byte.
     expect(hex.slice(-8)).toBe('1002eeff');
     // PKE (next DH = 3): C = 2 in the top 2 bits of a 16-bit word with a 14-bit length.

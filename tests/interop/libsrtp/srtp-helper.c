@@ -1,7 +1,7 @@
 /*
  * libsrtp2 peer for the SRTP interop tests and benchmark. Same interface as `phonectl srtp`:
  *
- *   srtp-helper protect|unprotect SUITE KEYHEX rtp|rtcp ROC    hex packets on stdin, one per line
+ *   srtp-helper protect|unprotect SUITE KEYHEX rtp|rtcp ROC [MKIHEX]   hex packets on stdin, one per line
  *   srtp-helper bench SUITE KEYHEX COUNT                       protect+unprotect COUNT 172-byte packets
  *
  * KEYHEX is the master key followed by the master salt. A refused packet prints "error: <reason>".
@@ -64,18 +64,31 @@ static const char *reason(srtp_err_status_t status) {
   case srtp_err_status_replay_fail:
   case srtp_err_status_replay_old: return "replay";
   case srtp_err_status_bad_param: return "malformed";
+  case srtp_err_status_bad_mki: return "mki";
   default: return "libsrtp";
   }
 }
 
-static srtp_t make_session(const char *suite, unsigned char *key, uint32_t ssrc, uint32_t roc) {
+/* With an MKI, the one master key is given as libsrtp's key list with that MKI id. */
+static srtp_t make_session(const char *suite, unsigned char *key, uint32_t ssrc, uint32_t roc, unsigned char *mki, int mki_size) {
+  static srtp_master_key_t master;
+  static srtp_master_key_t *keys[1];
   srtp_policy_t policy;
   srtp_t session;
   memset(&policy, 0, sizeof policy);
   if (!set_policy(suite, &policy.rtp, &policy.rtcp)) return NULL;
   policy.ssrc.type = ssrc_specific;
   policy.ssrc.value = ssrc;
-  policy.key = key;
+  if (mki_size > 0) {
+    master.key = key;
+    master.mki_id = mki;
+    master.mki_size = (unsigned int)mki_size;
+    keys[0] = &master;
+    policy.keys = keys;
+    policy.num_master_keys = 1;
+  } else {
+    policy.key = key;
+  }
   policy.window_size = 128;
   policy.next = NULL;
   if (srtp_create(&session, &policy) != srtp_err_status_ok) return NULL;
@@ -85,8 +98,8 @@ static srtp_t make_session(const char *suite, unsigned char *key, uint32_t ssrc,
 
 static int bench(const char *suite, unsigned char *key, long count) {
   unsigned char packet[MAX_PACKET];
-  srtp_t tx = make_session(suite, key, 0x12345678, 0);
-  srtp_t rx = make_session(suite, key, 0x12345678, 0);
+  srtp_t tx = make_session(suite, key, 0x12345678, 0, NULL, 0);
+  srtp_t rx = make_session(suite, key, 0x12345678, 0, NULL, 0);
   struct timespec start, end;
   if (!tx || !rx) return 1;
   clock_gettime(CLOCK_MONOTONIC, &start);
@@ -108,6 +121,8 @@ static int bench(const char *suite, unsigned char *key, long count) {
 
 int main(int argc, char **argv) {
   unsigned char key[64];
+  unsigned char mki[SRTP_MAX_MKI_LEN];
+  int mki_size = 0;
   char line[2 * MAX_PACKET + 8];
   unsigned char packet[MAX_PACKET + SRTP_MAX_TRAILER_LEN];
   srtp_t session = NULL;
@@ -119,8 +134,9 @@ int main(int argc, char **argv) {
     if (from_hex(argv[3], key, sizeof key) < 0) return 2;
     return bench(argv[2], key, atol(argv[4]));
   }
-  if (argc != 6 || from_hex(argv[3], key, sizeof key) < 0) {
-    fprintf(stderr, "usage: srtp-helper protect|unprotect SUITE KEYHEX rtp|rtcp ROC\n");
+  if ((argc != 6 && argc != 7) || from_hex(argv[3], key, sizeof key) < 0 ||
+      (argc == 7 && (mki_size = from_hex(argv[6], mki, sizeof mki)) <= 0)) {
+    fprintf(stderr, "usage: srtp-helper protect|unprotect SUITE KEYHEX rtp|rtcp ROC [MKIHEX]\n");
     return 2;
   }
   protect = !strcmp(argv[1], "protect");
@@ -137,14 +153,18 @@ int main(int argc, char **argv) {
     if (!session) {
       uint32_t ssrc = rtcp ? (uint32_t)packet[4] << 24 | packet[5] << 16 | packet[6] << 8 | packet[7]
                            : (uint32_t)packet[8] << 24 | packet[9] << 16 | packet[10] << 8 | packet[11];
-      session = make_session(argv[2], key, ssrc, roc);
+      session = make_session(argv[2], key, ssrc, roc, mki, mki_size);
       if (!session) {
         fprintf(stderr, "srtp-helper: cannot make a %s session\n", argv[2]);
         return 1;
       }
     }
-    if (protect) status = rtcp ? srtp_protect_rtcp(session, packet, &len) : srtp_protect(session, packet, &len);
-    else status = rtcp ? srtp_unprotect_rtcp(session, packet, &len) : srtp_unprotect(session, packet, &len);
+    if (protect)
+      status = rtcp ? srtp_protect_rtcp_mki(session, packet, &len, mki_size > 0, 0)
+                    : srtp_protect_mki(session, packet, &len, mki_size > 0, 0);
+    else
+      status = rtcp ? srtp_unprotect_rtcp_mki(session, packet, &len, mki_size > 0)
+                    : srtp_unprotect_mki(session, packet, &len, mki_size > 0);
     if (status != srtp_err_status_ok) {
       printf("error: %s\n", reason(status));
     } else {

@@ -1,0 +1,526 @@
+// Calls: joins the SIP user agent, the negotiation, MIKEY, SRTP and the audio path for one call
+// at a time. The caller offers MIKEY with the key agreement its priority table gives for this
+// peer (modules/negotiation/offer-plan.ts) on RTP/SAVP, or plain RTP when its SRTP mode is Off.
+// The callee screens the offer cheaply when it rings and does the expensive step at ring or at
+// pick-up, as its settings say (seed §2.1.3).
+import type { Datagram, Hal, UdpSocket } from '../../hal/contracts.js';
+import type { PkCredentials } from '../mikey/pk-auth.js';
+import type { GeneralExtension, Refused, Screened } from '../mikey/pk-exchange.js';
+import type { SrtpKeys } from '../mikey/pk-keys.js';
+import type { ReplayGuard } from '../mikey/pk-message.js';
+import { decodeMessage } from '../mikey/pk-wire.js';
+import { answerOffer, confirmAnswer } from '../negotiation/agreement.js';
+import type { KeyAgreement, SrtpSuiteName } from '../negotiation/capabilities.js';
+import { allowedRungs, decideAnswer, nextRung, type Rung } from '../negotiation/ladder.js';
+import { firstOfferKeyAgreement, reofferKeyAgreement } from '../negotiation/offer-plan.js';
+import { formatTable, parseTable } from '../negotiation/table.js';
+import { TableWireError, type WireTable } from '../negotiation/wire.js';
+import { CRYPTO, parseCryptoAttribute, type CryptoAttribute } from '../sdp/crypto-attr.js';
+import { parseKeyMgmt, MIKEY_PROTOCOL_ID } from '../sdp/key-mgmt.js';
+import { audioDescription, type MediaKeying } from '../sdp/offer-answer.js';
+import { effectiveAttributes, parseSdp, serializeSdp, type SessionDescription } from '../sdp/session-description.js';
+import type { LastCall } from '../settings/model.js';
+import type { SettingsStore } from '../settings/store.js';
+import type { HostPort, UaAction, UaEvent } from '../sip/user-agent.js';
+import { UserAgent } from '../sip/user-agent.js';
+import { fromHex } from '../util/bytes.js';
+import { CALL_POLICY, callableTable, findTable, refusalWithTable, SP_SUITE, suiteLabel, tableExtension, tableFromRefusal } from './call-negotiation.js';
+import { makeOffer, screenOffer, usableKeyAgreements, type CallOffer, type KeyingContext } from './keying.js';
+import { sdesAnswer, sdesKey, sdesOffer } from './sdes-keying.js';
+import { MediaSession, type MediaKeys } from './media.js';
+
+/** How long accepted I_MESSAGEs are remembered: the timestamp window (RFC 3830 §5.4). */
+const REPLAY_WINDOW_MS = 3600_000;
+
+type Protection = LastCall['protection'];
+
+/** How a call is keyed once both sides agree. */
+interface Keyed {
+  /** The MIKEY key agreement, or SDES. */
+  readonly method: KeyAgreement | 'SDES';
+  readonly suite: SrtpSuiteName;
+  readonly protection: Protection;
+}
+
+type Call =
+  | {
+      kind: 'outgoing';
+      callId: string;
+      peer: string;
+      rtp: UdpSocket;
+      rung: Rung;
+      offer: CallOffer | undefined;
+      sdes: readonly CryptoAttribute[];
+      ringing: boolean;
+      reoffered: boolean;
+    }
+  | {
+      kind: 'incoming';
+      callId: string;
+      peer: string;
+      rtp: UdpSocket;
+      remote: HostPort;
+      keyed?: Keyed;
+      screened?: Screened;
+      answerExtensions: readonly GeneralExtension[];
+      keys?: readonly SrtpKeys[];
+      response?: Uint8Array;
+      /** SDES: the line answered with (this phone's key) and the peer's key. */
+      sdes?: { readonly answer: CryptoAttribute; readonly theirs: MediaKeys['receive'] };
+    }
+  | { kind: 'connected'; callId: string; peer: string; media: MediaSession; security: string };
+
+export interface CallsConfig {
+  readonly hal: Hal;
+  readonly store: SettingsStore;
+  readonly credentials: PkCredentials | undefined;
+  readonly user: string;
+  readonly socket: UdpSocket;
+  /** host:port of an outbound proxy (every call goes there); empty for none. */
+  readonly outboundProxy: string;
+  /** Called whenever what the phone should show changes. */
+  readonly onChange: () => void;
+}
+
+function hostPort(text: string): HostPort | undefined {
+  const m = /^([^:\s]+)(?::(\d{1,5}))?$/.exec(text.trim());
+  return m ? { address: m[1], port: Number(m[2] ?? 5060) } : undefined;
+}
+
+/** A replay cache of accepted I_MESSAGEs, forgetting entries older than the timestamp window. */
+function replayCache(hal: Hal): ReplayGuard {
+  const seen = new Map<string, number>();
+  return {
+    seen: (id) => seen.has(id),
+    remember(id, t) {
+      const now = hal.clock.wallClockMs();
+      for (const [k, at] of seen) if (now - at > REPLAY_WINDOW_MS) seen.delete(k);
+      seen.set(id, t);
+    },
+  };
+}
+
+function mediaTarget(sdp: SessionDescription): HostPort {
+  const m = sdp.media.find((x) => x.media === 'audio');
+  const address = m?.connection?.address ?? sdp.connection?.address;
+  if (!m || !address || m.port === 0) throw new RangeError('no audio stream in the session description');
+  return { address, port: m.port };
+}
+
+function mikeyIn(sdp: SessionDescription): Uint8Array | undefined {
+  const m = sdp.media.find((x) => x.media === 'audio');
+  const a = m ? effectiveAttributes(sdp, m, 'key-mgmt')[0] : undefined;
+  if (!a) return undefined;
+  const km = parseKeyMgmt(a);
+  return km.protocol === MIKEY_PROTOCOL_ID ? km.data : undefined;
+}
+
+export class Calls {
+  private readonly ua: UserAgent;
+  private call: Call | undefined;
+  private readonly timers = new Map<string, number>();
+  private readonly replay: ReplayGuard;
+  private sessionVersion = 1;
+  /** One line about the last call that ended or failed, shown on the idle screen. */
+  notice: string | undefined;
+
+  constructor(private readonly c: CallsConfig) {
+    const { hal } = c;
+    this.replay = replayCache(hal);
+    const proxy = hostPort(c.outboundProxy);
+    this.ua = new UserAgent({
+      account: { user: c.user, domain: hal.network.localAddress, password: c.store.settings.account.password },
+      local: { address: hal.network.localAddress, port: c.socket.port },
+      ...(proxy ? { outboundProxy: proxy } : {}),
+      random: hal.random,
+    });
+  }
+
+  get active(): boolean {
+    return this.call !== undefined;
+  }
+
+  /** What the display shows during a call. */
+  screen(): string[] {
+    const call = this.call!;
+    const peer = call.peer.replace(/^sips?:/, '');
+    switch (call.kind) {
+      case 'outgoing':
+        return ['Calling', peer, call.ringing ? 'Ringing...' : 'Connecting...', 'Hangup=end'];
+      case 'incoming':
+        return ['Incoming call', peer, call.keyed ? `Secure: ${call.keyed.method}` : 'Not encrypted', 'OK=answer Hangup'];
+      case 'connected':
+        return ['Connected', peer, call.security, 'Hangup=end'];
+    }
+  }
+
+  onSipDatagram(d: Datagram): void {
+    this.run(this.ua.receive(d.data, { address: d.address, port: d.port }));
+  }
+
+  private keying(): KeyingContext {
+    const { hal, store } = this.c;
+    return {
+      selfUri: `sip:${this.c.user}@${hal.network.localAddress}`,
+      credentials: this.c.credentials,
+      pskFor: (peer) => {
+        const hex = store.settings.peerKeys[peer];
+        return hex ? fromHex(hex) : undefined;
+      },
+      crypto: hal.crypto,
+      random: hal.random,
+      nowMs: hal.clock.wallClockMs(),
+      replay: this.replay,
+    };
+  }
+
+  private description(rtpPort: number, keying: MediaKeying): string {
+    const address = this.c.hal.network.localAddress;
+    return serializeSdp(audioDescription({ address, rtpPort, sessionId: String(this.c.socket.port), sessionVersion: this.sessionVersion++, keying }));
+  }
+
+  /**
+   * Places a call to `target` (a SIP URI). The offer carries this phone's table; `reofferWith` is
+   * the key agreement a callee's 488 pointed to (the one extra round trip).
+   */
+  dial(target: string, reofferWith?: KeyAgreement, step?: Rung): void {
+    if (this.call) return;
+    const settings = this.c.store.settings;
+    const ctx = this.keying();
+    const own = callableTable(settings.priorities, usableKeyAgreements(ctx, target));
+    const learned = settings.learnedPeers[target];
+    const allowed = allowedRungs(settings.srtpMode);
+    const ka = allowed[0] === 'mikey-priority' && (step === undefined || step === 'mikey-priority')
+      ? reofferWith ?? firstOfferKeyAgreement(own, learned && callableTable(parseTable(learned.table)), () => true)
+      : undefined;
+    // Without a usable MIKEY key agreement the ladder starts lower (SDES, or plain RTP if allowed).
+    const rung: Rung | undefined = ka ? 'mikey-priority' : step && step !== 'mikey-priority' ? step : allowed.find((r) => r === 'sdes' || r === 'none');
+    if (!rung) {
+      this.end('No usable security');
+      return;
+    }
+    const rtp = this.c.hal.network.bindUdp(0, (d) => this.onRtp(d));
+    const offer = ka ? makeOffer(ka, ctx, target, 0, [tableExtension({ role: 'offerer', policy: CALL_POLICY, table: own })]) : undefined;
+    const sdes = rung === 'sdes' ? sdesOffer(settings.priorities, this.c.hal.random) : [];
+    const keying: MediaKeying = offer ? { kind: 'mikey', message: offer.message } : rung === 'sdes' ? { kind: 'sdes', lines: sdes } : { kind: 'none' };
+    const { callId, actions } = this.ua.invite(target, this.description(rtp.port, keying));
+    this.call = { kind: 'outgoing', callId, peer: target, rtp, rung, offer, sdes, ringing: false, reoffered: reofferWith !== undefined };
+    this.c.onChange();
+    this.run(actions);
+  }
+
+  /** OK or Call during a call: answers a ringing incoming call. */
+  answer(): void {
+    const call = this.call;
+    if (call?.kind !== 'incoming') return;
+    if (call.screened && !this.complete(call)) return;
+    const keying: MediaKeying = call.response ? { kind: 'mikey', message: call.response } : call.sdes ? { kind: 'sdes', lines: [call.sdes.answer] } : { kind: 'none' };
+    const actions = this.ua.answer(call.callId, this.description(call.rtp.port, keying));
+    if (call.sdes && call.keyed) {
+      this.connect(call.callId, call.peer, call.rtp, call.remote, { ...call.keyed, send: sdesKey(call.sdes.answer), receive: call.sdes.theirs });
+    } else {
+      // The callee sends on the second crypto session and receives on the first.
+      this.connect(call.callId, call.peer, call.rtp, call.remote, call.keys && call.keyed && { ...call.keyed, send: call.keys[1], receive: call.keys[0] });
+    }
+    this.run(actions);
+  }
+
+  /** Hangup: ends or refuses the current call. */
+  hangup(): void {
+    const call = this.call;
+    if (!call) return;
+    this.run(call.kind === 'incoming' ? this.ua.reject(call.callId, 603) : this.ua.hangup(call.callId));
+    this.end('Call ended');
+  }
+
+  private onRtp(d: Datagram): void {
+    if (this.call?.kind === 'connected') this.call.media.onDatagram(d);
+  }
+
+  /** The deferred expensive MIKEY step; false (and the call refused) when it fails. */
+  private complete(call: Extract<Call, { kind: 'incoming' }>): boolean {
+    if (call.keys || !call.screened) return true;
+    const done = call.screened.complete(undefined, call.answerExtensions);
+    if (!done.ok) {
+      this.run(this.ua.reject(call.callId, 488));
+      this.end(`Refused: ${done.reason}`.slice(0, 20));
+      return false;
+    }
+    call.keys = done.keys;
+    call.response = done.response;
+    return true;
+  }
+
+  private connect(callId: string, peer: string, rtp: UdpSocket, remote: HostPort, keyed: (Keyed & Pick<MediaKeys, 'send' | 'receive'>) | undefined, learned?: WireTable): void {
+    const { hal } = this.c;
+    const mediaKeys: MediaKeys | undefined = keyed && { profile: keyed.suite, send: keyed.send, receive: keyed.receive };
+    // The RTP socket's datagrams go to the media session from now on (see onRtp).
+    const media = new MediaSession(hal, rtp, remote, mediaKeys);
+    const security = keyed ? `Secure ${keyed.method} ${suiteLabel(keyed.suite)}` : 'NOT ENCRYPTED';
+    this.call = { kind: 'connected', callId, peer, media, security };
+    const lastCall: LastCall = keyed
+      ? { peer, protection: keyed.protection, ...(keyed.method !== 'SDES' ? { keyAgreement: keyed.method } : {}), suite: keyed.suite, at: hal.clock.wallClockMs() }
+      : { peer, protection: 'none', at: hal.clock.wallClockMs() };
+    const settings = this.c.store.settings;
+    // A table that arrived in an authenticated R_MESSAGE is remembered: the next call needs one round trip.
+    const learnedPeers = learned ? { ...settings.learnedPeers, [peer]: { table: formatTable(learned.table), learnedAt: lastCall.at } } : settings.learnedPeers;
+    try {
+      this.c.store.save({ ...settings, lastCall, learnedPeers });
+    } catch (e) {
+      hal.log(`last call not saved: ${(e as Error).message}`);
+    }
+    hal.log(`call ${callId} connected with ${peer}: ${security}`);
+    this.c.onChange();
+  }
+
+  private end(notice: string): void {
+    const call = this.call;
+    this.call = undefined;
+    if (call?.kind === 'connected') {
+      const s = call.media.stats();
+      this.c.hal.log(`call ${call.callId} ended: sent ${s.sent}, received ${s.received}, dropped ${s.dropped}, played ${s.played}, concealed ${s.concealed}`);
+      call.media.stop();
+    } else if (call) call.rtp.close();
+    this.notice = notice;
+    this.c.onChange();
+  }
+
+  private onEvent(e: UaEvent): void {
+    const call = this.call;
+    switch (e.type) {
+      case 'incomingCall':
+        return this.onIncoming(e.callId, e.from, e.sdp);
+      case 'progress':
+        if (call?.kind === 'outgoing' && call.callId === e.callId && e.status === 180) {
+          call.ringing = true;
+          this.c.onChange();
+        }
+        return;
+      case 'answered': {
+        if (call?.kind !== 'outgoing' || call.callId !== e.callId) return;
+        try {
+          const sdp = parseSdp(e.sdp);
+          const remote = mediaTarget(sdp);
+          const response = mikeyIn(sdp);
+          if (call.rung === 'sdes') return this.connectSdes(call, sdp, remote);
+          if (!call.offer) return this.connect(call.callId, call.peer, call.rtp, remote, undefined);
+          if (!response) throw new Error('the answer has no MIKEY response');
+          // finish() authenticates the whole R_MESSAGE, so its table can be trusted from here on.
+          const k = call.offer.finish(response);
+          const replyExtensions = decodeMessage(response).payloads.filter((p): p is GeneralExtension => p.type === 'GENEXT');
+          const answer = findTable(replyExtensions);
+          let keyed: Keyed = { method: call.offer.keyAgreement, suite: SP_SUITE, protection: 'mikey' };
+          if (answer) {
+            const own = callableTable(this.c.store.settings.priorities, usableKeyAgreements(this.keying(), call.peer));
+            const selection = confirmAnswer({ table: own, policy: CALL_POLICY }, { ...answer, table: callableTable(answer.table) }, 0);
+            if (selection.keyAgreement?.name !== call.offer.keyAgreement || !selection.suite) throw new Error('the negotiated key agreement is not the one keyed');
+            keyed = { method: call.offer.keyAgreement, suite: selection.suite.name, protection: 'mikey-priority' };
+          }
+          this.connect(call.callId, call.peer, call.rtp, remote, { ...keyed, send: k[0], receive: k[1] }, answer);
+        } catch (err) {
+          this.c.hal.log(`call ${call.callId}: ${(err as Error).message}`);
+          this.run(this.ua.hangup(call.callId));
+          this.end('Security failed');
+        }
+        return;
+      }
+      case 'failed':
+        if (call?.callId !== e.callId) return;
+        if (call.kind === 'outgoing' && e.status === 488 && (this.reoffer(call, e.sdp) || this.stepDown(call, e.status))) return;
+        this.end(e.status === 486 ? 'Busy' : `Failed: ${e.status} ${e.reason}`.slice(0, 20));
+        return;
+      case 'ended':
+        if (call?.callId === e.callId) this.end('Call ended');
+        return;
+      default:
+        this.c.hal.log(`SIP: ${e.type}`);
+    }
+  }
+
+  private onIncoming(callId: string, from: string, body: string): void {
+    const settings = this.c.store.settings;
+    if (this.call) return this.run(this.ua.reject(callId, 486));
+    let sdp: SessionDescription;
+    let remote: HostPort;
+    let mikey: Uint8Array | undefined;
+    try {
+      sdp = parseSdp(body);
+      remote = mediaTarget(sdp);
+      mikey = mikeyIn(sdp);
+    } catch (e) {
+      this.c.hal.log(`incoming call ${callId}: ${(e as Error).message}`);
+      return this.run(this.ua.reject(callId, 488));
+    }
+    const protocol = sdp.media.find((m) => m.media === 'audio')!.protocol;
+    let keyed: Keyed | undefined;
+    let screened: Screened | undefined;
+    let answerExtensions: readonly GeneralExtension[] = [];
+    if (mikey && settings.srtpMode !== 'Off') {
+      const s = screenOffer(mikey, this.keying(), from);
+      const refused = 'unsupported' in s ? s.unsupported : s.result.ok ? undefined : (s.result as Refused).reason;
+      if (refused !== undefined) {
+        this.c.hal.log(`incoming call ${callId} refused: ${refused}`);
+        return this.run(this.ua.reject(callId, 488));
+      }
+      const offered = (s as { keyAgreement: KeyAgreement }).keyAgreement;
+      screened = (s as { result: Screened }).result;
+      const decided = this.negotiateIncoming(callId, mikey, offered, screened);
+      if (!decided) return;
+      ({ keyed, answerExtensions } = decided);
+    }
+    let sdes: { answer: CryptoAttribute; theirs: MediaKeys['receive'] } | undefined;
+    if (!screened) {
+      // No MIKEY (or SRTP off): SDES, plain RTP or a refusal, as the ladder and the mode say.
+      const audio = sdp.media.find((m) => m.media === 'audio')!;
+      let offered: CryptoAttribute[];
+      try {
+        offered = effectiveAttributes(sdp, audio, CRYPTO).map(parseCryptoAttribute);
+      } catch {
+        offered = [];
+      }
+      const decision = decideAnswer({ protocol, crypto: offered }, settings.srtpMode, settings.priorities);
+      if ('reject' in decision) {
+        this.c.hal.log(`incoming call ${callId} refused: ${decision.reason}`);
+        return this.run(this.ua.reject(callId, 488));
+      }
+      if (decision.rung === 'sdes') {
+        try {
+          const theirs = sdesKey(decision.offered);
+          sdes = { answer: sdesAnswer(decision.offered, this.c.hal.random), theirs };
+          keyed = { method: 'SDES', suite: theirs.suite, protection: 'sdes' };
+        } catch (e) {
+          this.c.hal.log(`incoming call ${callId} refused: ${(e as Error).message}`);
+          return this.run(this.ua.reject(callId, 488));
+        }
+      }
+    }
+    const rtp = this.c.hal.network.bindUdp(0, (d) => this.onRtp(d));
+    const call: Extract<Call, { kind: 'incoming' }> = {
+      kind: 'incoming', callId, peer: from, rtp, remote, answerExtensions,
+      ...(keyed ? { keyed } : {}), ...(screened ? { screened } : {}), ...(sdes ? { sdes } : {}),
+    };
+    this.call = call;
+    this.run(this.ua.ringing(callId));
+    if (screened && settings.deferHeavyCrypto === 'at-ring') this.complete(call);
+    this.c.onChange();
+  }
+
+  /**
+   * The callee's side of the negotiation for a screened (authenticated) offer. With the caller's
+   * table: the rule picks the key agreement and suite; an offer keyed with another key agreement
+   * is answered 488 with this phone's table so the caller re-offers once. Without a table (a plain
+   * RFC 3830 phone): the offered key agreement is taken if enabled here, with the SP's suite.
+   */
+  private negotiateIncoming(callId: string, mikey: Uint8Array, offered: KeyAgreement, screened: Screened): { keyed: Keyed; answerExtensions: GeneralExtension[] } | undefined {
+    const { hal, store } = this.c;
+    const own = callableTable(store.settings.priorities, usableKeyAgreements(this.keying(), screened.peerUri));
+    let offerTable: WireTable | undefined;
+    try {
+      offerTable = findTable(screened.extensions);
+    } catch (e) {
+      if (!(e instanceof TableWireError)) throw e;
+      hal.log(`incoming call ${callId} refused: ${e.message}`);
+      this.run(this.ua.reject(callId, 488));
+      return undefined;
+    }
+    if (!offerTable) {
+      if (!own.keyAgreements.some((k) => k.name === offered && k.enabled)) {
+        hal.log(`incoming call ${callId} refused: ${offered} is not enabled here`);
+        this.run(this.ua.reject(callId, 488));
+        return undefined;
+      }
+      return { keyed: { method: offered, suite: SP_SUITE, protection: 'mikey' }, answerExtensions: [] };
+    }
+    const { selection, answer } = answerOffer({ ...offerTable, table: callableTable(offerTable.table) }, own, 0);
+    if (!selection.keyAgreement || !selection.suite) {
+      hal.log(`incoming call ${callId} refused: no key agreement or suite in common`);
+      this.run(this.ua.reject(callId, 488));
+      return undefined;
+    }
+    if (selection.keyAgreement.name !== offered) {
+      hal.log(`incoming call ${callId}: offered ${offered}, the tables give ${selection.keyAgreement.name}: 488 with this table`);
+      const body = this.description(9, { kind: 'mikey', message: refusalWithTable(mikey, answer, hal.clock.wallClockMs()) });
+      this.run(this.ua.reject(callId, 488, body));
+      return undefined;
+    }
+    return { keyed: { method: offered, suite: selection.suite.name, protection: 'mikey-priority' }, answerExtensions: [tableExtension(answer)] };
+  }
+
+  /**
+   * After a refused offer: the next rung of the ladder (RFC 3261 §21.4.26), never below what the
+   * SRTP mode allows. Plain MIKEY is skipped: the same offer already reached a MIKEY phone as one.
+   */
+  private stepDown(call: Extract<Call, { kind: 'outgoing' }>, status: number): boolean {
+    const next = nextRung(this.c.store.settings.srtpMode, call.rung === 'mikey-priority' ? 'mikey' : call.rung, status, false);
+    if (!next) return false;
+    this.c.hal.log(`call ${call.callId}: refused with ${status}; offering ${next}`);
+    call.rtp.close();
+    this.call = undefined;
+    this.dial(call.peer, undefined, next);
+    return true;
+  }
+
+  /** The answer to an SDES offer: the line it took, with the peer's key; ours was in the offer. */
+  private connectSdes(call: Extract<Call, { kind: 'outgoing' }>, sdp: SessionDescription, remote: HostPort): void {
+    const audio = sdp.media.find((m) => m.media === 'audio')!;
+    const lines = effectiveAttributes(sdp, audio, CRYPTO).map(parseCryptoAttribute);
+    if (lines.length !== 1) throw new Error('an SDES answer has exactly one a=crypto line');
+    const ours = call.sdes.find((l) => l.tag === lines[0].tag && l.suite === lines[0].suite);
+    if (!ours) throw new Error('the SDES answer names no offered line');
+    const theirs = sdesKey(lines[0]);
+    this.connect(call.callId, call.peer, call.rtp, remote, { method: 'SDES', suite: theirs.suite, protection: 'sdes', send: sdesKey(ours), receive: theirs });
+  }
+
+  /** After a 488 carrying the callee's table: re-offer once with the key agreement the tables give. */
+  private reoffer(call: Extract<Call, { kind: 'outgoing' }>, body: string): boolean {
+    if (call.reoffered || !call.offer || !body) return false;
+    let theirs: WireTable | undefined;
+    try {
+      const mikey = mikeyIn(parseSdp(body));
+      theirs = mikey && tableFromRefusal(mikey);
+    } catch {
+      return false;
+    }
+    if (!theirs) return false;
+    const own = callableTable(this.c.store.settings.priorities, usableKeyAgreements(this.keying(), call.peer));
+    const next = reofferKeyAgreement(own, callableTable(theirs.table), call.offer.keyAgreement, () => true);
+    if (!next) return false;
+    this.c.hal.log(`call ${call.callId}: the callee's table points to ${next}; offering again`);
+    call.rtp.close();
+    this.call = undefined;
+    this.dial(call.peer, next);
+    return true;
+  }
+
+  private run(actions: readonly UaAction[]): void {
+    const { hal, socket } = this.c;
+    for (const a of actions) {
+      switch (a.type) {
+        case 'send':
+          socket.send(a.data, a.address, a.port);
+          break;
+        case 'setTimer': {
+          const old = this.timers.get(a.key);
+          if (old !== undefined) hal.timers.clear(old);
+          this.timers.set(
+            a.key,
+            hal.timers.set(a.delayMs, () => {
+              this.timers.delete(a.key);
+              this.run(this.ua.timerFired(a.key));
+            }),
+          );
+          break;
+        }
+        case 'clearTimer': {
+          const id = this.timers.get(a.key);
+          if (id !== undefined) hal.timers.clear(id);
+          this.timers.delete(a.key);
+          break;
+        }
+        case 'event':
+          this.onEvent(a.event);
+          break;
+      }
+    }
+  }
+}

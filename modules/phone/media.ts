@@ -1,0 +1,98 @@
+// One call's audio: captured 20 ms frames are G.711-encoded, put in RTP (RFC 3550), protected
+// with SRTP (RFC 3711) when the call is keyed, and sent to the peer; received packets are
+// unprotected, parsed and queued in the jitter buffer, from which one frame is played per
+// captured frame. A packet that fails SRTP authentication or parsing is dropped and counted.
+import { AUDIO_FRAME_SAMPLES, AUDIO_SAMPLE_RATE, type Datagram, type Hal, type UdpSocket } from '../../hal/contracts.js';
+import { decodeG711, encodeG711, G711_PAYLOAD_TYPE, type G711Law } from '../../audio/g711.js';
+import { JitterBuffer } from '../../audio/jitter-buffer.js';
+import { PLAIN_RTP, RtpReceiver, RtpSender, type RtpProtection } from '../../audio/rtp.js';
+import { SrtpContext } from '../srtp/context.js';
+import { SrtpError } from '../srtp/errors.js';
+import type { ProtectionProfileName } from '../srtp/protection-profile.js';
+import { protectRtp, unprotectRtp } from '../srtp/srtp.js';
+
+/** SRTP master keys for each direction of the call. */
+export interface MediaKeys {
+  readonly profile: ProtectionProfileName;
+  readonly send: { readonly masterKey: Uint8Array; readonly masterSalt: Uint8Array };
+  readonly receive: { readonly masterKey: Uint8Array; readonly masterSalt: Uint8Array };
+}
+
+export interface MediaStats {
+  readonly sent: number;
+  readonly received: number;
+  /** Packets refused by SRTP (authentication, replay) or by the RTP parser. */
+  readonly dropped: number;
+  readonly played: number;
+  readonly concealed: number;
+}
+
+function srtpProtection(hal: Hal, keys: MediaKeys): RtpProtection {
+  const tx = new SrtpContext({ profile: keys.profile, ...keys.send, crypto: hal.crypto });
+  const rx = new SrtpContext({ profile: keys.profile, ...keys.receive, crypto: hal.crypto });
+  return {
+    protect: (packet) => protectRtp(tx, packet),
+    unprotect: (packet) => {
+      try {
+        return unprotectRtp(rx, packet);
+      } catch (e) {
+        if (e instanceof SrtpError || e instanceof RangeError) return undefined;
+        throw e;
+      }
+    },
+  };
+}
+
+export class MediaSession {
+  private readonly sender: RtpSender;
+  private readonly receiver: RtpReceiver;
+  private readonly jitter = new JitterBuffer();
+  private sent = 0;
+  private running = true;
+
+  constructor(
+    private readonly hal: Hal,
+    private readonly socket: UdpSocket,
+    private readonly remote: { readonly address: string; readonly port: number },
+    keys: MediaKeys | undefined,
+    private readonly law: G711Law = 'PCMU',
+  ) {
+    const protection = keys ? srtpProtection(hal, keys) : PLAIN_RTP;
+    const r = hal.random.bytes(10);
+    const view = new DataView(r.buffer, r.byteOffset, r.length);
+    this.sender = new RtpSender(
+      { ssrc: view.getUint32(0), payloadType: G711_PAYLOAD_TYPE[law], sequenceNumber: view.getUint16(4), timestamp: view.getUint32(6) },
+      protection,
+    );
+    this.receiver = new RtpReceiver(AUDIO_SAMPLE_RATE, protection);
+    hal.audio.start((frame) => this.onCaptured(frame));
+  }
+
+  /** A datagram on the call's RTP port. */
+  onDatagram(datagram: Datagram): void {
+    if (!this.running) return;
+    const got = this.receiver.receive(datagram.data, this.hal.clock.monotonicMs());
+    if (!got || got.packet.payloadType !== G711_PAYLOAD_TYPE[this.law]) return;
+    this.jitter.push(got.packet.timestamp, decodeG711(this.law, got.packet.payload));
+  }
+
+  private onCaptured(frame: Int16Array): void {
+    if (!this.running || frame.length !== AUDIO_FRAME_SAMPLES) return;
+    this.socket.send(this.sender.audio(encodeG711(this.law, frame), AUDIO_FRAME_SAMPLES, this.sent === 0), this.remote.address, this.remote.port);
+    this.sent++;
+    this.hal.audio.play(this.jitter.pull().frame);
+  }
+
+  stats(): MediaStats {
+    const r = this.receiver.stats();
+    const j = this.jitter.stats();
+    return { sent: this.sent, received: r.received, dropped: r.dropped, played: j.played, concealed: j.concealed };
+  }
+
+  stop(): void {
+    if (!this.running) return;
+    this.running = false;
+    this.hal.audio.stop();
+    this.socket.close();
+  }
+}

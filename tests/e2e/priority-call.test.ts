@@ -1,0 +1,55 @@
+// The priority negotiation in real calls between two phones on the XS engine. Alice prefers
+// RSA-R then DH and AES_CM_128_HMAC_SHA1_80 then _32; Bob prefers DH then RSA-R and _32 then F8.
+// Rank sums tie for the key agreements (1 each), so the stronger DH wins; only _32 is common. On the
+// first call Alice offers her favourite RSA-R: Bob answers 488 with his table and Alice re-offers
+// with DH (one extra round trip). She remembers Bob's table, so the second call needs one.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Key } from '../../hal/contracts.js';
+import { parseTable } from '../../modules/negotiation/table.js';
+import { DesktopHost } from '../../sim/host.js';
+import { devCredentials, freePort, presetSettings, until } from '../support/desktop-phones.js';
+
+describe('priority negotiation in calls', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'priority-call-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('settles on DH with AES_CM_128_HMAC_SHA1_32, re-offering once on the first call only', async () => {
+    const provision = devCredentials(dir, ['2001', '2002']);
+    const [alicePort, bobPort] = [await freePort(), await freePort()];
+    presetSettings(join(dir, 'alice.flash'), (s) => ({ ...s, priorities: parseTable('RSA-R,DH;AES_CM_128_HMAC_SHA1_80,AES_CM_128_HMAC_SHA1_32') }));
+    presetSettings(join(dir, 'bob.flash'), (s) => ({ ...s, priorities: parseTable('DH,RSA-R;AES_CM_128_HMAC_SHA1_32,AES_F8_128_HMAC_SHA1_80') }));
+    const alice = await DesktopHost.start({
+      identity: { displayName: 'Alice', user: '2001', sipPort: alicePort, outboundProxy: `127.0.0.1:${bobPort}` },
+      provision: provision('2001'),
+      flashPath: join(dir, 'alice.flash'),
+    });
+    const bob = await DesktopHost.start({ identity: { displayName: 'Bob', user: '2002', sipPort: bobPort }, provision: provision('2002'), flashPath: join(dir, 'bob.flash') });
+
+    const call = async () => {
+      for (const k of ['2', '0', '0', '2', 'OK'] as Key[]) await alice.pressKey(k);
+      await until(() => bob.screen[0] === 'Incoming call', 'Bob to ring');
+      await bob.pressKey('OK');
+      await until(() => alice.screen[0] === 'Connected' && bob.screen[0] === 'Connected', 'both connected');
+      const screens = [alice.screen[2], bob.screen[2]];
+      await new Promise((r) => setTimeout(r, 300));
+      await alice.pressKey('Hangup');
+      await until(() => bob.screen[3] === 'Call ended', 'the call to end');
+      return screens;
+    };
+    try {
+      expect(await call()).toEqual(['Secure DH CM128/32', 'Secure DH CM128/32']);
+      expect(bob.log.filter((l) => l.includes('offered RSA-R, the tables give DH: 488'))).toHaveLength(1);
+      expect(alice.log.filter((l) => l.includes("the callee's table points to DH; offering again"))).toHaveLength(1);
+
+      expect(await call()).toEqual(['Secure DH CM128/32', 'Secure DH CM128/32']);
+      // The second call was keyed on the first offer: no new 488, no new re-offer.
+      expect(bob.log.filter((l) => l.includes(': 488 with this table'))).toHaveLength(1);
+      expect(alice.log.filter((l) => l.includes('offering again'))).toHaveLength(1);
+    } finally {
+      await alice.stop();
+      await bob.stop();
+    }
+  });
+});

@@ -1,0 +1,78 @@
+// Helpers for tests that run several phones on the desktop XS host: free ports, waiting for a
+// screen, development keys, preset settings written into a phone's flash image before it boots.
+import { createSocket } from 'node:dgram';
+import { join } from 'node:path';
+import { openSettingsStore } from '../../modules/settings/store.js';
+import type { Settings } from '../../modules/settings/model.js';
+import type { Credentials } from '../../modules/settings/model.js';
+import { toBase64 } from '../../modules/util/bytes.js';
+import { ensureDevKeys } from '../../sim/dev-keys.js';
+import { FlashFile } from '../../sim/flash-file.js';
+
+export async function freePort(): Promise<number> {
+  const s = createSocket('udp4');
+  await new Promise<void>((r) => s.bind(0, '127.0.0.1', () => r()));
+  const port = s.address().port;
+  await new Promise<void>((r) => s.close(() => r()));
+  return port;
+}
+
+export async function until(check: () => boolean, what: string, ms = 20000): Promise<void> {
+  for (let waited = 0; waited < ms; waited += 20) {
+    if (check()) return;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+/** Development keys for phones named by SIP user on 127.0.0.1 (1024-bit, to keep XS quick). */
+export function devCredentials(dir: string, users: readonly string[]): (user: string) => Credentials {
+  const uris = users.map((u) => `sip:${u}@127.0.0.1`);
+  const keys = ensureDevKeys(join(dir, 'keys'), uris, { bits: 1024 });
+  return (user) => {
+    const own = keys.phones.get(`sip:${user}@127.0.0.1`)!;
+    return { ownKey: toBase64(own.privateKey), ownChain: [toBase64(own.certificate)], trustAnchors: [toBase64(keys.caCertificate)] };
+  };
+}
+
+/** Writes `settings` into a flash image the way the phone's store does, before the phone boots. */
+export function presetSettings(flashPath: string, change: (s: Settings) => Settings): void {
+  const flash = new FlashFile(flashPath);
+  try {
+    const store = openSettingsStore(flash);
+    store.save(change(store.settings));
+  } finally {
+    flash.close();
+  }
+}
+
+/** Share of a block's power in the tone at `hz` (Goertzel): about 1 for a pure tone, 0 for silence. */
+function blockToneShare(samples: Int16Array, hz: number): number {
+  const w = (2 * Math.PI * hz) / 8000;
+  let s1 = 0;
+  let s2 = 0;
+  let total = 0;
+  for (const x of samples) {
+    const s0 = x + 2 * Math.cos(w) * s1 - s2;
+    s2 = s1;
+    s1 = s0;
+    total += x * x;
+  }
+  const power = s1 * s1 + s2 * s2 - 2 * Math.cos(w) * s1 * s2;
+  return total === 0 ? 0 : (2 * power) / (samples.length * total);
+}
+
+/**
+ * The median tone share over the 20 ms frames that carry sound. Frame by frame, so that what a
+ * jitter buffer legitimately does (a late frame concealed, a gap of silence) does not count as noise.
+ */
+export function toneShare(samples: Int16Array, hz: number): number {
+  const shares: number[] = [];
+  for (let i = 0; i + 160 <= samples.length; i += 160) {
+    const frame = samples.subarray(i, i + 160);
+    if (frame.some((x) => Math.abs(x) > 100)) shares.push(blockToneShare(frame, hz));
+  }
+  if (shares.length === 0) return 0;
+  shares.sort((a, b) => a - b);
+  return shares[shares.length >> 1];
+}
