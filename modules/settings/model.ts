@@ -88,17 +88,6 @@ export function isPskHex(hex: string): boolean {
   return /^([0-9a-f]{2})+$/.test(hex) && hex.length >= 2 * PSK_MIN_BYTES && hex.length <= 2 * PSK_MAX_BYTES;
 }
 
-/** The settings with `peer`'s authenticated table remembered (replacing an older one). */
-export function rememberPeerTable(s: Settings, peer: string, table: PriorityTable, learnedAt: number): Settings {
-  if (!isPeerUri(peer)) throw new SettingsError(`invalid peer URI "${peer}"`);
-  return { ...s, learnedPeers: { ...s.learnedPeers, [peer]: { table: parseTable(formatTable(table)), learnedAt } } };
-}
-
-/** The settings with the negotiation result of the call just ended, for the menu's "Last call". */
-export function recordLastCall(s: Settings, call: LastCall): Settings {
-  return { ...s, lastCall: call };
-}
-
 /** Factory defaults: every key agreement, the seed paper's three suites first, SRTP optional. */
 export function factorySettings(): Settings {
   return {

@@ -3,8 +3,6 @@ import { crc32 } from '../../modules/settings/crc32.js';
 import { parseTable } from '../../modules/negotiation/table.js';
 import {
   factorySettings,
-  recordLastCall,
-  rememberPeerTable,
   SettingsError,
   settingsFromJson,
   settingsToJson,
@@ -226,12 +224,14 @@ describe('settings model', () => {
   it('keeps a learned peer table and the last call through the store', () => {
     const flash = new SimFlash(4096, 8);
     const table = parseTable('DH,!PSK;AEAD_AES_128_GCM,AES_CM_128_HMAC_SHA1_80');
-    let s = rememberPeerTable(factorySettings(), 'sip:bob@example.com', table, 1700000000000);
-    s = recordLastCall(s, { peer: 'sip:bob@example.com', protection: 'mikey-priority', keyAgreement: 'DH', suite: 'AEAD_AES_128_GCM', at: 1700000000001 });
-    openSettingsStore(flash).save(s);
+    const lastCall = { peer: 'sip:bob@example.com', protection: 'mikey-priority', keyAgreement: 'DH', suite: 'AEAD_AES_128_GCM', at: 1700000000001 } as const;
+    openSettingsStore(flash).save({ ...factorySettings(), learnedPeers: { 'sip:bob@example.com': { table, learnedAt: 1700000000000 } }, lastCall });
     const booted = openSettingsStore(flash).settings;
     expect(booted.learnedPeers['sip:bob@example.com']).toEqual({ table, learnedAt: 1700000000000 });
-    expect(booted.lastCall).toEqual({ peer: 'sip:bob@example.com', protection: 'mikey-priority', keyAgreement: 'DH', suite: 'AEAD_AES_128_GCM', at: 1700000000001 });
-    expect(() => rememberPeerTable(factorySettings(), 'bob', table, 0)).toThrow(SettingsError);
+    expect(booted.lastCall).toEqual(lastCall);
+    // A learned table under something that is not a peer URI is refused before the flash is touched.
+    const image = flash.image.slice();
+    expect(() => openSettingsStore(flash).save({ ...factorySettings(), learnedPeers: { bob: { table, learnedAt: 0 } } })).toThrow(SettingsError);
+    expect(flash.image).toEqual(image);
   });
 });
