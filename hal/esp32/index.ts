@@ -1,9 +1,9 @@
 // The HAL on the ESP32 under Moddable: one module per device concern, put together from the
 // manifest's config (pins, bus addresses, partition name).
 import type { Hal } from '../contracts.js';
-import { nobleCrypto } from '../noble-crypto.js';
 import { createCharDisplay, type CharDisplayConfig } from './char-display.js';
 import { createDeviceClock } from './clock.js';
+import { esp32Crypto } from './crypto.js';
 import { openFlashPartition } from './flash-partition.js';
 import { createI2sAudio } from './i2s-audio.js';
 import { createKeypadMatrix, type KeypadMatrixConfig } from './keypad-matrix.js';
@@ -28,7 +28,7 @@ export function createEsp32Hal(config: Esp32HalConfig): Hal {
     keypad: createKeypadMatrix(config.keypad),
     display: createCharDisplay(config.display),
     audio: createI2sAudio(),
-    crypto: nobleCrypto,
+    crypto: esp32Crypto,
     log: (message) => trace(`${message}\n`),
   };
 }

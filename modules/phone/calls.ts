@@ -22,7 +22,7 @@ import type { LastCall } from '../settings/model.js';
 import type { SettingsStore } from '../settings/store.js';
 import type { HostPort, UaAction, UaEvent } from '../sip/user-agent.js';
 import { UserAgent } from '../sip/user-agent.js';
-import { fromHex } from '../util/bytes.js';
+import { fromHex, toHex } from '../util/bytes.js';
 import { CALL_POLICY, callableTable, findTable, refusalWithTable, SP_SUITE, suiteLabel, tableExtension, tableFromRefusal } from './call-negotiation.js';
 import { makeOffer, screenOffer, usableKeyAgreements, type CallOffer, type KeyingContext } from './keying.js';
 import { sdesAnswer, sdesKey, sdesOffer } from './sdes-keying.js';
@@ -79,6 +79,8 @@ export interface CallsConfig {
   readonly outboundProxy: string;
   /** Called whenever what the phone should show changes. */
   readonly onChange: () => void;
+  /** Log SRTP master keys (development only; see PhoneIdentity.keyLog). */
+  readonly keyLog?: boolean;
 }
 
 function hostPort(text: string): HostPort | undefined {
@@ -268,7 +270,12 @@ export class Calls {
     } catch (e) {
       hal.log(`last call not saved: ${(e as Error).message}`);
     }
-    hal.log(`call ${callId} connected with ${peer}: ${security}`);
+    hal.log(`call ${callId} connected with ${peer}: ${security}; media ${hal.network.localAddress}:${rtp.port} <-> ${remote.address}:${remote.port}`);
+    if (keyed && this.c.keyLog) {
+      for (const [direction, k] of [['send', keyed.send], ['receive', keyed.receive]] as const) {
+        hal.log(`keylog ${callId} ${direction} ${keyed.suite} ${toHex(k.masterKey)}${toHex(k.masterSalt)}`);
+      }
+    }
     this.c.onChange();
   }
 

@@ -63,6 +63,7 @@ export function createPhone(hal: Hal, identity: PhoneIdentity, provision?: Crede
     user: identity.user,
     socket,
     outboundProxy: store.settings.account.outboundProxy || (identity.outboundProxy ?? ''),
+    keyLog: identity.keyLog === true,
     onChange: () => {
       if (!calls.active && calls.notice) status = calls.notice;
       render();
