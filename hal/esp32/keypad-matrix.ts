@@ -4,7 +4,7 @@
 // DEBOUNCE_SCANS consecutive scans before its down or up event is sent.
 import Digital from 'embedded:io/digital';
 import Timer from 'timer';
-import type { Key, KeyEvent, Keypad } from '../contracts.js';
+import { KEYS, type Key, type KeyEvent, type Keypad } from '../contracts.js';
 
 export interface KeypadMatrixConfig {
   /** GPIO numbers of the rows (outputs). */
@@ -19,7 +19,21 @@ export interface KeypadMatrixConfig {
 
 export const DEBOUNCE_SCANS = 3;
 
+/** The key at each crossing, checked against the keypad's key names; a wrong config is a RangeError at start-up. */
+function keyMap(config: KeypadMatrixConfig): (Key | undefined)[][] {
+  if (config.keys.length !== config.rows.length) throw new RangeError('keypad config: keys needs one list per row');
+  return config.keys.map((row, r) => {
+    if (row.length !== config.columns.length) throw new RangeError(`keypad config: keys[${r}] needs one name per column`);
+    return row.map((name) => {
+      if (name === '') return undefined;
+      if (!(KEYS as readonly string[]).includes(name)) throw new RangeError(`keypad config: unknown key "${name}"`);
+      return name as Key;
+    });
+  });
+}
+
 export function createKeypadMatrix(config: KeypadMatrixConfig): Keypad {
+  const keys = keyMap(config);
   const rows = config.rows.map((pin) => new Digital({ pin, mode: Digital.OutputOpenDrain }));
   const columns = config.columns.map((pin) => new Digital({ pin, mode: Digital.InputPullUp }));
   const listeners: ((event: KeyEvent) => void)[] = [];
@@ -31,8 +45,8 @@ export function createKeypadMatrix(config: KeypadMatrixConfig): Keypad {
     rows.forEach((row, r) => {
       row.write(0);
       columns.forEach((column, c) => {
-        const key = config.keys[r]?.[c] as Key | '';
-        if (!key) return;
+        const key = keys[r][c];
+        if (key === undefined) return;
         const down = column.read() === 0;
         if (down === (stable.get(key) ?? false)) {
           counts.set(key, 0);

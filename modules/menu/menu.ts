@@ -6,7 +6,7 @@
 // confirms, Back returns (Back on the main list leaves the menu). Digits 1-8 pick a main entry.
 import type { Key } from '../../hal/contracts.js';
 import { SRTP_MODES, type PriorityTable, type RankedEntry } from '../negotiation/capabilities.js';
-import { DEFER_HEAVY_CRYPTO, factorySettings, type Account, type Settings } from '../settings/model.js';
+import { DEFER_HEAVY_CRYPTO, factorySettings, isPeerUri, PSK_MAX_BYTES, PSK_MIN_BYTES, type Account, type Settings } from '../settings/model.js';
 import { TextEntry } from './text-entry.js';
 
 export const MENU_ROWS = 4;
@@ -29,9 +29,9 @@ const ACCOUNT_FIELDS: readonly [keyof Account, string, number][] = [
   ['username', 'User name', 32],
   ['password', 'Password', 32],
 ];
-/** SRTP master keys: 16 to 32 bytes for the suites the phone supports (RFC 3711, RFC 6188). */
-const PSK_HEX_MIN = 32;
-const PSK_HEX_MAX = 64;
+/** A pre-shared key in hex digits: two per byte (modules/settings/model.ts PSK_MIN_BYTES, PSK_MAX_BYTES). */
+const PSK_HEX_MIN = 2 * PSK_MIN_BYTES;
+const PSK_HEX_MAX = 2 * PSK_MAX_BYTES;
 
 type View =
   | { kind: 'main'; cursor: number }
@@ -204,7 +204,7 @@ export class Menu {
             title: 'Peer SIP URI',
             entry: new TextEntry('text', 'sip:', 64),
             onAccept: (uri) => {
-              if (!/^sips?:[^\s@]+@[^\s@]+$/.test(uri)) return 'Need sip:user@host';
+              if (!isPeerUri(uri)) return 'Need sip:user@host';
               this.stack.pop();
               this.pushKeyEntry(uri);
               return undefined;
@@ -223,7 +223,7 @@ export class Menu {
             title: label,
             entry: new TextEntry('text', this.settings.account[field], max),
             onAccept: (value) => {
-              if (field === 'sipUri' && value !== '' && !/^sips?:[^\s@]+@[^\s@]+$/.test(value)) return 'Need sip:user@host';
+              if (field === 'sipUri' && value !== '' && !isPeerUri(value)) return 'Need sip:user@host';
               change({ ...this.settings, account: { ...this.settings.account, [field]: value } });
               this.stack.pop();
               return undefined;
@@ -234,10 +234,12 @@ export class Menu {
       }
       case 'lastCall':
         if (key === 'Back' || key === 'OK') this.stack.pop();
+        else this.message = 'OK or Back';
         break;
       case 'reset':
         if (key === 'OK') {
-          change(factorySettings());
+          // The phone's own key, certificate and trust anchors are its provisioned identity, not a setting.
+          change({ ...factorySettings(), credentials: this.settings.credentials });
           this.stack.pop();
           this.message = 'Factory settings';
         } else if (key === 'Back' || key === 'Hangup') this.stack.pop();

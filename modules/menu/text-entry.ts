@@ -1,9 +1,9 @@
 // Text and hex entry from a 12-key pad by multi-tap, as desk phones do: pressing a key again
 // cycles through its letters; another key (or "#") fixes the letter and starts the next one.
 //
-//   text:  1 . @ : - _ / 1   2 a b c 2   3 d e f 3   4 g h i 4   5 j k l 5
+//   text:  1 . @ : - _ / 1 ! ? # * & % = $ ; ,   2 a b c 2   3 d e f 3   4 g h i 4   5 j k l 5
 //          6 m n o 6   7 p q r s 7   8 t u v 8   9 w x y z 9   0 0 space +
-//          * shift (upper case for the next letter)
+//          * shift (upper case for the next letter); "#" and "*" themselves are on 1, for passwords
 //   hex:   2 2 a b c   3 3 d e f   the other digits stand for themselves
 //
 // "#" fixes the pending letter, Back deletes (the pending letter, else the last one), OK accepts.
@@ -12,7 +12,7 @@ import type { Key } from '../../hal/contracts.js';
 export type EntryKind = 'text' | 'hex';
 
 const TEXT_KEYS: Readonly<Record<string, string>> = {
-  '1': '.@:-_/1', '2': 'abc2', '3': 'def3', '4': 'ghi4', '5': 'jkl5',
+  '1': '.@:-_/1!?#*&%=$;,', '2': 'abc2', '3': 'def3', '4': 'ghi4', '5': 'jkl5',
   '6': 'mno6', '7': 'pqrs7', '8': 'tuv8', '9': 'wxyz9', '0': '0 +',
 };
 const HEX_KEYS: Readonly<Record<string, string>> = {

@@ -13,7 +13,6 @@ import { answerOffer, confirmAnswer } from '../negotiation/agreement.js';
 import type { KeyAgreement, SrtpSuiteName } from '../negotiation/capabilities.js';
 import { allowedRungs, decideAnswer, nextRung, type Rung } from '../negotiation/ladder.js';
 import { firstOfferKeyAgreement, reofferKeyAgreement } from '../negotiation/offer-plan.js';
-import { formatTable, parseTable } from '../negotiation/table.js';
 import { TableWireError, type WireTable } from '../negotiation/wire.js';
 import { CRYPTO, parseCryptoAttribute, type CryptoAttribute } from '../sdp/crypto-attr.js';
 import { parseKeyMgmt, MIKEY_PROTOCOL_ID } from '../sdp/key-mgmt.js';
@@ -210,7 +209,7 @@ export class Calls {
     const learned = settings.learnedPeers[target];
     const allowed = allowedRungs(settings.srtpMode);
     const ka = allowed[0] === 'mikey-priority' && (step === undefined || step === 'mikey-priority')
-      ? reofferWith ?? firstOfferKeyAgreement(own, learned && callableTable(parseTable(learned.table)), () => true)
+      ? reofferWith ?? firstOfferKeyAgreement(own, learned && callableTable(learned.table), () => true)
       : undefined;
     // Without a usable MIKEY key agreement the ladder starts lower (SDES, or plain RTP if allowed).
     const rung: Rung | undefined = ka ? 'mikey-priority' : step && step !== 'mikey-priority' ? step : allowed.find((r) => r === 'sdes' || r === 'none');
@@ -282,7 +281,7 @@ export class Calls {
       : { peer, protection: 'none', at: hal.clock.wallClockMs() };
     const settings = this.c.store.settings;
     // A table that arrived in an authenticated R_MESSAGE is remembered: the next call needs one round trip.
-    const learnedPeers = learned ? { ...settings.learnedPeers, [peer]: { table: formatTable(learned.table), learnedAt: lastCall.at } } : settings.learnedPeers;
+    const learnedPeers = learned ? { ...settings.learnedPeers, [peer]: { table: learned.table, learnedAt: lastCall.at } } : settings.learnedPeers;
     try {
       this.c.store.save({ ...settings, lastCall, learnedPeers });
     } catch (e) {

@@ -2,10 +2,14 @@
 // key per peer, what it learned of each peer's table, references to its keys and certificates,
 // when to do heavy cryptography, and the last call's negotiation result (for the menu).
 import {
+  isKeyAgreement,
+  isSrtpSuiteName,
   KEY_AGREEMENTS,
   SRTP_MODES,
+  type KeyAgreement,
   type PriorityTable,
   type SrtpMode,
+  type SrtpSuiteName,
 } from '../negotiation/capabilities.js';
 import { formatTable, parseTable } from '../negotiation/table.js';
 
@@ -22,18 +26,21 @@ export interface Account {
 }
 
 export interface LearnedPeer {
-  /** The peer's authenticated table, in the text form of modules/negotiation/table.ts. */
-  readonly table: string;
+  /** The peer's authenticated table (kept in flash in the text form of modules/negotiation/table.ts). */
+  readonly table: PriorityTable;
   /** Wall-clock milliseconds when it was learned. */
   readonly learnedAt: number;
 }
 
+/** How a call was protected: negotiated MIKEY, plain MIKEY, SDES, or none. */
+export const CALL_PROTECTIONS = ['mikey-priority', 'mikey', 'sdes', 'none'] as const;
+export type CallProtection = (typeof CALL_PROTECTIONS)[number];
+
 export interface LastCall {
   readonly peer: string;
-  /** How the call was protected: negotiated MIKEY, plain MIKEY, SDES, or none. */
-  readonly protection: 'mikey-priority' | 'mikey' | 'sdes' | 'none';
-  readonly keyAgreement?: string;
-  readonly suite?: string;
+  readonly protection: CallProtection;
+  readonly keyAgreement?: KeyAgreement;
+  readonly suite?: SrtpSuiteName;
   readonly at: number;
 }
 
@@ -67,6 +74,20 @@ export class SettingsError extends Error {
   override name = 'SettingsError';
 }
 
+/** A pre-shared key is an SRTP/MIKEY master key of 16 to 32 bytes (RFC 3711 §8.2, RFC 6188). */
+export const PSK_MIN_BYTES = 16;
+export const PSK_MAX_BYTES = 32;
+
+/** Peers are named by their SIP or SIPS URI, user@host (RFC 3261 §19.1). */
+export function isPeerUri(uri: string): boolean {
+  return /^sips?:[^\s@]+@[^\s@]+$/.test(uri);
+}
+
+/** Is `hex` a pre-shared key as the settings keep it: lower-case hex of 16 to 32 bytes? */
+export function isPskHex(hex: string): boolean {
+  return /^([0-9a-f]{2})+$/.test(hex) && hex.length >= 2 * PSK_MIN_BYTES && hex.length <= 2 * PSK_MAX_BYTES;
+}
+
 /** Factory defaults: every key agreement, the seed paper's three suites first, SRTP optional. */
 export function factorySettings(): Settings {
   return {
@@ -91,30 +112,36 @@ function need(condition: boolean, what: string): void {
 
 /** The JSON form stored in a record: tables as text, everything else as plain values. */
 export function settingsToJson(s: Settings): unknown {
-  return { ...s, priorities: formatTable(s.priorities) };
+  const learnedPeers: Record<string, { table: string; learnedAt: number }> = {};
+  for (const [peer, learned] of Object.entries(s.learnedPeers)) learnedPeers[peer] = { table: formatTable(learned.table), learnedAt: learned.learnedAt };
+  return { ...s, priorities: formatTable(s.priorities), learnedPeers };
+}
+
+function tableFromText(text: unknown, what: string): PriorityTable {
+  need(isString(text), what);
+  try {
+    return parseTable(text as string);
+  } catch (e) {
+    throw new SettingsError(`invalid settings: ${what}: ${(e as Error).message}`);
+  }
 }
 
 /** Reads and checks the JSON form; anything off is a SettingsError. */
 export function settingsFromJson(json: unknown): Settings {
   need(isRecord(json), 'not an object');
   const j = json as Record<string, unknown>;
-  need(isString(j.priorities), 'priorities');
-  let priorities: PriorityTable;
-  try {
-    priorities = parseTable(j.priorities as string);
-  } catch (e) {
-    throw new SettingsError(`invalid settings: priorities: ${(e as Error).message}`);
-  }
+  const priorities = tableFromText(j.priorities, 'priorities');
   need((SRTP_MODES as readonly unknown[]).includes(j.srtpMode), 'srtpMode');
   need(isRecord(j.account), 'account');
   const a = j.account as Record<string, unknown>;
   for (const k of ['sipUri', 'displayName', 'registrar', 'outboundProxy', 'username', 'password']) need(isString(a[k]), `account.${k}`);
-  need(isRecord(j.peerKeys) && Object.values(j.peerKeys as object).every((v) => isString(v) && /^([0-9a-f]{2})+$/.test(v)), 'peerKeys');
-  need(
-    isRecord(j.learnedPeers) &&
-      Object.values(j.learnedPeers as object).every((v) => isRecord(v) && isString(v.table) && typeof v.learnedAt === 'number'),
-    'learnedPeers',
-  );
+  need(isRecord(j.peerKeys) && Object.entries(j.peerKeys as object).every(([peer, v]) => isPeerUri(peer) && isString(v) && isPskHex(v)), 'peerKeys');
+  need(isRecord(j.learnedPeers), 'learnedPeers');
+  const learnedPeers: Record<string, LearnedPeer> = {};
+  for (const [peer, v] of Object.entries(j.learnedPeers as object)) {
+    need(isPeerUri(peer) && isRecord(v) && Number.isFinite(v.learnedAt), 'learnedPeers');
+    learnedPeers[peer] = { table: tableFromText(v.table, `learnedPeers["${peer}"]`), learnedAt: v.learnedAt as number };
+  }
   need(isRecord(j.credentials), 'credentials');
   const c = j.credentials as Record<string, unknown>;
   const isBase64 = (v: unknown) => isString(v) && /^[A-Za-z0-9+/]*={0,2}$/.test(v);
@@ -123,14 +150,22 @@ export function settingsFromJson(json: unknown): Settings {
   need((DEFER_HEAVY_CRYPTO as readonly unknown[]).includes(j.deferHeavyCrypto), 'deferHeavyCrypto');
   if (j.lastCall !== undefined) {
     const l = j.lastCall as Record<string, unknown>;
-    need(isRecord(l) && isString(l.peer) && isString(l.protection) && typeof l.at === 'number', 'lastCall');
+    need(
+      isRecord(l) &&
+        isString(l.peer) &&
+        (CALL_PROTECTIONS as readonly unknown[]).includes(l.protection) &&
+        (l.keyAgreement === undefined || (isString(l.keyAgreement) && isKeyAgreement(l.keyAgreement))) &&
+        (l.suite === undefined || (isString(l.suite) && isSrtpSuiteName(l.suite))) &&
+        Number.isFinite(l.at),
+      'lastCall',
+    );
   }
   return {
     priorities,
     srtpMode: j.srtpMode as SrtpMode,
     account: j.account as unknown as Account,
     peerKeys: j.peerKeys as Record<string, string>,
-    learnedPeers: j.learnedPeers as Record<string, LearnedPeer>,
+    learnedPeers,
     credentials: j.credentials as unknown as Credentials,
     deferHeavyCrypto: j.deferHeavyCrypto as DeferHeavyCrypto,
     ...(j.lastCall !== undefined ? { lastCall: j.lastCall as LastCall } : {}),

@@ -19,6 +19,16 @@ describe('multi-tap entry', () => {
     expect(e.text).toBe('sip:bob@X');
   });
 
+  it('reaches "#" and "*" as symbols on 1, since the keys themselves fix and shift', () => {
+    const e = new TextEntry('text', '', 8);
+    // 1: . @ : - _ / 1 ! ? # * ...  → "#" is the 10th, "*" the 11th press.
+    for (let i = 0; i < 10; i++) e.press('1');
+    e.press('#');
+    for (let i = 0; i < 11; i++) e.press('1');
+    e.press('OK');
+    expect(e.text).toBe('#*');
+  });
+
   it('types hex digits with 2 and 3 cycling through A-F, and refuses * in hex', () => {
     const e = new TextEntry('hex', '', 8);
     for (const k of ['0', '2', '2', '3', '3', '3', '3', '#', '9']) e.press(k as Key);
@@ -82,6 +92,12 @@ describe('settings menu', () => {
     const changed = { ...factorySettings(), srtpMode: 'Off' as const };
     expect(lastSave(press(new Menu(changed), '8 Back'))).toBeUndefined();
     expect(lastSave(press(new Menu(changed), '8 OK'))).toEqual(factorySettings());
+  });
+
+  it('keeps the provisioned key material through a factory reset, and nothing else', () => {
+    const credentials = { ownKey: 'AAEC', ownChain: ['AwQF'], trustAnchors: ['BgcI'] };
+    const changed: Settings = { ...factorySettings(), srtpMode: 'Off', peerKeys: { 'sip:bob@x': '00'.repeat(16) }, credentials };
+    expect(lastSave(press(new Menu(changed), '8 OK'))).toEqual({ ...factorySettings(), credentials });
   });
 
   it('shows the last call', () => {
