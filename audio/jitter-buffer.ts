@@ -1,7 +1,8 @@
 // An adaptive playout (jitter) buffer for 20 ms audio frames, keyed by RTP timestamp. It holds
 // `target` frames before playing, grows the target when a frame arrives too late to play and
-// shrinks it when the queue stays deeper than needed; a missing frame is concealed by repeating
-// the last one with decreasing gain, then silence (in the spirit of ITU-T G.711 Appendix I).
+// shrinks it when the queue stays deeper than needed. A missing frame is concealed as ITU-T G.711
+// Appendix I does in outline: the last pitch period of the good signal (found by autocorrelation)
+// is repeated phase-continuously with decreasing gain, then the output falls silent.
 
 export interface JitterBufferOptions {
   /** Samples per frame (160 = 20 ms at 8 kHz). */
@@ -43,8 +44,11 @@ export class JitterBuffer {
   private next = 0;
   private target: number;
   private stretch = 0;
-  private last: Int16Array;
+  /** The last two good frames, oldest first: the history concealment repeats from. */
+  private history: Int16Array;
   private concealRun = 0;
+  private pitch = 0;
+  private pitchPhase = 0;
   private windowMin = Infinity;
   private windowPulls = 0;
   private counts = { played: 0, concealed: 0, late: 0, discarded: 0 };
@@ -52,7 +56,7 @@ export class JitterBuffer {
   constructor(options: Partial<JitterBufferOptions> = {}) {
     this.options = { ...DEFAULT_JITTER_OPTIONS, ...options };
     this.target = this.options.minDelayFrames;
-    this.last = new Int16Array(this.options.frameSamples);
+    this.history = new Int16Array(2 * this.options.frameSamples);
   }
 
   /** Queues a decoded frame that carries RTP timestamp `timestamp`. */
@@ -111,7 +115,8 @@ export class JitterBuffer {
       this.windowPulls = 0;
     }
     if (frame === undefined) return this.conceal();
-    this.last = frame;
+    this.history.copyWithin(0, frame.length);
+    this.history.set(frame, this.history.length - frame.length);
     this.concealRun = 0;
     this.counts.played++;
     return { frame, kind: 'audio' };
@@ -134,10 +139,23 @@ export class JitterBuffer {
   private conceal(): Playout {
     this.concealRun++;
     if (this.concealRun > this.options.concealFrames) return this.silence();
-    // Repeat the last good frame, its gain falling linearly to zero over concealFrames.
-    const gain = 1 - this.concealRun / (this.options.concealFrames + 1);
-    const out = new Int16Array(this.last.length);
-    for (let i = 0; i < out.length; i++) out[i] = Math.round(this.last[i] * gain);
+    const h = this.history;
+    if (this.concealRun === 1) {
+      this.pitch = pitchPeriod(h);
+      this.pitchPhase = 0;
+    }
+    // Continue the signal by cycling through its last pitch period, the gain falling linearly
+    // from frame to frame to zero over concealFrames.
+    const n = this.options.frameSamples;
+    const out = new Int16Array(n);
+    const start = h.length - this.pitch;
+    const gain0 = 1 - (this.concealRun - 1) / (this.options.concealFrames + 1);
+    const gain1 = 1 - this.concealRun / (this.options.concealFrames + 1);
+    for (let i = 0; i < n; i++) {
+      const gain = gain0 + ((gain1 - gain0) * i) / n;
+      out[i] = Math.round(h[start + this.pitchPhase] * gain);
+      this.pitchPhase = (this.pitchPhase + 1) % this.pitch;
+    }
     this.counts.concealed++;
     return { frame: out, kind: 'concealed' };
   }
@@ -145,4 +163,34 @@ export class JitterBuffer {
   private silence(): Playout {
     return { frame: new Int16Array(this.options.frameSamples), kind: 'silence' };
   }
+}
+
+const MIN_PITCH = 20; // 400 Hz at 8 kHz
+const MAX_PITCH = 120; // 66 Hz
+
+/**
+ * The repetition period (in samples) that best continues `history`: the lag, between 20 and 120
+ * samples, with the highest normalised autocorrelation over the last 160 samples. A signal
+ * repeated with that period continues with its phase intact (a tone, a voiced sound).
+ */
+function pitchPeriod(history: Int16Array): number {
+  const end = history.length;
+  const window = Math.min(160, end - MAX_PITCH);
+  let best = MAX_PITCH;
+  let bestScore = -Infinity;
+  for (let lag = MIN_PITCH; lag <= MAX_PITCH; lag++) {
+    let cross = 0;
+    let energy = 0;
+    for (let i = end - window; i < end; i++) {
+      const past = history[i - lag];
+      cross += history[i] * past;
+      energy += past * past;
+    }
+    const score = energy === 0 ? 0 : cross / Math.sqrt(energy);
+    if (score > bestScore) {
+      bestScore = score;
+      best = lag;
+    }
+  }
+  return best;
 }

@@ -45,6 +45,28 @@ describe('adaptive jitter buffer', () => {
     expect(jb.pull()).toMatchObject({ kind: 'audio' });
   });
 
+  it('conceals a periodic signal by continuing it in phase (pitch repetition)', () => {
+    const sine = (n: number) => Int16Array.from({ length: 160 }, (_, i) => Math.round(8000 * Math.sin((2 * Math.PI * 440 * (n * 160 + i)) / 8000)));
+    const jb = new JitterBuffer();
+    for (let n = 0; n < 5; n++) {
+      jb.push(n * 160, sine(n));
+      expect(jb.pull().kind).toBe('audio');
+    }
+    const concealed = jb.pull();
+    expect(concealed.kind).toBe('concealed');
+    // Normalised correlation with the lost frame (what the sender really sent).
+    const truth = sine(5);
+    let xy = 0;
+    let xx = 0;
+    let yy = 0;
+    for (let i = 0; i < 160; i++) {
+      xy += concealed.frame[i] * truth[i];
+      xx += concealed.frame[i] ** 2;
+      yy += truth[i] ** 2;
+    }
+    expect(xy / Math.sqrt(xx * yy)).toBeGreaterThan(0.95);
+  });
+
   it('grows its delay when frames come late and shrinks it back once arrivals are steady', () => {
     const jb = new JitterBuffer({ shrinkWindow: 20 });
     let ts = 0;
