@@ -29,14 +29,19 @@ function encodeMacced(crypto: Crypto, header: Header, payloads: readonly Payload
   return draft;
 }
 
-/** Checks the final KEMAC's MAC over the message before it (constant time). */
-function checkMac(crypto: Crypto, message: Message, authKey: Uint8Array): void {
+/**
+ * Checks the final KEMAC's MAC over the bytes before it as received (constant time). The received
+ * bytes, not a re-encoding: bits the decoder ignores (DH's reserved bits, RFC 3830 §6.4) must still
+ * be covered, or they could be changed in transit unnoticed.
+ */
+function checkMac(crypto: Crypto, received: Uint8Array, message: Message, authKey: Uint8Array): void {
   const last = message.payloads[message.payloads.length - 1];
   if (!last || last.type !== 'KEMAC' || last.encrAlg !== 0 || last.encrData.length !== 0 || last.macAlg !== 1) {
     throw new PkRefusal(PK_ERROR.AUTH_FAILURE, 'DHHMAC messages end with a NULL-encrypted HMAC-SHA-1 KEMAC');
   }
-  const encoded = encodeMessage(message);
-  if (!constantTimeEqual(hmacSha1(crypto, authKey, [encoded.subarray(0, encoded.length - 20)]), last.mac)) {
+  // The canonical length: what follows it is at most the one trailing zero byte decoding tolerates.
+  const length = encodeMessage(message).length;
+  if (!constantTimeEqual(hmacSha1(crypto, authKey, [received.subarray(0, length - 20)]), last.mac)) {
     throw new PkRefusal(PK_ERROR.AUTH_FAILURE, 'KEMAC MAC does not verify');
   }
 }
@@ -92,7 +97,7 @@ export function dhhmacOffer(input: DhhmacOfferInput): DhhmacOffer {
       if (probe.header.dataType === DATA_TYPE.ERROR) throw refusalFrom(find(probe, 'ERR')?.errorNo);
       const reply = decodeExpected(response, DATA_TYPE.DHHMAC_RESP);
       if (reply.header.csbId !== header.csbId) throw new PkRefusal(PK_ERROR.AUTH_FAILURE, 'the response is for another CSB');
-      checkMac(crypto, reply, authKey);
+      checkMac(crypto, response, reply, authKey);
       checkTimestamp(reply, env.nowMs, DEFAULT_WINDOW_MS);
       const [idr, idi] = findAll(reply, 'ID');
       if (!idr || !idi || normalizeSipUri(idText(idr)) !== normalizeSipUri(input.responderUri) || normalizeSipUri(idText(idi)) !== normalizeSipUri(input.selfUri)) {
@@ -139,7 +144,7 @@ export function dhhmacScreen(bytes: Uint8Array, ctx: DhhmacResponderContext, opt
       if (!psk) throw new PkRefusal(PK_ERROR.AUTH_FAILURE, `no PSK is shared with ${peer}`);
       const authKey = authKeyFor(crypto, psk, offer.header, rand);
       auth = { key: authKey, offerT: t };
-      checkMac(crypto, offer, authKey);
+      checkMac(crypto, bytes, offer, authKey);
       const dhi = requirePayload(offer, 'DH');
       screenDhValue(dhi, options.groups);
       ctx.replay.remember(id, env.nowMs);

@@ -159,11 +159,13 @@ export function encodeVerified(crypto: Crypto, header: Header, payloads: readonl
 }
 
 /** The bytes a received V payload's MAC covers, less the offer's T (which the caller appends). */
-export function verifiedPart(message: Message): { covered: Uint8Array; mac: Uint8Array } {
+export function verifiedPart(received: Uint8Array, message: Message): { covered: Uint8Array; mac: Uint8Array } {
   const last = message.payloads[message.payloads.length - 1];
   if (!last || last.type !== 'V' || last.macAlg !== 1) throw new PkRefusal(PK_ERROR.AUTH_FAILURE, 'the message does not end with an HMAC-SHA-1 V payload');
-  const encoded = encodeMessage(message);
-  return { covered: encoded.subarray(0, encoded.length - 20), mac: last.mac };
+  // The received bytes, not a re-encoding, so that bits the decoder ignores (ERR's reserved field)
+  // are covered too; the canonical length drops only the one trailing zero byte decoding tolerates.
+  const end = encodeMessage(message).length;
+  return { covered: received.subarray(0, end - 20), mac: last.mac };
 }
 
 /**

@@ -83,7 +83,7 @@ export function pkeOffer(input: PkeOfferInput): PkeOffer {
       if (reply.header.dataType !== DATA_TYPE.PK_RESP || reply.header.csbId !== header.csbId) {
         throw new PkRefusal(PK_ERROR.AUTH_FAILURE, 'the reply is not the verification message for this offer');
       }
-      const { covered, mac } = verifiedPart(reply);
+      const { covered, mac } = verifiedPart(response, reply);
       if (!constantTimeEqual(hmacSha1(crypto, keys.authKey, [covered, t]), mac)) throw new PkRefusal(PK_ERROR.AUTH_FAILURE, 'V payload MAC does not verify');
     },
   };
