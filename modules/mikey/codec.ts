@@ -227,7 +227,6 @@ export function decodeMessageDetailed(bytes: Uint8Array): DecodedMessage {
       break;
     }
     const type = next;
-    if (type !== PAYLOAD.GENERAL_EXTENSION && (type > PAYLOAD.ERR || type === PAYLOAD.LAST)) r.fail('payload', `unknown payload type ${type}`, start);
     next = r.u8('payload');
     payloads.push(readBody(r, type, start));
     spans.push([start, r.pos]);
