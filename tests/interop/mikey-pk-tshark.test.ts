@@ -18,7 +18,7 @@ import { okText } from '../support/mikey-pk-sip.js';
 import { memoryReplayGuard } from '../support/mikey-pk-parties.js';
 import { seededRandom } from '../support/pki-random.js';
 import { ensureDevKeys, type DevKeys } from '../../sim/dev-keys.js';
-import { inviteText, offerMessage, type OfferMode } from '../../tools/phonectl/mikey-offer.js';
+import { inviteText, offerMessage, type OfferMode } from '../../tools/mikey/offer.js';
 
 const ALICE = 'sip:alice@127.0.0.1';
 const BOB = 'sip:bob@127.0.0.1';

@@ -14,7 +14,7 @@ import { pskOffer, pskRespond } from '../../modules/mikey/psk.js';
 import { ReplayCache } from '../../modules/mikey/replay-cache.js';
 import { suitePolicy } from '../../modules/mikey/srtp-policy.js';
 import { fromHex, utf8Encode } from '../../modules/util/bytes.js';
-import { inviteText } from '../../tools/phonectl/mikey-offer.js';
+import { inviteText } from '../../tools/mikey/offer.js';
 import { writeSipPcap } from '../support/mikey-pk-pcap.js';
 import { okText } from '../support/mikey-pk-sip.js';
 import { fixtureBytes } from '../support/pki-fixtures.js';

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { decodeMessage } from '../../modules/mikey/pk-wire.js';
 import { fromBase64 } from '../../modules/util/bytes.js';
 import { UsageError } from '../../tools/phonectl.js';
-import { offer } from '../../tools/phonectl/mikey-offer.js';
+import { offer } from '../../tools/mikey/offer.js';
 
 let dir: string;
 beforeAll(() => (dir = mkdtempSync(join(tmpdir(), 'mikey-offer-'))));

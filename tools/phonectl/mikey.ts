@@ -15,8 +15,8 @@ import { hmacSha1, kemacCipher, transportKeys } from '../../modules/mikey/pk-key
 import { sessionKeys } from '../../modules/mikey/session-keys.js';
 import { constantTimeEqual, fromBase64, fromHex, toBase64, toHex } from '../../modules/util/bytes.js';
 import { UsageError } from '../phonectl.js';
-import { bytesAsHex, headerJson, mapJson, messageFromJson, payloadJson } from './mikey-json.js';
-import { offer } from './mikey-offer.js';
+import { bytesAsHex, headerJson, mapJson, messageFromJson, payloadJson } from '../mikey/json.js';
+import { offer } from '../mikey/offer.js';
 
 const USAGE = 'usage: phonectl mikey decode <base64|hex|"a=key-mgmt:mikey ..."> [--psk HEX] | encode <JSON|-> [--hex] | offer ...';
 
