@@ -327,7 +327,14 @@ export class Calls {
           const response = mikeyIn(sdp);
           if (call.rung === 'sdes') return this.connectSdes(call, sdp, remote);
           if (!call.offer) return this.connect(call.callId, call.peer, call.rtp, remote, undefined);
-          if (!response) throw new Error('the answer has no MIKEY response');
+          if (!response) {
+            // Some SDES phones (baresip with SRTP mandatory) answer a MIKEY offer with their own
+            // a=crypto, which was not offered (RFC 4568 §7.1.2): end it and offer the next rung.
+            this.c.hal.log(`call ${call.callId}: the answer carries no MIKEY response; ending it`);
+            this.run(this.ua.hangup(call.callId));
+            if (this.stepDown(call, 488)) return;
+            throw new Error('the answer has no MIKEY response');
+          }
           // finish() authenticates the whole R_MESSAGE, so its table can be trusted from here on.
           const k = call.offer.finish(response);
           const replyExtensions = decodeMessage(response).payloads.filter((p): p is GeneralExtension => p.type === 'GENEXT');
