@@ -66,6 +66,8 @@ type Call =
       response?: Uint8Array;
       /** SDES: the line answered with (this phone's key) and the peer's key. */
       sdes?: { readonly answer: CryptoAttribute; readonly theirs: MediaKeys['receive'] };
+      /** The caller's table from its authenticated I_MESSAGE, remembered once the call connects. */
+      learned?: WireTable;
     }
   | { kind: 'connected'; callId: string; peer: string; media: MediaSession; security: string };
 
@@ -238,7 +240,7 @@ export class Calls {
       this.connect(call.callId, call.peer, call.rtp, call.remote, { ...call.keyed, send: sdesKey(call.sdes.answer), receive: call.sdes.theirs });
     } else {
       // The callee sends on the second crypto session and receives on the first.
-      this.connect(call.callId, call.peer, call.rtp, call.remote, call.keys && call.keyed && { ...call.keyed, send: call.keys[1], receive: call.keys[0] });
+      this.connect(call.callId, call.peer, call.rtp, call.remote, call.keys && call.keyed && { ...call.keyed, send: call.keys[1], receive: call.keys[0] }, call.learned);
     }
     this.run(actions);
   }
@@ -395,6 +397,7 @@ export class Calls {
     let keyed: Keyed | undefined;
     let screened: Screened | undefined;
     let answerExtensions: readonly GeneralExtension[] = [];
+    let learned: WireTable | undefined;
     if (mikey && settings.srtpMode !== 'Off') {
       const s = screenOffer(mikey, this.keying(), from);
       const refused = 'unsupported' in s ? s.unsupported : s.result.ok ? undefined : (s.result as Refused).reason;
@@ -406,7 +409,12 @@ export class Calls {
       screened = (s as { result: Screened }).result;
       const decided = this.negotiateIncoming(callId, mikey, offered, screened);
       if (!decided) return;
-      ({ keyed, answerExtensions } = decided);
+      ({ keyed, answerExtensions, learned } = decided);
+    }
+    if (!mikey && settings.learnedPeers[from]) {
+      // Pinning: this peer proved it speaks priority MIKEY; an offer without it is a downgrade.
+      this.c.hal.log(`incoming call ${callId} refused: ${from} is known to speak MIKEY; refusing a weaker offer`);
+      return this.run(this.ua.reject(callId, 488));
     }
     let sdes: { answer: CryptoAttribute; theirs: MediaKeys['receive'] } | undefined;
     if (!screened) {
@@ -437,7 +445,7 @@ export class Calls {
     const rtp = this.c.hal.network.bindUdp(0, (d) => this.onRtp(d));
     const call: Extract<Call, { kind: 'incoming' }> = {
       kind: 'incoming', callId, peer: from, rtp, remote, answerExtensions,
-      ...(keyed ? { keyed } : {}), ...(screened ? { screened } : {}), ...(sdes ? { sdes } : {}),
+      ...(keyed ? { keyed } : {}), ...(screened ? { screened } : {}), ...(sdes ? { sdes } : {}), ...(learned ? { learned } : {}),
     };
     this.call = call;
     this.run(this.ua.ringing(callId));
@@ -451,7 +459,12 @@ export class Calls {
    * is answered 488 with this phone's table so the caller re-offers once. Without a table (a plain
    * RFC 3830 phone): the offered key agreement is taken if enabled here, with the SP's suite.
    */
-  private negotiateIncoming(callId: string, mikey: Uint8Array, offered: KeyAgreement, screened: Screened): { keyed: Keyed; answerExtensions: GeneralExtension[] } | undefined {
+  private negotiateIncoming(
+    callId: string,
+    mikey: Uint8Array,
+    offered: KeyAgreement,
+    screened: Screened,
+  ): { keyed: Keyed; answerExtensions: GeneralExtension[]; learned?: WireTable } | undefined {
     const { hal, store } = this.c;
     const own = callableTable(store.settings.priorities, usableKeyAgreements(this.keying(), screened.peerUri));
     let offerTable: WireTable | undefined;
@@ -483,7 +496,7 @@ export class Calls {
       this.run(this.ua.reject(callId, 488, body));
       return undefined;
     }
-    return { keyed: { method: offered, suite: selection.suite.name, protection: 'mikey-priority' }, answerExtensions: [tableExtension(answer)] };
+    return { keyed: { method: offered, suite: selection.suite.name, protection: 'mikey-priority' }, answerExtensions: [tableExtension(answer)], learned: offerTable };
   }
 
   /**
@@ -491,6 +504,11 @@ export class Calls {
    * SRTP mode allows. Plain MIKEY is skipped: the same offer already reached a MIKEY phone as one.
    */
   private stepDown(call: Extract<Call, { kind: 'outgoing' }>, status: number): boolean {
+    if (this.c.store.settings.learnedPeers[call.peer]) {
+      // Pinning: this peer proved it speaks priority MIKEY; being pushed below it is a downgrade.
+      this.c.hal.log(`call ${call.callId}: ${call.peer} is known to speak MIKEY; not stepping down`);
+      return false;
+    }
     const next = nextRung(this.c.store.settings.srtpMode, call.rung === 'mikey-priority' ? 'mikey' : call.rung, status, false);
     if (!next) return false;
     this.c.hal.log(`call ${call.callId}: refused with ${status}; offering ${next}`);
