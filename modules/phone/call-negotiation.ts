@@ -1,5 +1,7 @@
 // The priority negotiation as a call carries it: tables in MIKEY General Extensions, the suites a
 // MIKEY-keyed call can use, and the 488 that tells the caller which key agreement to re-offer.
+import { EXT_TYPE } from '../mikey/codes.js';
+import { sdpIdsExtension, sdpIdsOf } from '../mikey/general-extension.js';
 import type { GeneralExtension } from '../mikey/pk-exchange.js';
 import { ntpTimestamp } from '../mikey/pk-message.js';
 import { DATA_TYPE, decodeMessage, encodeMessage, PkWireError } from '../mikey/pk-wire.js';
@@ -65,4 +67,18 @@ export function tableFromRefusal(message: Uint8Array): WireTable | undefined {
 /** A short name for the display: "CM128/80", "CM128/32", "F8/80". */
 export function suiteLabel(suite: SrtpSuiteName): string {
   return suite.replace('AES_CM_128_HMAC_SHA1_', 'CM128/').replace('AES_F8_128_HMAC_SHA1_', 'F8/');
+}
+
+/** RFC 4567 §4: the key-management protocol ids this offer's SDP carries, inside the MIKEY message. */
+export function sdpIds(protocols: readonly string[]): GeneralExtension {
+  return sdpIdsExtension(protocols);
+}
+
+/**
+ * Protocol ids the (authenticated) SDP IDs extension lists but the received SDP no longer carries:
+ * a=key-mgmt lines stripped in transit to bid the call down (RFC 4567 §4). Empty when none were.
+ */
+export function strippedProtocols(extensions: readonly GeneralExtension[], received: readonly string[]): string[] {
+  const ids = extensions.find((e) => e.extType === EXT_TYPE.SDP_IDS);
+  return ids ? sdpIdsOf(ids).filter((p) => !received.includes(p)) : [];
 }

@@ -23,7 +23,9 @@ import type { SettingsStore } from '../settings/store.js';
 import type { HostPort, UaAction, UaEvent } from '../sip/user-agent.js';
 import { UserAgent } from '../sip/user-agent.js';
 import { fromHex, toHex } from '../util/bytes.js';
-import { CALL_POLICY, callableTable, findTable, refusalWithTable, SP_SUITE, suiteLabel, tableExtension, tableFromRefusal } from './call-negotiation.js';
+import {
+  CALL_POLICY, callableTable, findTable, refusalWithTable, sdpIds, SP_SUITE, strippedProtocols, suiteLabel, tableExtension, tableFromRefusal,
+} from './call-negotiation.js';
 import { makeOffer, screenOffer, usableKeyAgreements, type CallOffer, type KeyingContext } from './keying.js';
 import { sdesAnswer, sdesKey, sdesOffer } from './sdes-keying.js';
 import { MediaSession, type MediaKeys } from './media.js';
@@ -114,6 +116,19 @@ function mediaTarget(sdp: SessionDescription): HostPort {
   const address = m?.connection?.address ?? sdp.connection?.address;
   if (!m || !address || m.port === 0) throw new RangeError('no audio stream in the session description');
   return { address, port: m.port };
+}
+
+/** The protocol ids of the a=key-mgmt lines the audio stream has (RFC 4567 §3.1). */
+function keyMgmtProtocols(sdp: SessionDescription): string[] {
+  const m = sdp.media.find((x) => x.media === 'audio');
+  if (!m) return [];
+  return effectiveAttributes(sdp, m, 'key-mgmt').flatMap((a) => {
+    try {
+      return [parseKeyMgmt(a).protocol];
+    } catch {
+      return [];
+    }
+  });
 }
 
 function mikeyIn(sdp: SessionDescription): Uint8Array | undefined {
@@ -220,7 +235,9 @@ export class Calls {
       return;
     }
     const rtp = this.c.hal.network.bindUdp(0, (d) => this.onRtp(d));
-    const offer = ka ? makeOffer(ka, ctx, target, 0, [tableExtension({ role: 'offerer', policy: CALL_POLICY, table: own })]) : undefined;
+    const offer = ka
+      ? makeOffer(ka, ctx, target, 0, [tableExtension({ role: 'offerer', policy: CALL_POLICY, table: own }), sdpIds([MIKEY_PROTOCOL_ID])])
+      : undefined;
     const sdes = rung === 'sdes' ? sdesOffer(settings.priorities, this.c.hal.random) : [];
     const keying: MediaKeying = offer ? { kind: 'mikey', message: offer.message } : rung === 'sdes' ? { kind: 'sdes', lines: sdes } : { kind: 'none' };
     const { callId, actions } = this.ua.invite(target, this.description(rtp.port, keying));
@@ -407,6 +424,11 @@ export class Calls {
       }
       const offered = (s as { keyAgreement: KeyAgreement }).keyAgreement;
       screened = (s as { result: Screened }).result;
+      const stripped = strippedProtocols(screened.extensions, keyMgmtProtocols(sdp));
+      if (stripped.length > 0) {
+        this.c.hal.log(`incoming call ${callId} refused: key-mgmt for ${stripped.join(', ')} was stripped from the offer`);
+        return this.run(this.ua.reject(callId, 488));
+      }
       const decided = this.negotiateIncoming(callId, mikey, offered, screened);
       if (!decided) return;
       ({ keyed, answerExtensions, learned } = decided);
