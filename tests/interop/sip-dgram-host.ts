@@ -72,11 +72,6 @@ export class DgramHost {
   }
 }
 
-export async function freeUdpPort(): Promise<number> {
-  const s = createSocket('udp4');
-  await new Promise<void>((resolve) => s.bind(0, HOST, resolve));
-  const port = s.address().port;
-  await new Promise<void>((resolve) => s.close(() => resolve()));
-  return port;
-}
+/** A free UDP port on loopback (shared with the phone tests). */
+export { freePort as freeUdpPort } from '../support/desktop-phones.js';
 
