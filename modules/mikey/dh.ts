@@ -9,15 +9,13 @@
 import type { Crypto } from '../../hal/contracts.js';
 import { equalBytes, utf8Encode } from '../util/bytes.js';
 import { DhError, dhGroup, dhKeyPair, dhSharedSecret, type DhGroupId, type DhKeyPair } from '../pki/dh.js';
-import { identityMatches, normalizeSipUri } from '../pki/identity.js';
+import { normalizeSipUri } from '../pki/identity.js';
 import { OS2IP, type ModExpCounter } from '../pki/modexp.js';
-import { parseCertificate } from '../pki/x509.js';
 import { PK_ERROR, PkRefusal, authenticatePeer, verifyMessageSignature, type PkCredentials, type PkEnvironment } from './pk-auth.js';
-import { guarded, randomCsbId, refusalFrom, windowOf, type Completed, type Refused, type ResponderContext, type Screened, type GeneralExtension } from './pk-exchange.js';
+import { checkAddressedToSelf, guarded, randomCsbId, screenOfferStart, refusalFrom, type Completed, type Refused, type ResponderContext, type Screened, type GeneralExtension } from './pk-exchange.js';
 import { srtpKeys, type SrtpKeys } from './pk-keys.js';
 import {
-  DEFAULT_WINDOW_MS, certChain, certPayloads, checkTimestamp, decodeExpected, defaultSessions, encodeSigned, find, findAll, idText, ntpTimestamp, replayId,
-  requirePayload, signedPart, srtpPolicy, uriId,
+  DEFAULT_WINDOW_MS, certChain, certPayloads, checkTimestamp, decodeExpected, defaultSessions, encodeSigned, find, findAll, idText, ntpTimestamp, requirePayload, signedPart, srtpPolicy, uriId,
 } from './pk-message.js';
 import { DATA_TYPE, decodeMessage, type Header, type Message, type Payload } from './pk-wire.js';
 
@@ -117,13 +115,8 @@ export function dhScreen(bytes: Uint8Array, ctx: ResponderContext, options: DhRe
   const { self, crypto, env } = ctx;
   let header: Header | undefined;
   return guarded(crypto, env.nowMs, () => header, (): Screened => {
-    const offer = decodeExpected(bytes, DATA_TYPE.DH_INIT, (h) => (header = h));
-    const t = checkTimestamp(offer, env.nowMs, windowOf(ctx));
-    const rand = requirePayload(offer, 'RAND').value;
-    const id = replayId(offer, t, rand);
-    if (ctx.replay.seen(id)) throw new PkRefusal(PK_ERROR.INVALID_TS, 'replayed I_MESSAGE');
-    const idr = find(offer, 'ID');
-    if (idr && !identityMatches(parseCertificate(self.chain[0]), idText(idr))) throw new PkRefusal(PK_ERROR.AUTH_FAILURE, `the offer is addressed to ${idText(idr)}`);
+    const { offer, rand, id } = screenOfferStart(bytes, DATA_TYPE.DH_INIT, ctx, (h) => (header = h));
+    checkAddressedToSelf(offer, self);
     const dhi = requirePayload(offer, 'DH');
     screenDhValue(dhi, options.groups);
     const initiator = authenticatePeer(certChain(offer), self, [ctx.fromUri], env);

@@ -5,11 +5,13 @@
 // The phone calls `complete` at ring or at pick-up, as its setting says. A refusal names the ERR
 // number (RFC 3830 §6.12), carries the Error message to send, and nothing has been installed.
 import type { Crypto } from '../../hal/contracts.js';
+import { identityMatches } from '../pki/identity.js';
 import type { ModExpCounter } from '../pki/modexp.js';
+import { parseCertificate } from '../pki/x509.js';
 import { PK_ERROR, PkRefusal, type PkCredentials, type PkEnvironment } from './pk-auth.js';
 import type { SrtpKeys } from './pk-keys.js';
-import { DEFAULT_WINDOW_MS, errorMessage, type ReplayGuard } from './pk-message.js';
-import type { Header, Payload } from './pk-wire.js';
+import { checkTimestamp, decodeExpected, DEFAULT_WINDOW_MS, errorMessage, find, idText, replayId, requirePayload, type ReplayGuard } from './pk-message.js';
+import type { Header, Message, Payload } from './pk-wire.js';
 
 export interface Refused {
   readonly ok: false;
@@ -54,8 +56,31 @@ export interface ResponderContext {
   readonly windowMs?: number;
 }
 
-export function windowOf(ctx: ResponderContext): number {
-  return ctx.windowMs ?? DEFAULT_WINDOW_MS;
+/**
+ * The cheap checks every responder starts with (RFC 3830 §5.3, §5.4): decode the offer as
+ * `dataType`, its timestamp within the window, and not a replay. Returns the offer, its T and RAND
+ * values and its replay identity, which the caller remembers once the offer authenticates.
+ */
+export function screenOfferStart(
+  bytes: Uint8Array,
+  dataType: number,
+  ctx: Pick<ResponderContext, 'env' | 'replay' | 'windowMs'>,
+  onHeader: (header: Header) => void,
+): { offer: Message; t: Uint8Array; rand: Uint8Array; id: string } {
+  const offer = decodeExpected(bytes, dataType, onHeader);
+  const t = checkTimestamp(offer, ctx.env.nowMs, ctx.windowMs ?? DEFAULT_WINDOW_MS);
+  const rand = requirePayload(offer, 'RAND').value;
+  const id = replayId(offer, t, rand);
+  if (ctx.replay.seen(id)) throw new PkRefusal(PK_ERROR.INVALID_TS, 'replayed I_MESSAGE');
+  return { offer, t, rand, id };
+}
+
+/** An ID payload in the offer (IDr) must name the identity of this phone's certificate. */
+export function checkAddressedToSelf(offer: Message, self: PkCredentials): void {
+  const idr = find(offer, 'ID');
+  if (idr && !identityMatches(parseCertificate(self.chain[0]), idText(idr))) {
+    throw new PkRefusal(PK_ERROR.AUTH_FAILURE, `the offer is addressed to ${idText(idr)}`);
+  }
 }
 
 /** Runs `step`; a PkRefusal becomes a Refused with its Error message, other errors propagate. */

@@ -13,14 +13,14 @@ import type { Crypto } from '../../hal/contracts.js';
 import { constantTimeEqual, equalBytes, utf8Encode } from '../util/bytes.js';
 import { identityMatches } from '../pki/identity.js';
 import { rsaDecryptPkcs1, rsaEncryptPkcs1, RsaError } from '../pki/rsa.js';
-import { KEY_USAGE, parseCertificate } from '../pki/x509.js';
+import { KEY_USAGE } from '../pki/x509.js';
 import { PK_ERROR, PkRefusal, authenticatePeer, verifyMessageSignature, type PkCredentials, type PkEnvironment } from './pk-auth.js';
-import { guarded, randomCsbId, refusalFrom, windowOf, type Completed, type Refused, type ResponderContext, type Screened, type GeneralExtension } from './pk-exchange.js';
+import { checkAddressedToSelf, guarded, randomCsbId, screenOfferStart, refusalFrom, type Completed, type Refused, type ResponderContext, type Screened, type GeneralExtension } from './pk-exchange.js';
 import { decodeKeyDataOrRefuse, openKemac, sealKemac } from './pk-kemac.js';
 import { hmacSha1, srtpKeys, transportKeys, type SrtpKeys } from './pk-keys.js';
 import {
-  certChain, certPayloads, checkTimestamp, decodeExpected, defaultSessions, encodeSigned, encodeVerified, find, idText, ntpTimestamp,
-  replayId, requirePayload, signedPart, srtpPolicy, uriId, verifiedPart, findAll } from './pk-message.js';
+  certChain, certPayloads, defaultSessions, encodeSigned, encodeVerified, find, idText, ntpTimestamp,
+  requirePayload, signedPart, srtpPolicy, uriId, verifiedPart, findAll } from './pk-message.js';
 import { DATA_TYPE, decodeMessage, encodeKeyData, type Header, type Payload } from './pk-wire.js';
 
 const TGK_BYTES = 16;
@@ -94,19 +94,12 @@ export function pkeScreen(bytes: Uint8Array, ctx: ResponderContext): Screened | 
   const { self, crypto, env } = ctx;
   let header: Header | undefined;
   return guarded(crypto, env.nowMs, () => header, (): Screened => {
-    const offer = decodeExpected(bytes, DATA_TYPE.PK_INIT, (h) => (header = h));
-    const t = checkTimestamp(offer, env.nowMs, windowOf(ctx));
-    const rand = requirePayload(offer, 'RAND').value;
-    const id = replayId(offer, t, rand);
-    if (ctx.replay.seen(id)) throw new PkRefusal(PK_ERROR.INVALID_TS, 'replayed I_MESSAGE');
+    const { offer, t, rand, id } = screenOfferStart(bytes, DATA_TYPE.PK_INIT, ctx, (h) => (header = h));
     const chash = find(offer, 'CHASH');
     if (chash && (chash.hashFunc !== 0 || !equalBytes(chash.value, sha1(self.chain[0])))) {
       throw new PkRefusal(PK_ERROR.CERT_NOT_SUPPORTED, 'the envelope key was encrypted to another certificate (CHASH)');
     }
-    const idr = find(offer, 'ID');
-    if (idr && !identityMatches(parseCertificate(self.chain[0]), idText(idr))) {
-      throw new PkRefusal(PK_ERROR.AUTH_FAILURE, `the offer is addressed to ${idText(idr)}`);
-    }
+    checkAddressedToSelf(offer, self);
     const pke = requirePayload(offer, 'PKE');
     const kemac = requirePayload(offer, 'KEMAC');
     const initiator = authenticatePeer(certChain(offer), self, [ctx.fromUri], env);

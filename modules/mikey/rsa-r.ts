@@ -13,13 +13,13 @@ import { utf8Encode } from '../util/bytes.js';
 import { identityMatches } from '../pki/identity.js';
 import type { ModExpCounter } from '../pki/modexp.js';
 import { RsaError, rsaDecryptPkcs1, rsaEncryptPkcs1 } from '../pki/rsa.js';
-import { KEY_USAGE, parseCertificate } from '../pki/x509.js';
+import { KEY_USAGE } from '../pki/x509.js';
 import { PK_ERROR, PkRefusal, authenticatePeer, verifyMessageSignature, type PkCredentials, type PkEnvironment } from './pk-auth.js';
-import { guarded, randomCsbId, refusalFrom, windowOf, type Completed, type Refused, type ResponderContext, type Screened, type GeneralExtension } from './pk-exchange.js';
+import { checkAddressedToSelf, guarded, randomCsbId, screenOfferStart, refusalFrom, type Completed, type Refused, type ResponderContext, type Screened, type GeneralExtension } from './pk-exchange.js';
 import { srtpKeys, transportKeys, type SrtpKeys } from './pk-keys.js';
 import {
   DEFAULT_WINDOW_MS, certChain, certPayloads, checkTimestamp, decodeExpected, defaultSessions, encodeSigned, find, idText, ntpTimestamp,
-  replayId, requirePayload, signedPart, srtpPolicy, uriId, findAll } from './pk-message.js';
+  requirePayload, signedPart, srtpPolicy, uriId, findAll } from './pk-message.js';
 import { DATA_TYPE, decodeMessage, encodeKeyData, type Header, type Payload } from './pk-wire.js';
 import { decodeKeyDataOrRefuse, openKemac, sealKemac } from './pk-kemac.js';
 
@@ -89,13 +89,8 @@ export function rsaRScreen(bytes: Uint8Array, ctx: ResponderContext): Screened |
   const { self, crypto, env } = ctx;
   let header: Header | undefined;
   return guarded(crypto, env.nowMs, () => header, (): Screened => {
-    const offer = decodeExpected(bytes, DATA_TYPE.RSA_R_INIT, (h) => (header = h));
-    const t = checkTimestamp(offer, env.nowMs, windowOf(ctx));
-    const rand = requirePayload(offer, 'RAND').value;
-    const id = replayId(offer, t, rand);
-    if (ctx.replay.seen(id)) throw new PkRefusal(PK_ERROR.INVALID_TS, 'replayed I_MESSAGE');
-    const idr = find(offer, 'ID');
-    if (idr && !identityMatches(parseCertificate(self.chain[0]), idText(idr))) throw new PkRefusal(PK_ERROR.AUTH_FAILURE, `the offer is addressed to ${idText(idr)}`);
+    const { offer, rand, id } = screenOfferStart(bytes, DATA_TYPE.RSA_R_INIT, ctx, (h) => (header = h));
+    checkAddressedToSelf(offer, self);
     const initiator = authenticatePeer(certChain(offer), self, [ctx.fromUri], env, KEY_USAGE.digitalSignature | KEY_USAGE.keyEncipherment);
     const { signed, signType, signature } = signedPart(bytes, offer);
     if (!verifyMessageSignature(initiator.publicKey, signType, signed, signature, env.counter)) throw new PkRefusal(PK_ERROR.AUTH_FAILURE, 'SIGNi does not verify');
