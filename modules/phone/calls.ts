@@ -16,6 +16,7 @@ import { firstOfferKeyAgreement, reofferKeyAgreement } from '../negotiation/offe
 import { TableWireError, type WireTable } from '../negotiation/wire.js';
 import { CRYPTO, parseCryptoAttribute, type CryptoAttribute } from '../sdp/crypto-attr.js';
 import { parseKeyMgmt, MIKEY_PROTOCOL_ID } from '../sdp/key-mgmt.js';
+import { mediaDirection, type Direction } from '../sdp/direction.js';
 import { audioDescription, type MediaKeying } from '../sdp/offer-answer.js';
 import { effectiveAttributes, parseSdp, serializeSdp, type SessionDescription } from '../sdp/session-description.js';
 import type { LastCall } from '../settings/model.js';
@@ -29,6 +30,7 @@ import {
 import { makeOffer, screenOffer, usableKeyAgreements, type CallOffer, type KeyingContext } from './keying.js';
 import { sdesAnswer, sdesKey, sdesOffer } from './sdes-keying.js';
 import { MediaSession, type MediaKeys } from './media.js';
+import { afterAnswer, answerHold, heldScreen, holdOffer, NOT_HELD, sending, type HoldState } from './call-hold.js';
 
 /** How long accepted I_MESSAGEs are remembered: the timestamp window (RFC 3830 §5.4). */
 const REPLAY_WINDOW_MS = 3600_000;
@@ -71,7 +73,29 @@ type Call =
       /** The caller's table from its authenticated I_MESSAGE, remembered once the call connects. */
       learned?: WireTable;
     }
-  | { kind: 'connected'; callId: string; peer: string; media: MediaSession; security: string };
+  | {
+      kind: 'connected';
+      callId: string;
+      peer: string;
+      media: MediaSession;
+      security: string;
+      /** How the call is keyed (undefined: plain RTP); a re-key keeps the key agreement and suite. */
+      keyed?: Keyed;
+      rtpPort: number;
+      /** This phone put the call on hold / the peer did (RFC 3264 §8.4); see call-hold.ts. */
+      hold: HoldState;
+      /** Our re-INVITE waiting for its answer. */
+      update?: { readonly kind: 'hold' | 'resume' } | { readonly kind: 'rekey'; readonly offer: CallOffer };
+      /** The peer's re-key, answered: our new send key goes in force on its ACK. */
+      nextSend?: SrtpKeys;
+      /** A re-INVITE to send again after a 491 (RFC 3261 §14.1). */
+      retry?: number;
+      /** This phone placed the call (it owns the Call-ID, which sets the 491 back-off). */
+      placed: boolean;
+    };
+
+type Connected = Extract<Call, { kind: 'connected' }>;
+type Update = NonNullable<Connected['update']>;
 
 export interface CallsConfig {
   readonly hal: Hal;
@@ -185,7 +209,7 @@ export class Calls {
       case 'incoming':
         return ['Incoming call', peer, call.keyed ? `Secure: ${call.keyed.method}` : 'Not encrypted', 'OK=answer Hangup'];
       case 'connected':
-        return ['Connected', peer, call.security, 'Hangup=end'];
+        return [heldScreen(call.hold), peer, call.security, call.hold.local ? 'Down=resume' : 'Hangup=end'];
     }
   }
 
@@ -209,9 +233,9 @@ export class Calls {
     };
   }
 
-  private description(rtpPort: number, keying: MediaKeying): string {
+  private description(rtpPort: number, keying: MediaKeying, direction?: Direction): string {
     const address = this.c.hal.network.localAddress;
-    return serializeSdp(audioDescription({ address, rtpPort, sessionId: String(this.c.socket.port), sessionVersion: this.sessionVersion++, keying }));
+    return serializeSdp(audioDescription({ address, rtpPort, sessionId: String(this.c.socket.port), sessionVersion: this.sessionVersion++, keying, ...(direction ? { direction } : {}) }));
   }
 
   /**
@@ -270,6 +294,163 @@ export class Calls {
     this.end('Call ended');
   }
 
+  /** Down during a connected call: puts it on hold, or resumes it (RFC 3264 §8.4). */
+  toggleHold(): void {
+    const call = this.call;
+    if (call?.kind !== 'connected' || call.update || call.retry !== undefined) return;
+    if (call.keyed?.method === 'SDES') {
+      // An SDES re-offer must carry a=crypto again (RFC 4568 §7.1.4); not done yet.
+      this.c.hal.log(`call ${call.callId}: hold is not available on SDES calls`);
+      return;
+    }
+    this.sendUpdate(call, call.hold.local ? { kind: 'resume' } : { kind: 'hold' });
+  }
+
+  /**
+   * Up during a MIKEY-keyed call: a re-INVITE with a new MIKEY exchange of the same key agreement
+   * (RFC 3830 §4.5, RFC 4567 §3.1); the suite stays the one negotiated.
+   */
+  rekey(): void {
+    const call = this.call;
+    if (call?.kind !== 'connected' || call.update || call.retry !== undefined || !call.keyed || call.keyed.method === 'SDES') return;
+    let offer: CallOffer;
+    try {
+      offer = makeOffer(call.keyed.method, this.keying(), call.peer, 0, [sdpIds([MIKEY_PROTOCOL_ID])]);
+    } catch (e) {
+      this.c.hal.log(`call ${call.callId}: no re-key: ${(e as Error).message}`);
+      return;
+    }
+    this.sendUpdate(call, { kind: 'rekey', offer });
+  }
+
+  /** Sends our re-INVITE: a hold or resume keeps the keys in force, a re-key offers new ones. */
+  private sendUpdate(call: Connected, update: Update): void {
+    const local = update.kind === 'rekey' ? call.hold.local : update.kind === 'hold';
+    const keying: MediaKeying = update.kind === 'rekey' ? { kind: 'mikey', message: update.offer.message } : call.keyed ? { kind: 'established' } : { kind: 'none' };
+    const actions = this.ua.reinvite(call.callId, this.description(call.rtpPort, keying, holdOffer(call.hold, local)));
+    if (actions.length === 0) return;
+    call.update = update;
+    this.c.hal.log(`call ${call.callId}: re-INVITE to ${update.kind}`);
+    this.run(actions);
+  }
+
+  /** The 2xx to our re-INVITE (already acknowledged by the UA). */
+  private onUpdateAnswered(call: Connected, body: string): void {
+    const update = call.update;
+    call.update = undefined;
+    if (!update) return;
+    try {
+      const sdp = parseSdp(body);
+      const audio = sdp.media.find((m) => m.media === 'audio');
+      if (!audio || audio.port === 0) throw new RangeError('the answer has no audio stream');
+      if ((call.keyed !== undefined) !== (audio.protocol === 'RTP/SAVP')) throw new RangeError(`the answer's ${audio.protocol} changes the call's protection`);
+      const direction = mediaDirection(sdp, audio);
+      if (update.kind === 'rekey') {
+        const response = mikeyIn(sdp);
+        if (!response) throw new RangeError('the answer has no MIKEY response');
+        // finish() authenticates the R_MESSAGE; the initiator sends on the first crypto session.
+        const k = update.offer.finish(response);
+        call.media.rekey({ send: k[0], receive: k[1] });
+        this.c.hal.log(`call ${call.callId}: re-keyed (${update.offer.keyAgreement})`);
+        this.logKeys(call.callId, call.keyed!.suite, { send: k[0], receive: k[1] });
+      }
+      this.setHold(call, afterAnswer(update.kind === 'rekey' ? call.hold.local : update.kind === 'hold', direction));
+    } catch (err) {
+      // The peer already took the new session: with keys or media we cannot follow, the call ends.
+      this.c.hal.log(`call ${call.callId}: ${update.kind} answer unusable: ${(err as Error).message}`);
+      this.run(this.ua.hangup(call.callId));
+      this.end(update.kind === 'rekey' ? 'Security failed' : 'Call failed');
+    }
+  }
+
+  /** Our re-INVITE was refused: the call goes on as it was (RFC 3261 §14.1), or glare (491). */
+  private onUpdateFailed(call: Connected, status: number): void {
+    const update = call.update;
+    call.update = undefined;
+    if (!update) return;
+    if (status === 491) {
+      // RFC 3261 §14.1: wait 2.1-4 s if this phone owns the Call-ID, 0-2 s otherwise, then retry.
+      const r = this.c.hal.random.bytes(1)[0] / 256;
+      const delayMs = Math.floor(call.placed ? 2100 + 1900 * r : 2000 * r);
+      this.c.hal.log(`call ${call.callId}: ${update.kind} crossed the peer's re-INVITE (491); again in ${delayMs} ms`);
+      call.retry = this.c.hal.timers.set(delayMs, () => {
+        call.retry = undefined;
+        if (this.call !== call) return;
+        if (update.kind === 'rekey') this.rekey();
+        else if ((update.kind === 'hold') !== call.hold.local) this.sendUpdate(call, update);
+      });
+      return;
+    }
+    this.c.hal.log(`call ${call.callId}: ${update.kind} refused with ${status}; the call goes on unchanged`);
+    this.c.onChange();
+  }
+
+  /** The peer's re-INVITE: hold, resume or re-key; what cannot be taken gets 488 and changes nothing. */
+  private onReinvite(call: Connected, body: string): void {
+    const refuse = (why: string): void => {
+      this.c.hal.log(`call ${call.callId}: re-INVITE refused: ${why}`);
+      this.run(this.ua.rejectReinvite(call.callId, 488));
+    };
+    let sdp: SessionDescription;
+    let offered: Direction;
+    let mikey: Uint8Array | undefined;
+    try {
+      sdp = parseSdp(body);
+      const audio = sdp.media.find((m) => m.media === 'audio');
+      if (!audio || audio.port === 0) return refuse('no audio stream');
+      // Plain RTP mid-call would drop SRTP; SRTP on a plain call has no keys (no downgrade, no surprise).
+      if ((call.keyed !== undefined) !== (audio.protocol === 'RTP/SAVP')) return refuse(`${audio.protocol} would change the call's protection`);
+      offered = mediaDirection(sdp, audio);
+      mikey = mikeyIn(sdp);
+    } catch (e) {
+      return refuse((e as Error).message);
+    }
+    if (call.keyed?.method === 'SDES') return refuse('SDES calls are not re-negotiated');
+    let rekeyed: { keys: readonly SrtpKeys[]; response: Uint8Array | undefined } | undefined;
+    if (mikey) {
+      const done = this.screenRekey(call, mikey, sdp);
+      if (typeof done === 'string') return refuse(done);
+      rekeyed = done;
+    }
+    const { direction, state } = answerHold(call.hold, offered);
+    const keying: MediaKeying = rekeyed?.response ? { kind: 'mikey', message: rekeyed.response } : call.keyed ? { kind: 'established' } : { kind: 'none' };
+    const actions = this.ua.acceptReinvite(call.callId, this.description(call.rtpPort, keying, direction));
+    if (rekeyed) {
+      // The offerer sends on the first crypto session: take it now; ours is used from the ACK on.
+      call.media.rekey({ receive: rekeyed.keys[0] });
+      call.nextSend = rekeyed.keys[1];
+      this.c.hal.log(`call ${call.callId}: re-keyed by the peer (${call.keyed!.method})`);
+      this.logKeys(call.callId, call.keyed!.suite, { receive: rekeyed.keys[0] });
+    }
+    this.setHold(call, state);
+    this.run(actions);
+  }
+
+  /** Screens and completes a re-key offer: the call's key agreement again, authenticated as the first. */
+  private screenRekey(call: Connected, mikey: Uint8Array, sdp: SessionDescription): string | { keys: readonly SrtpKeys[]; response: Uint8Array | undefined } {
+    const method = call.keyed!.method;
+    const s = screenOffer(mikey, this.keying(), call.peer);
+    if ('unsupported' in s) return s.unsupported;
+    if (!s.result.ok) return (s.result as Refused).reason;
+    if (s.keyAgreement !== method) return `a re-key with ${s.keyAgreement} on a ${method} call`;
+    const screened = s.result as Screened;
+    const stripped = strippedProtocols(screened.extensions, keyMgmtProtocols(sdp));
+    if (stripped.length > 0) return `key-mgmt for ${stripped.join(', ')} was stripped from the offer`;
+    const done = screened.complete(undefined, []);
+    return done.ok ? { keys: done.keys, response: done.response } : done.reason;
+  }
+
+  private setHold(call: Connected, state: HoldState): void {
+    const changed = state.local !== call.hold.local || state.remote !== call.hold.remote;
+    call.hold = state;
+    call.media.setSending(sending(state));
+    if (changed) {
+      const s = call.media.stats();
+      this.c.hal.log(`call ${call.callId} ${heldScreen(state)}: sent ${s.sent}, received ${s.received}, dropped ${s.dropped}`);
+      this.c.onChange();
+    }
+  }
+
   private onRtp(d: Datagram): void {
     if (this.call?.kind === 'connected') this.call.media.onDatagram(d);
   }
@@ -294,7 +475,7 @@ export class Calls {
     // The RTP socket's datagrams go to the media session from now on (see onRtp).
     const media = new MediaSession(hal, rtp, remote, mediaKeys);
     const security = keyed ? `Secure ${keyed.method} ${suiteLabel(keyed.suite)}` : 'NOT ENCRYPTED';
-    this.call = { kind: 'connected', callId, peer, media, security };
+    this.call = { kind: 'connected', callId, peer, media, security, ...(keyed ? { keyed } : {}), rtpPort: rtp.port, hold: NOT_HELD, placed: this.call?.kind === 'outgoing' };
     const lastCall: LastCall = keyed
       ? { peer, protection: keyed.protection, ...(keyed.method !== 'SDES' ? { keyAgreement: keyed.method } : {}), suite: keyed.suite, at: hal.clock.wallClockMs() }
       : { peer, protection: 'none', at: hal.clock.wallClockMs() };
@@ -307,18 +488,23 @@ export class Calls {
       hal.log(`last call not saved: ${(e as Error).message}`);
     }
     hal.log(`call ${callId} connected with ${peer}: ${security}; media ${hal.network.localAddress}:${rtp.port} <-> ${remote.address}:${remote.port}`);
-    if (keyed && this.c.keyLog) {
-      for (const [direction, k] of [['send', keyed.send], ['receive', keyed.receive]] as const) {
-        hal.log(`keylog ${callId} ${direction} ${keyed.suite} ${toHex(k.masterKey)}${toHex(k.masterSalt)}`);
-      }
-    }
+    if (keyed) this.logKeys(callId, keyed.suite, { send: keyed.send, receive: keyed.receive });
     this.c.onChange();
+  }
+
+  /** Development key log (PhoneIdentity.keyLog): the master key and salt in force per direction. */
+  private logKeys(callId: string, suite: SrtpSuiteName, keys: { readonly send?: SrtpKeys | MediaKeys['send']; readonly receive?: SrtpKeys | MediaKeys['receive'] }): void {
+    if (!this.c.keyLog) return;
+    for (const [direction, k] of [['send', keys.send], ['receive', keys.receive]] as const) {
+      if (k) this.c.hal.log(`keylog ${callId} ${direction} ${suite} ${toHex(k.masterKey)}${toHex(k.masterSalt)}`);
+    }
   }
 
   private end(notice: string): void {
     const call = this.call;
     this.call = undefined;
     if (call?.kind === 'connected') {
+      if (call.retry !== undefined) this.c.hal.timers.clear(call.retry);
       const s = call.media.stats();
       this.c.hal.log(`call ${call.callId} ended: sent ${s.sent}, received ${s.received}, dropped ${s.dropped}, played ${s.played}, concealed ${s.concealed}`);
       call.media.stop();
@@ -380,6 +566,24 @@ export class Calls {
         return;
       case 'ended':
         if (call?.callId === e.callId) this.end('Call ended');
+        return;
+      case 'reinvite':
+        if (call?.kind === 'connected' && call.callId === e.callId) this.onReinvite(call, e.sdp);
+        else this.run(this.ua.rejectReinvite(e.callId, 488));
+        return;
+      case 'reinviteAnswered':
+        if (call?.kind === 'connected' && call.callId === e.callId) this.onUpdateAnswered(call, e.sdp);
+        return;
+      case 'reinviteFailed':
+        if (call?.kind === 'connected' && call.callId === e.callId) this.onUpdateFailed(call, e.status);
+        return;
+      case 'reinviteConfirmed':
+        if (call?.kind === 'connected' && call.callId === e.callId && call.nextSend) {
+          // The ACK: the peer has the answer, so it takes our new key from here on.
+          call.media.rekey({ send: call.nextSend });
+          this.logKeys(call.callId, call.keyed!.suite, { send: call.nextSend });
+          call.nextSend = undefined;
+        }
         return;
       case 'registered':
         this.registration = `Registered`;

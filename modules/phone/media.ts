@@ -5,11 +5,9 @@
 import { AUDIO_FRAME_SAMPLES, AUDIO_SAMPLE_RATE, type Datagram, type Hal, type UdpSocket } from '../../hal/contracts.js';
 import { decodeG711, encodeG711, G711_PAYLOAD_TYPE, type G711Law } from '../../audio/g711.js';
 import { JitterBuffer } from '../../audio/jitter-buffer.js';
-import { PLAIN_RTP, RtpReceiver, RtpSender, type RtpProtection } from '../../audio/rtp.js';
-import { SrtpContext } from '../srtp/context.js';
-import { SrtpError } from '../srtp/errors.js';
+import { PLAIN_RTP, RtpReceiver, RtpSender } from '../../audio/rtp.js';
 import type { ProtectionProfileName } from '../srtp/protection-profile.js';
-import { protectRtp, unprotectRtp } from '../srtp/srtp.js';
+import { RekeyableSrtp, type MasterKey } from './media-protection.js';
 
 /** SRTP master keys for each direction of the call. */
 export interface MediaKeys {
@@ -27,28 +25,16 @@ export interface MediaStats {
   readonly concealed: number;
 }
 
-function srtpProtection(hal: Hal, keys: MediaKeys): RtpProtection {
-  const tx = new SrtpContext({ profile: keys.profile, ...keys.send, crypto: hal.crypto });
-  const rx = new SrtpContext({ profile: keys.profile, ...keys.receive, crypto: hal.crypto });
-  return {
-    protect: (packet) => protectRtp(tx, packet),
-    unprotect: (packet) => {
-      try {
-        return unprotectRtp(rx, packet);
-      } catch (e) {
-        if (e instanceof SrtpError || e instanceof RangeError) return undefined;
-        throw e;
-      }
-    },
-  };
-}
-
 export class MediaSession {
   private readonly sender: RtpSender;
   private readonly receiver: RtpReceiver;
   private readonly jitter = new JitterBuffer();
   private sent = 0;
   private running = true;
+  /** False while the call is on hold in our sending direction (RFC 3264 §8.4). */
+  private sending = true;
+  private spurtStart = true;
+  private readonly srtp: RekeyableSrtp | undefined;
 
   constructor(
     private readonly hal: Hal,
@@ -57,7 +43,8 @@ export class MediaSession {
     keys: MediaKeys | undefined,
     private readonly law: G711Law = 'PCMU',
   ) {
-    const protection = keys ? srtpProtection(hal, keys) : PLAIN_RTP;
+    this.srtp = keys && new RekeyableSrtp(hal, keys.profile, keys.send, keys.receive);
+    const protection = this.srtp ?? PLAIN_RTP;
     const r = hal.random.bytes(10);
     const view = new DataView(r.buffer, r.byteOffset, r.length);
     this.sender = new RtpSender(
@@ -76,10 +63,30 @@ export class MediaSession {
     this.jitter.push(got.packet.timestamp, decodeG711(this.law, got.packet.payload));
   }
 
+  /** Starts or stops sending (hold, resume); playout goes on, with concealment while nothing arrives. */
+  setSending(sending: boolean): void {
+    this.sending = sending;
+  }
+
+  /** A re-key: new master keys for sending and/or receiving (see RekeyableSrtp). */
+  rekey(keys: { readonly send?: MasterKey; readonly receive?: MasterKey }): void {
+    if (!this.srtp) throw new RangeError('a plain RTP call has no keys to change');
+    if (keys.receive) this.srtp.rekeyReceive(keys.receive);
+    if (keys.send) this.srtp.rekeySend(keys.send);
+  }
+
   private onCaptured(frame: Int16Array): void {
     if (!this.running || frame.length !== AUDIO_FRAME_SAMPLES) return;
-    this.socket.send(this.sender.audio(encodeG711(this.law, frame), AUDIO_FRAME_SAMPLES, this.sent === 0), this.remote.address, this.remote.port);
-    this.sent++;
+    if (this.sending) {
+      // The marker bit starts a talkspurt (RFC 3551 §4.1): the first packet and the first after hold.
+      this.socket.send(this.sender.audio(encodeG711(this.law, frame), AUDIO_FRAME_SAMPLES, this.spurtStart), this.remote.address, this.remote.port);
+      this.sent++;
+      this.spurtStart = false;
+    } else {
+      // The media clock runs on while nothing is sent (RFC 3550 §5.1), as in silence suppression.
+      this.sender.skip(AUDIO_FRAME_SAMPLES);
+      this.spurtStart = true;
+    }
     this.hal.audio.play(this.jitter.pull().frame);
   }
 

@@ -109,10 +109,12 @@ export function createPhone(hal: Hal, identity: PhoneIdentity, provision?: Crede
     calls.onSipDatagram(datagram);
   }
 
-  /** Keys during a call: OK or Call answers, Hangup ends. */
+  /** Keys during a call: OK or Call answers, Hangup ends, Down holds or resumes, Up re-keys. */
   function onCallKey(key: KeyEvent['key']): void {
     if (key === 'OK' || key === 'Call') calls.answer();
     else if (key === 'Hangup') calls.hangup();
+    else if (key === 'Down') calls.toggleHold();
+    else if (key === 'Up') calls.rekey();
   }
 
   function onKey(event: KeyEvent): void {

@@ -12,7 +12,12 @@ export const TELEPHONE_EVENT = 101;
 export type MediaKeying =
   | { readonly kind: 'mikey'; readonly message: Uint8Array }
   | { readonly kind: 'sdes'; readonly lines: readonly CryptoAttribute[] }
-  | { readonly kind: 'none' };
+  | { readonly kind: 'none' }
+  /**
+   * RTP/SAVP keyed by the exchange already in force: a re-offer or answer that changes no keys
+   * (hold, resume) carries no a=key-mgmt, since one there would start a new exchange (RFC 4567 §3.1).
+   */
+  | { readonly kind: 'established' };
 
 export interface AudioDescription {
   readonly address: string;

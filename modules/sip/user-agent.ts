@@ -53,6 +53,8 @@ export type UaEvent =
   /** The peer sent a re-INVITE: answer with acceptReinvite or rejectReinvite. */
   | { readonly type: 'reinvite'; readonly callId: string; readonly sdp: string }
   | { readonly type: 'reinviteAnswered'; readonly callId: string; readonly sdp: string }
+  /** The ACK to our 2xx for the peer's re-INVITE arrived: the new session is in force on both sides. */
+  | { readonly type: 'reinviteConfirmed'; readonly callId: string }
   | { readonly type: 'reinviteFailed'; readonly callId: string; readonly status: number; readonly reason: string }
   | { readonly type: 'optionsResult'; readonly uri: string; readonly status: number };
 
@@ -658,6 +660,7 @@ export class UserAgent {
     if (parseCSeq(headerValue(call.pending2xx.response, 'CSeq')!).seq !== seq) return [];
     call.pending2xx = undefined;
     const actions = this.clearTimer(`2xx:${call.callId}`);
+    if (call.state === 'confirmed') return [...actions, this.event({ type: 'reinviteConfirmed', callId: call.callId })];
     if (call.state !== 'answered') return actions;
     call.state = 'confirmed';
     actions.push(this.event({ type: 'confirmed', callId: call.callId, sdp: ack.body }));
