@@ -1,0 +1,167 @@
+// Two phones on the desktop XS host hold, resume and re-key a MIKEY-keyed SRTP call by re-INVITE
+// (issue 7): Down holds and resumes, Up starts a new MIKEY exchange. The phones' logs give the
+// RTP counters at each change of hold state and the SRTP master keys (keyLog) in force.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Key } from '../../hal/contracts.js';
+import { DesktopHost } from '../../sim/host.js';
+import { readWav } from '../../sim/wav.js';
+import { devCredentials, freePort, toneShare, until } from '../support/desktop-phones.js';
+
+interface Counters {
+  readonly sent: number;
+  readonly received: number;
+  readonly dropped: number;
+}
+
+/** The counters of the last log line `call <id> <state>: sent .., received .., dropped ..`. */
+function countersAt(host: DesktopHost, state: string): Counters {
+  const line = [...host.log].reverse().find((l) => l.startsWith('call ') && l.includes(` ${state}: sent `));
+  if (!line) throw new Error(`no "${state}" line in the log`);
+  const [, sent, received, dropped] = /sent (\d+), received (\d+), dropped (\d+)/.exec(line)!.map(Number);
+  return { sent, received, dropped };
+}
+
+/** The last logged master key ‖ salt of one direction. */
+function lastKey(host: DesktopHost, direction: 'send' | 'receive'): string {
+  const line = [...host.log].reverse().find((l) => l.startsWith('keylog ') && l.includes(` ${direction} `));
+  return / ([0-9a-f]+)$/.exec(line!)![1];
+}
+
+function ended(host: DesktopHost): Counters {
+  return countersAt(host, 'ended');
+}
+
+const pause = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+describe('hold and re-key between two desktop phones', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'hold-rekey-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const provision = devCredentials(dir, ['1001', '1002']);
+
+  async function connectedPair(name: string): Promise<[DesktopHost, DesktopHost]> {
+    const [alicePort, bobPort] = [await freePort(), await freePort()];
+    const alice = await DesktopHost.start({
+      identity: { displayName: 'Alice', user: '1001', sipPort: alicePort, outboundProxy: `127.0.0.1:${bobPort}`, keyLog: true },
+      provision: provision('1001'),
+      flashPath: join(dir, `${name}-alice.flash`),
+      audioOutPath: join(dir, `${name}-alice-heard.wav`),
+    });
+    const bob = await DesktopHost.start({
+      identity: { displayName: 'Bob', user: '1002', sipPort: bobPort, keyLog: true },
+      provision: provision('1002'),
+      flashPath: join(dir, `${name}-bob.flash`),
+      audioOutPath: join(dir, `${name}-bob-heard.wav`),
+    });
+    for (const k of ['1', '0', '0', '2', 'OK'] as Key[]) await alice.pressKey(k);
+    await until(() => bob.screen[0] === 'Incoming call', 'Bob to ring');
+    await bob.pressKey('OK');
+    await until(() => alice.screen[0] === 'Connected' && bob.screen[0] === 'Connected', 'both phones connected');
+    return [alice, bob];
+  }
+
+  async function hangUp(alice: DesktopHost, bob: DesktopHost): Promise<void> {
+    await alice.pressKey('Hangup');
+    await until(() => bob.screen[3] === 'Call ended' && alice.log.some((l) => / ended: sent/.test(l)), 'the call to end');
+  }
+
+  it('holds and resumes: both screens follow, no audio flows while held, audio comes back both ways', async () => {
+    const [alice, bob] = await connectedPair('hold');
+    try {
+      await pause(600);
+      await alice.pressKey('Down');
+      await until(() => alice.screen[0] === 'On hold' && bob.screen[0] === 'Held by peer', 'the hold on both screens');
+      expect(alice.screen.slice(1, 4)).toEqual(['1002@127.0.0.1', 'Secure DH CM128/80', 'Down=resume']);
+      expect(bob.screen.slice(1, 3)).toEqual(['1001@127.0.0.1', 'Secure DH CM128/80']);
+      // The hold kept the keys: no new MIKEY exchange, one key per direction logged on each phone.
+      for (const host of [alice, bob]) expect(host.log.filter((l) => l.startsWith('keylog '))).toHaveLength(2);
+      await pause(1000);
+      await alice.pressKey('Down');
+      await until(() => alice.screen[0] === 'Connected' && bob.screen[0] === 'Connected', 'the resume on both screens');
+      for (const host of [alice, bob]) {
+        const held = countersAt(host, host === alice ? 'On hold' : 'Held by peer');
+        const resumed = countersAt(host, 'Connected');
+        // Neither side sent a packet while held (the holder sends nothing; the held side must not).
+        expect(resumed.sent).toBe(held.sent);
+        // At most a packet or two that was already on its way when the hold took effect.
+        expect(resumed.received - held.received).toBeLessThanOrEqual(2);
+      }
+      const [aliceResumed, bobResumed] = [countersAt(alice, 'Connected'), countersAt(bob, 'Connected')];
+      await pause(1000);
+      await hangUp(alice, bob);
+      for (const [host, resumed] of [[alice, aliceResumed], [bob, bobResumed]] as const) {
+        const end = ended(host);
+        expect(end.sent - resumed.sent).toBeGreaterThan(20);
+        expect(end.received - resumed.received).toBeGreaterThan(20);
+        expect(end.dropped).toBe(0);
+      }
+    } finally {
+      await alice.stop();
+      await bob.stop();
+    }
+  });
+
+  it('re-keys from either side: new master keys on both phones, audio decrypted on without a drop', async () => {
+    const [alice, bob] = await connectedPair('rekey');
+    try {
+      await pause(600);
+      const first = { aliceSend: lastKey(alice, 'send'), aliceReceive: lastKey(alice, 'receive') };
+      expect(lastKey(bob, 'receive')).toBe(first.aliceSend);
+
+      // Alice re-keys: she switches on the 200, Bob receives on the new key at once and sends on it from the ACK.
+      await alice.pressKey('Up');
+      const keylogs = (host: DesktopHost): number => host.log.filter((l) => l.startsWith('keylog ')).length;
+      await until(() => keylogs(alice) === 4 && keylogs(bob) === 4, 'both phones to take both new keys');
+      expect(alice.log.some((l) => l.endsWith(': re-keyed (DH)'))).toBe(true);
+      const second = { aliceSend: lastKey(alice, 'send'), aliceReceive: lastKey(alice, 'receive') };
+      expect(second.aliceSend).not.toBe(first.aliceSend);
+      expect(second.aliceReceive).not.toBe(first.aliceReceive);
+      expect(lastKey(bob, 'receive')).toBe(second.aliceSend);
+      expect(lastKey(bob, 'send')).toBe(second.aliceReceive);
+      expect(alice.screen).toEqual(['Connected', '1002@127.0.0.1', 'Secure DH CM128/80', 'Hangup=end']);
+      await pause(800);
+
+      // Bob re-keys the same call: the initiator of the new exchange sends on its first crypto session.
+      await bob.pressKey('Up');
+      await until(() => keylogs(alice) === 6 && keylogs(bob) === 6, 'both phones to take the next keys');
+      expect(bob.log.some((l) => l.endsWith(': re-keyed (DH)'))).toBe(true);
+      expect(lastKey(alice, 'receive')).toBe(lastKey(bob, 'send'));
+      expect(lastKey(alice, 'send')).toBe(lastKey(bob, 'receive'));
+      expect([first.aliceSend, second.aliceSend]).not.toContain(lastKey(alice, 'send'));
+      await pause(800);
+      await hangUp(alice, bob);
+    } finally {
+      await alice.stop();
+      await bob.stop();
+    }
+    for (const [host, heard] of [[alice, 'rekey-alice-heard.wav'], [bob, 'rekey-bob-heard.wav']] as const) {
+      const end = ended(host);
+      // About 2.2 s of call at 50 packets/s; every packet authenticated under the key in force.
+      expect(end.received).toBeGreaterThan(60);
+      expect(end.dropped).toBe(0);
+      expect(toneShare(readWav(join(dir, heard)), 440)).toBeGreaterThan(0.5);
+    }
+  });
+
+  it('settles crossing re-keys (491 on both sides, RFC 3261 §14.1) and both exchanges complete', async () => {
+    const [alice, bob] = await connectedPair('glare');
+    try {
+      await pause(300);
+      await Promise.all([alice.pressKey('Up'), bob.pressKey('Up')]);
+      await until(
+        () => alice.log.some((l) => l.endsWith(': re-keyed (DH)')) && bob.log.some((l) => l.endsWith(': re-keyed (DH)')),
+        'both re-keys to complete',
+        30000,
+      );
+      await until(() => lastKey(alice, 'send') === lastKey(bob, 'receive') && lastKey(alice, 'receive') === lastKey(bob, 'send'), 'the keys to agree');
+      expect(alice.screen[0]).toBe('Connected');
+      await pause(600);
+      await hangUp(alice, bob);
+    } finally {
+      await alice.stop();
+      await bob.stop();
+    }
+    for (const host of [alice, bob]) expect(ended(host).dropped).toBe(0);
+  });
+});
