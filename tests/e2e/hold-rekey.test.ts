@@ -144,7 +144,7 @@ describe('hold and re-key between two desktop phones', () => {
     }
   });
 
-  it('settles crossing re-keys (491 on both sides, RFC 3261 §14.1) and both exchanges complete', async () => {
+  it('settles re-keys started on both phones at once (crossing re-INVITEs get 491 and retry, RFC 3261 §14.1)', async () => {
     const [alice, bob] = await connectedPair('glare');
     try {
       await pause(300);

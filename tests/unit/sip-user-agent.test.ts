@@ -192,6 +192,8 @@ describe('user agent: re-INVITE (§14)', () => {
     s.net.apply(s.b, s.bob.acceptReinvite(id, 'rekey-answer'));
     s.net.run(s.net.now + 20);
     expect(s.net.eventsOf('alice').slice(-1)).toEqual([{ type: 'reinviteAnswered', callId: id, sdp: 'rekey-answer' }]);
+    // Alice's ACK puts the new session in force on Bob's side too.
+    expect(s.net.eventsOf('bob').slice(-1)).toEqual([{ type: 'reinviteConfirmed', callId: id }]);
     s.net.apply(s.b, s.bob.reinvite(id, 'hold-offer'));
     s.net.run(s.net.now + 20);
     s.net.apply(s.a, s.alice.rejectReinvite(id, 488));
