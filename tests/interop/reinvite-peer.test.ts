@@ -1,0 +1,113 @@
+// Re-INVITEs from a separate SIP user agent (Node, its own MIKEY initiator) to our phone in a
+// signed-DH call: offers the phone must refuse with 488 while the call and its keys go on (a
+// replayed I_MESSAGE, RFC 3830 §5.4; a downgrade to plain RTP; an undecodable MIKEY message), then
+// a real re-key whose keys the peer derives itself and the phone reports, then a hold.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { nobleCrypto } from '../../hal/noble-crypto.js';
+import { dhOffer } from '../../modules/mikey/dh.js';
+import { loadPkCredentials, type PkCredentials } from '../../modules/mikey/pk-auth.js';
+import type { SrtpKeys } from '../../modules/mikey/pk-keys.js';
+import { mediaDirection } from '../../modules/sdp/direction.js';
+import { parseKeyMgmt } from '../../modules/sdp/key-mgmt.js';
+import { audioDescription, type AudioDescription } from '../../modules/sdp/offer-answer.js';
+import { effectiveAttributes, parseSdp, serializeSdp } from '../../modules/sdp/session-description.js';
+import type { UaEvent } from '../../modules/sip/user-agent.js';
+import { fromBase64, toHex } from '../../modules/util/bytes.js';
+import { DesktopHost } from '../../sim/host.js';
+import { devCredentials, freePort, until } from '../support/desktop-phones.js';
+import { DgramHost, HOST } from './sip-dgram-host.js';
+
+const PHONE_URI = 'sip:9102@127.0.0.1';
+
+function newOffer(self: PkCredentials): ReturnType<typeof dhOffer> {
+  return dhOffer({ self, crypto: nobleCrypto, env: { random: { bytes: (n) => crypto.getRandomValues(new Uint8Array(n)) }, nowMs: Date.now() }, responderUri: PHONE_URI, ssrcs: [0, 0], group: 2 });
+}
+
+function description(version: number, keying: AudioDescription['keying'], direction: AudioDescription['direction'] = 'sendrecv'): string {
+  return serializeSdp(audioDescription({ address: HOST, rtpPort: 40000, sessionId: '1', sessionVersion: version, keying, direction }));
+}
+
+function keyHex(k: SrtpKeys): string {
+  return toHex(k.masterKey) + toHex(k.masterSalt);
+}
+
+function lastKey(host: DesktopHost, direction: 'send' | 'receive'): string {
+  const line = [...host.log].reverse().find((l) => l.startsWith('keylog ') && l.includes(` ${direction} `));
+  return / ([0-9a-f]+)$/.exec(line!)![1];
+}
+
+describe('re-INVITEs from another SIP user agent', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'reinvite-peer-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('refuses bad re-key offers with 488 and keeps the call, then re-keys and is held', async () => {
+    const provision = devCredentials(dir, ['9101', '9102']);
+    const port = await freePort();
+    const phone = await DesktopHost.start({ identity: { displayName: 'B', user: '9102', sipPort: port, keyLog: true }, provision: provision('9102'), flashPath: join(dir, 'b.flash') });
+    const peer = await DgramHost.start(() => ({ account: { user: '9101', domain: HOST, password: '' }, outboundProxy: { address: HOST, port } }));
+    /** The next event of `type` after the first `seen` events. */
+    const next = (type: UaEvent['type'], seen: number): Promise<UaEvent> => peer.waitFor((e) => e.type === type && peer.events.indexOf(e) >= seen, `a ${type} event`);
+    try {
+      const c = provision('9101');
+      const self = loadPkCredentials('sip:9101@127.0.0.1', c.ownChain.map(fromBase64), fromBase64(c.ownKey), c.trustAnchors.map(fromBase64));
+      const first = newOffer(self);
+      const firstSdp = description(1, { kind: 'mikey', message: first.message });
+      const { callId, actions } = peer.ua.invite(PHONE_URI, firstSdp);
+      peer.run(actions);
+      await until(() => phone.screen[0] === 'Incoming call', 'our phone to ring');
+      await phone.pressKey('OK');
+      const answered = (await peer.next('answered')) as { sdp: string };
+      const answer = parseSdp(answered.sdp);
+      const keys = first.finish(parseKeyMgmt(effectiveAttributes(answer, answer.media[0], 'key-mgmt')[0]).data);
+      await until(() => phone.screen[0] === 'Connected', 'the call to connect');
+      expect([lastKey(phone, 'receive'), lastKey(phone, 'send')]).toEqual([keyHex(keys[0]), keyHex(keys[1])]);
+
+      const refusals: [string, string][] = [
+        ['a replayed I_MESSAGE', description(2, { kind: 'mikey', message: first.message })],
+        ['a downgrade to plain RTP', description(3, { kind: 'none' })],
+        ['an undecodable MIKEY message', description(4, { kind: 'mikey', message: new Uint8Array([1, 0, 2, 3, 4, 5]) })],
+      ];
+      for (const [what, sdp] of refusals) {
+        const seen = peer.events.length;
+        peer.run(peer.ua.reinvite(callId, sdp));
+        const failed = (await next('reinviteFailed', seen)) as { status: number };
+        expect([what, failed.status]).toEqual([what, 488]);
+      }
+      // Each for its own reason, as the phone logs it.
+      const reasons = phone.log.filter((l) => l.includes('re-INVITE refused: '));
+      expect(reasons).toHaveLength(3);
+      [/replayed I_MESSAGE/, /RTP\/AVP would change the call's protection/, /MIKEY data type 0/].forEach((re, i) => expect(reasons[i]).toMatch(re));
+      // The call goes on under its first keys.
+      expect(phone.screen[0]).toBe('Connected');
+      expect(phone.log.filter((l) => l.startsWith('keylog '))).toHaveLength(2);
+
+      // A real re-key: the peer derives the new keys from the phone's R_MESSAGE; the phone reports the same.
+      const second = newOffer(self);
+      let seen = peer.events.length;
+      peer.run(peer.ua.reinvite(callId, description(5, { kind: 'mikey', message: second.message })));
+      const rekeyed = parseSdp(((await next('reinviteAnswered', seen)) as { sdp: string }).sdp);
+      const newKeys = second.finish(parseKeyMgmt(effectiveAttributes(rekeyed, rekeyed.media[0], 'key-mgmt')[0]).data);
+      await until(() => phone.log.filter((l) => l.startsWith('keylog ')).length === 4, 'the phone to take the new keys (send on the ACK)');
+      expect([lastKey(phone, 'receive'), lastKey(phone, 'send')]).toEqual([keyHex(newKeys[0]), keyHex(newKeys[1])]);
+      expect(keyHex(newKeys[0])).not.toBe(keyHex(keys[0]));
+
+      // Hold: sendonly with the keys in force (no key-mgmt); the phone answers recvonly, also without one.
+      seen = peer.events.length;
+      peer.run(peer.ua.reinvite(callId, description(6, { kind: 'established' }, 'sendonly')));
+      const held = parseSdp(((await next('reinviteAnswered', seen)) as { sdp: string }).sdp);
+      expect(held.media[0].protocol).toBe('RTP/SAVP');
+      expect(mediaDirection(held, held.media[0])).toBe('recvonly');
+      expect(effectiveAttributes(held, held.media[0], 'key-mgmt')).toEqual([]);
+      await until(() => phone.screen[0] === 'Held by peer', 'the held screen');
+      expect(phone.screen[1]).toBe('9101@127.0.0.1');
+
+      peer.run(peer.ua.hangup(callId));
+      await until(() => phone.screen[3] === 'Call ended', 'the BYE');
+    } finally {
+      peer.close();
+      await phone.stop();
+    }
+  });
+});
