@@ -4,7 +4,7 @@
 // old one's ROC. Until the peer's first packet under its new key arrives, packets under the old
 // receive key are still taken (they were in flight when the keys changed), then the old key is
 // dropped: a key once replaced is never accepted again.
-import type { Hal } from '../../hal/contracts.js';
+import type { Crypto } from '../../hal/contracts.js';
 import type { RtpProtection } from '../../audio/rtp.js';
 import { SrtpContext } from '../srtp/context.js';
 import { SrtpError } from '../srtp/errors.js';
@@ -29,9 +29,9 @@ export class RekeyableSrtp implements RtpProtection {
   /** The receive context a re-key replaced, until the peer's first packet under the new key. */
   private previousRx: SrtpContext | undefined;
 
-  constructor(private readonly hal: Hal, private readonly profile: ProtectionProfileName, send: MasterKey, receive: MasterKey) {
-    this.tx = new SrtpContext({ profile, ...send, crypto: hal.crypto });
-    this.rx = new SrtpContext({ profile, ...receive, crypto: hal.crypto });
+  constructor(private readonly crypto: Crypto, private readonly profile: ProtectionProfileName, send: MasterKey, receive: MasterKey) {
+    this.tx = new SrtpContext({ profile, ...send, crypto });
+    this.rx = new SrtpContext({ profile, ...receive, crypto });
   }
 
   protect(packet: Uint8Array): Uint8Array {
@@ -49,14 +49,14 @@ export class RekeyableSrtp implements RtpProtection {
 
   /** Sends under a new master key from the next packet on. */
   rekeySend(key: MasterKey): void {
-    this.tx = new SrtpContext({ profile: this.profile, ...key, crypto: this.hal.crypto, roc: rocOf(this.tx.outboundRtp.values()) });
+    this.tx = new SrtpContext({ profile: this.profile, ...key, crypto: this.crypto, roc: rocOf(this.tx.outboundRtp.values()) });
   }
 
   /** Takes packets under a new master key (and, for a while, the old one). */
   rekeyReceive(key: MasterKey): void {
     const roc = rocOf([...this.rx.inboundRtp.values()].map((s) => s.rollover));
     this.previousRx = this.rx;
-    this.rx = new SrtpContext({ profile: this.profile, ...key, crypto: this.hal.crypto, roc });
+    this.rx = new SrtpContext({ profile: this.profile, ...key, crypto: this.crypto, roc });
   }
 
   private tryUnprotect(context: SrtpContext, packet: Uint8Array): Uint8Array | undefined {

@@ -43,7 +43,7 @@ export class MediaSession {
     keys: MediaKeys | undefined,
     private readonly law: G711Law = 'PCMU',
   ) {
-    this.srtp = keys && new RekeyableSrtp(hal, keys.profile, keys.send, keys.receive);
+    this.srtp = keys && new RekeyableSrtp(hal.crypto, keys.profile, keys.send, keys.receive);
     const protection = this.srtp ?? PLAIN_RTP;
     const r = hal.random.bytes(10);
     const view = new DataView(r.buffer, r.byteOffset, r.length);
