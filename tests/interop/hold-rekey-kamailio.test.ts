@@ -1,0 +1,70 @@
+// Hold and re-key re-INVITEs between two desktop phones (XS engine) registered at a real Kamailio
+// with digest authentication: the in-dialog requests follow the route the proxy set up, the screens
+// follow the hold, and the re-key gives both phones the same new SRTP master keys.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Key } from '../../hal/contracts.js';
+import { ensureDevKeys } from '../../sim/dev-keys.js';
+import { DesktopHost } from '../../sim/host.js';
+import { toBase64 } from '../../modules/util/bytes.js';
+import { freePort, until } from '../support/desktop-phones.js';
+import { Kamailio } from '../support/kamailio.js';
+
+describe('hold and re-key through Kamailio', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'hold-rekey-kamailio-'));
+  let kamailio: Kamailio;
+  beforeAll(async () => {
+    kamailio = await Kamailio.start(await freePort());
+  });
+  afterAll(async () => {
+    await kamailio.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('holds, resumes and re-keys a call placed through the proxy', async () => {
+    const keys = ensureDevKeys(join(dir, 'keys'), ['sip:1001@example.test', 'sip:1002@example.test'], { bits: 1024 });
+    const provision = (user: string) => {
+      const own = keys.phones.get(`sip:${user}@example.test`)!;
+      return { ownKey: toBase64(own.privateKey), ownChain: [toBase64(own.certificate)], trustAnchors: [toBase64(keys.caCertificate)] };
+    };
+    const pbx = `127.0.0.1:${kamailio.port}`;
+    const phone = (user: string) =>
+      DesktopHost.start({
+        identity: { displayName: user, user, sipPort: 0, domain: 'example.test', registrar: pbx, outboundProxy: pbx, password: `${user}-secret`, keyLog: true },
+        provision: provision(user),
+        flashPath: join(dir, `${user}.flash`),
+      });
+    const lastKey = (host: DesktopHost, direction: string): string => / ([0-9a-f]+)$/.exec([...host.log].reverse().find((l) => l.startsWith('keylog ') && l.includes(` ${direction} `))!)![1];
+    const keylogs = (host: DesktopHost): number => host.log.filter((l) => l.startsWith('keylog ')).length;
+    const alice = await phone('1001');
+    const bob = await phone('1002');
+    try {
+      await until(() => alice.screen[3] === 'Registered' && bob.screen[3] === 'Registered', 'both phones to register');
+      for (const k of ['1', '0', '0', '2', 'OK'] as Key[]) await alice.pressKey(k);
+      await until(() => bob.screen[0] === 'Incoming call', 'Bob to ring through the proxy');
+      await bob.pressKey('OK');
+      await until(() => alice.screen[0] === 'Connected' && bob.screen[0] === 'Connected', 'both connected');
+      await bob.pressKey('Down');
+      await until(() => bob.screen[0] === 'On hold' && alice.screen[0] === 'Held by peer', 'the hold on both screens');
+      await bob.pressKey('Down');
+      await until(() => bob.screen[0] === 'Connected' && alice.screen[0] === 'Connected', 'the resume on both screens');
+      const before = lastKey(alice, 'send');
+      await alice.pressKey('Up');
+      await until(() => keylogs(alice) === 4 && keylogs(bob) === 4, 'both phones to take the new keys');
+      expect(lastKey(alice, 'send')).not.toBe(before);
+      expect([lastKey(bob, 'receive'), lastKey(bob, 'send')]).toEqual([lastKey(alice, 'send'), lastKey(alice, 'receive')]);
+      await new Promise((r) => setTimeout(r, 600));
+      await bob.pressKey('Hangup');
+      await until(() => alice.screen[3] === 'Call ended', 'the BYE to reach Alice through the proxy');
+      for (const host of [alice, bob]) {
+        const [, received, dropped] = /received (\d+), dropped (\d+)/.exec(host.log.find((l) => / ended: sent/.test(l))!)!.map(Number);
+        expect(received).toBeGreaterThan(10);
+        expect(dropped).toBe(0);
+      }
+    } finally {
+      await alice.stop();
+      await bob.stop();
+    }
+  });
+});
