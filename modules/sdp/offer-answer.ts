@@ -15,7 +15,7 @@ export type MediaKeying =
   | { readonly kind: 'none' }
   /**
    * RTP/SAVP keyed by the exchange already in force: a re-offer or answer that changes no keys
-   * (hold, resume) carries no a=key-mgmt, since one there would start a new exchange (RFC 4567 §3.1).
+   * (hold, resume) carries no a=key-mgmt, since one there starts a new exchange (RFC 3830 §4.5).
    */
   | { readonly kind: 'established' };
 
