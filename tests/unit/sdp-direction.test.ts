@@ -36,7 +36,7 @@ describe('media direction (RFC 3264 §5.1, RFC 4566 §6)', () => {
     for (const direction of DIRECTIONS) {
       const sdp = parseSdp(serializeSdp(audioDescription({ address: '192.0.2.1', rtpPort: 4000, sessionId: '1', sessionVersion: 2, keying: { kind: 'established' }, direction })));
       expect(mediaDirection(sdp, sdp.media[0])).toBe(direction);
-      // Keys in force: SRTP profile, no a=key-mgmt (which would start a new exchange, RFC 4567 §3.1).
+      // Keys in force: SRTP profile, no a=key-mgmt (one there starts a new exchange, RFC 3830 §4.5).
       expect(sdp.media[0].protocol).toBe('RTP/SAVP');
       expect(serializeSdp(sdp)).not.toContain('key-mgmt');
     }
