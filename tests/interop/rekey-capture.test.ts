@@ -1,0 +1,107 @@
+// A re-key on the wire, seen by tshark on loopback: in each direction the media packets are SRTP
+// under the first logged send key up to a point and under the re-keyed one after it, never a
+// mix, with the packet index going on (RFC 3711 §3.3.1); decrypted with `phonectl srtp unprotect`
+// under the key they belong to, every one is the sender's microphone tone after G.711.
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { encodeG711 } from '../../audio/g711.js';
+import { parseRtp } from '../../audio/rtp.js';
+import type { Key } from '../../hal/contracts.js';
+import { fromHex } from '../../modules/util/bytes.js';
+import { DesktopHost } from '../../sim/host.js';
+import { devCredentials, freePort, until } from '../support/desktop-phones.js';
+import { phonectl } from '../support/phonectl.js';
+
+function tshark(): string {
+  const r = spawnSync('tshark', ['--version'], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error('tshark is not installed: .ci/run installs it (apt-get install tshark)');
+  return 'tshark';
+}
+
+/** The host's microphone when no WAV is given: a 440 Hz tone, amplitude 8000 (sim/host.ts). */
+const TONE = Int16Array.from({ length: 200 + 160 }, (_, n) => Math.round(8000 * Math.sin((2 * Math.PI * 440 * n) / 8000)));
+const TONE_FRAMES = new Set(Array.from({ length: 200 }, (_, k) => Buffer.from(encodeG711('PCMU', TONE.subarray(k, k + 160))).toString('hex')));
+
+function sendKeys(host: DesktopHost): { suite: string; key: string }[] {
+  return host.log.filter((l) => l.startsWith('keylog ') && l.includes(' send ')).map((l) => {
+    const [, suite, key] = / send (\S+) ([0-9a-f]+)$/.exec(l)!;
+    return { suite, key };
+  });
+}
+
+/** Sequence number wraps among `packets` in order: the ROC the next packet is sent with. */
+function wraps(packets: readonly string[]): number {
+  let roc = 0;
+  for (let i = 1; i < packets.length; i++) {
+    if (parseRtp(fromHex(packets[i - 1])).sequenceNumber - parseRtp(fromHex(packets[i])).sequenceNumber > 32768) roc++;
+  }
+  return roc;
+}
+
+function unprotect(suite: string, key: string, packets: readonly string[], roc = 0): string[] {
+  const r = phonectl(['srtp', 'unprotect', '--suite', suite, '--key', key, '--roc', String(roc)], packets.join('\n') + '\n');
+  expect(r.status).toBe(0);
+  return r.stdout.trim().split('\n');
+}
+
+describe('a re-key on the wire', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'rekey-capture-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('switches each direction from the old key to the new one at one packet, both decrypting to the tone', async () => {
+    const bin = tshark();
+    const provision = devCredentials(dir, ['4101', '4102']);
+    const [a, b] = [await freePort(), await freePort()];
+    const pcap = join(dir, 'rekey.pcap');
+    const capture = spawn(bin, ['-i', 'lo', '-f', 'udp and host 127.0.0.1', '-w', pcap, '-q'], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let captureLog = '';
+    capture.stderr.on('data', (d) => (captureLog += d));
+    await until(() => captureLog.includes('Capturing on'), 'tshark to start capturing', 15000);
+
+    const alice = await DesktopHost.start({ identity: { displayName: 'A', user: '4101', sipPort: a, outboundProxy: `127.0.0.1:${b}`, keyLog: true }, provision: provision('4101'), flashPath: join(dir, 'a.flash') });
+    const bob = await DesktopHost.start({ identity: { displayName: 'B', user: '4102', sipPort: b, keyLog: true }, provision: provision('4102'), flashPath: join(dir, 'b.flash') });
+    try {
+      for (const k of ['4', '1', '0', '2', 'OK'] as Key[]) await alice.pressKey(k);
+      await until(() => bob.screen[0] === 'Incoming call', 'Bob to ring');
+      await bob.pressKey('OK');
+      await until(() => alice.screen[0] === 'Connected' && bob.screen[0] === 'Connected', 'both connected');
+      await new Promise((r) => setTimeout(r, 800));
+      await alice.pressKey('Up');
+      await until(() => sendKeys(alice).length === 2 && sendKeys(bob).length === 2, 'both phones to send under new keys');
+      await new Promise((r) => setTimeout(r, 800));
+      await alice.pressKey('Hangup');
+      await until(() => bob.screen[3] === 'Call ended', 'the call to end');
+    } finally {
+      await alice.stop();
+      await bob.stop();
+      await new Promise((r) => setTimeout(r, 500));
+      capture.kill('SIGINT');
+      await new Promise((r) => capture.once('exit', r));
+    }
+
+    const connected = alice.log.find((l) => l.includes(' connected with '))!;
+    const [, alicePort, bobPort] = /media 127\.0\.0\.1:(\d+) <-> 127\.0\.0\.1:(\d+)/.exec(connected)!;
+    for (const [sender, from, to] of [[alice, alicePort, bobPort], [bob, bobPort, alicePort]] as const) {
+      const fields = spawnSync(bin, ['-r', pcap, '-Y', `udp.srcport == ${from} && udp.dstport == ${to}`, '-T', 'fields', '-e', 'udp.payload'], { encoding: 'utf8' });
+      expect(fields.status).toBe(0);
+      const packets = fields.stdout.split('\n').map((l) => l.replace(/:/g, '').trim()).filter(Boolean);
+      const [first, second] = sendKeys(sender);
+      expect(second.key).not.toBe(first.key);
+      // Under the first key: a prefix of the stream; every packet after it fails that key.
+      const underFirst = unprotect(first.suite, first.key, packets);
+      const split = underFirst.findIndex((l) => l.startsWith('error'));
+      expect(split).toBeGreaterThan(20);
+      expect(underFirst.slice(split).every((l) => l.startsWith('error'))).toBe(true);
+      // The rest: all under the second key, the index going on from where the first key left it.
+      const rest = packets.slice(split);
+      expect(rest.length).toBeGreaterThan(20);
+      const underSecond = unprotect(second.suite, second.key, rest, wraps(packets.slice(0, split + 1)));
+      for (const line of [...underFirst.slice(0, split), ...underSecond]) {
+        expect(line.startsWith('error')).toBe(false);
+        expect(TONE_FRAMES.has(Buffer.from(parseRtp(fromHex(line)).payload).toString('hex'))).toBe(true);
+      }
+    }
+  });
+});
