@@ -51,6 +51,10 @@ const rtpPacket = fc
     return packet;
   });
 
+function ssrcOf(packet: Uint8Array): number {
+  return ((packet[8] << 24) | (packet[9] << 16) | (packet[10] << 8) | packet[11]) >>> 0;
+}
+
 const rtcpPacket = fc.uint8Array({ minLength: 8, maxLength: 200 }).map((b) => {
   const packet = b.slice();
   packet[0] = 0x80 | (packet[0] & 0x3f);
@@ -74,7 +78,8 @@ function onlySrtpErrors(f: () => unknown): boolean {
 describe('SRTP properties', () => {
   it('round-trips any RTP packet under every profile, any MKI and ROC', () => {
     fc.assert(
-      fc.property(keyed, fc.array(rtpPacket, { minLength: 1, maxLength: 3 }), (k, packets) => {
+      // One packet per SSRC: two random packets of one SSRC may rightly be refused as replays.
+      fc.property(keyed, fc.uniqueArray(rtpPacket, { minLength: 1, maxLength: 3, selector: ssrcOf }), (k, packets) => {
         const [tx, rx] = contexts(k);
         for (const packet of packets) {
           const srtp = protectRtp(tx, packet);
