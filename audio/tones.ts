@@ -1,11 +1,12 @@
-// Call-progress tones as the phone plays them locally: dial, ringback and busy, in 8 kHz frames of
-// 160 samples. Frequencies and cadences follow ITU-T E.180 Supplement 2 for two common plans:
-// North America (350+440 dial, 440+480 ringback 2 s on / 4 s off, 480+620 busy 0.5/0.5) and the
-// CEPT plan used across Europe (425 Hz: continuous dial, ringback 1 s on / 4 s off, busy 0.5/0.5).
+// Call-progress tones as the phone plays them locally: dial, ringback, busy and reorder, in 8 kHz
+// frames of 160 samples. Frequencies and cadences follow ITU-T E.180 Supplement 2 for two common
+// plans: North America (350+440 dial, 440+480 ringback 2 s on / 4 s off, 480+620 busy 0.5/0.5 and
+// reorder or "fast busy" 0.25/0.25) and the CEPT plan used across Europe (425 Hz: continuous dial,
+// ringback 1 s on / 4 s off, busy 0.5/0.5, congestion 0.2/0.2).
 
 import { AUDIO_FRAME_SAMPLES, AUDIO_SAMPLE_RATE } from '../hal/contracts.js';
 
-export type ToneName = 'dial' | 'ringback' | 'busy';
+export type ToneName = 'dial' | 'ringback' | 'busy' | 'reorder';
 export type TonePlan = 'north-america' | 'europe';
 
 export interface ToneSpec {
@@ -21,11 +22,13 @@ export const TONES: Readonly<Record<TonePlan, Readonly<Record<ToneName, ToneSpec
     dial: { frequencies: [350, 440], onMs: 1000, offMs: 0 },
     ringback: { frequencies: [440, 480], onMs: 2000, offMs: 4000 },
     busy: { frequencies: [480, 620], onMs: 500, offMs: 500 },
+    reorder: { frequencies: [480, 620], onMs: 250, offMs: 250 },
   },
   europe: {
     dial: { frequencies: [425], onMs: 1000, offMs: 0 },
     ringback: { frequencies: [425], onMs: 1000, offMs: 4000 },
     busy: { frequencies: [425], onMs: 500, offMs: 500 },
+    reorder: { frequencies: [425], onMs: 200, offMs: 200 },
   },
 };
 
@@ -59,7 +62,7 @@ export class ToneGenerator {
       out[i] = Math.round(v * COMPONENT_AMPLITUDE);
     }
     // Keep the counter bounded: whole-hertz tones complete whole cycles every second and every
-    // cadence period (1, 5 or 6 s) divides 30 s, so wrapping there changes neither phase nor cadence.
+    // cadence period (0.4, 0.5, 1, 5 or 6 s) divides 30 s, so wrapping there changes neither phase nor cadence.
     if (this.sample >= AUDIO_SAMPLE_RATE * 30) this.sample -= AUDIO_SAMPLE_RATE * 30;
     return out;
   }

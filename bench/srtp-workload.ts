@@ -160,3 +160,11 @@ export function engineAndNaive(crypto: Crypto, now: () => number, roundMs: numbe
     timed({ impl: 'naive-noble', suite: AEAD }, naiveGcmWorkload(crypto), now, roundMs),
   ];
 }
+
+/** This engine on another crypto provider, named `impl`, for the same two suites. */
+export function engineOn(impl: string, crypto: Crypto, now: () => number, roundMs: number): Contender[] {
+  return [
+    timed({ impl, suite: CM }, engineWorkload(crypto, CM, 16, 14), now, roundMs),
+    timed({ impl, suite: AEAD }, engineWorkload(crypto, AEAD, 16, 12), now, roundMs),
+  ];
+}

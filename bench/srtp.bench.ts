@@ -1,7 +1,8 @@
 // SRTP benchmark (`npm run bench`): protect + unprotect of 172-byte G.711 packets per second, in
 // Node and on the XS engine (xsnap-worker), each with its ratio to a naive use of @noble measured in
 // the same run (bench/srtp-workload.ts); in Node also against werift-rtp's SrtpSession and libsrtp2
-// through the interop helper. One JSON line per figure.
+// through the interop helper. On XS the engine runs with each provider: "engine" on the default
+// @noble one, "engine-xs-tuned" on the desktop XS host's (hal/host/xs-crypto.ts). One JSON line per figure.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -54,11 +55,14 @@ async function onXs(): Promise<Figure[]> {
   const entry = join(dir, 'entry.ts');
   const workload = join(here, 'srtp-workload.ts');
   const noble = join(here, '..', 'hal', 'noble-crypto.ts');
+  const tuned = join(here, '..', 'hal', 'host', 'xs-crypto.ts');
   writeFileSync(
     entry,
-    `import { bestOf, engineAndNaive } from ${JSON.stringify(workload)};\n` +
+    `import { bestOf, engineAndNaive, engineOn } from ${JSON.stringify(workload)};\n` +
       `import { nobleCrypto } from ${JSON.stringify(noble)};\n` +
-      `print(JSON.stringify(bestOf(engineAndNaive(nobleCrypto, () => performance.now(), ${XS_ROUND_MS}), ${XS_ROUNDS})));\n`,
+      `import { xsTunedCrypto } from ${JSON.stringify(tuned)};\n` +
+      `const now = () => performance.now();\n` +
+      `print(JSON.stringify(bestOf([...engineAndNaive(nobleCrypto, now, ${XS_ROUND_MS}), ...engineOn('engine-xs-tuned', xsTunedCrypto, now, ${XS_ROUND_MS})], ${XS_ROUNDS})));\n`,
   );
   const worker = new XsWorker();
   try {

@@ -28,7 +28,10 @@ export interface DesktopHostOptions {
   address?: string;
   /** Captured audio: a WAV file to loop; a 440 Hz tone when absent. */
   audioInPath?: string;
-  /** Where received audio is written when the phone stops playing or the host stops. */
+  /**
+   * Where what the phone played is written when it stops the audio device or the host stops: the
+   * frames since the device last started (a call's audio, or a tone played outside a call).
+   */
   audioOutPath?: string;
   onDisplay?: (lines: string[]) => void;
   onLog?: (message: string) => void;
@@ -233,6 +236,7 @@ export class DesktopHost {
 
   private startAudio(): void {
     if (this.audioTimer) return;
+    this.played.length = 0;
     this.audioTimer = setInterval(() => {
       const frame = this.nextCapturedFrame();
       this.options.onAudio?.('captured', frame, performance.now());

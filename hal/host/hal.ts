@@ -10,7 +10,7 @@ import {
   KEYS,
   type UdpSocket,
 } from '../contracts.js';
-import { nobleCrypto } from '../noble-crypto.js';
+import { xsTunedCrypto } from './xs-crypto.js';
 import { type Frame, query } from './channel.js';
 
 export interface HostHal extends Hal {
@@ -92,7 +92,7 @@ export function createHostHal(): HostHal {
         query('audio.stop');
       },
     },
-    crypto: nobleCrypto,
+    crypto: xsTunedCrypto,
     log: (message) => void query('log', { message }),
 
     dispatchHostEvent({ header, payload }) {

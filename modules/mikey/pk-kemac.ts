@@ -6,7 +6,8 @@ import type { Crypto } from '../../hal/contracts.js';
 import { constantTimeEqual } from '../util/bytes.js';
 import { PK_ERROR, PkRefusal } from './pk-auth.js';
 import { hmacSha1, kemacCipher, type TransportKeys } from './pk-keys.js';
-import { PT, PkWireError, decodeKeyData, encodeMessage, type KeyDataItem, type Payload } from './pk-wire.js';
+import { MikeyError } from './mikey-error.js';
+import { PT, decodeKeyData, encodeMessage, type KeyDataItem, type Payload } from './pk-wire.js';
 
 /** KEMAC with AES-CM-128 and HMAC-SHA-1-160; the MAC covers the KEMAC payload alone, its next-payload byte as 0 [src minisip]. */
 export function sealKemac(crypto: Crypto, keys: TransportKeys, csbId: number, t: Uint8Array, plaintext: Uint8Array): Payload {
@@ -36,7 +37,7 @@ export function decodeKeyDataOrRefuse(plaintext: Uint8Array): KeyDataItem[] {
   try {
     return decodeKeyData(plaintext, PT.ID);
   } catch (e) {
-    if (e instanceof PkWireError) throw new PkRefusal(PK_ERROR.UNSPECIFIED, e.message);
+    if (e instanceof MikeyError) throw new PkRefusal(PK_ERROR.UNSPECIFIED, e.message);
     throw e;
   }
 }

@@ -6,7 +6,8 @@ import type { Crypto } from '../../hal/contracts.js';
 import { utf8Decode, utf8Encode } from '../util/bytes.js';
 import { PK_ERROR, PkRefusal, signMessage, signatureLength, type PkCredentials, type PkEnvironment } from './pk-auth.js';
 import { hmacSha1 } from './pk-keys.js';
-import { DATA_TYPE, PkWireError, decodeMessage, encodeMessage, type CryptoSession, type Header, type Message, type Payload } from './pk-wire.js';
+import { MikeyError } from './mikey-error.js';
+import { DATA_TYPE, decodeMessage, encodeMessage, type CryptoSession, type Header, type Message, type Payload } from './pk-wire.js';
 
 /** Seconds from 1900-01-01 (NTP era 0) to 1970-01-01. */
 const NTP_UNIX_OFFSET = 2208988800;
@@ -72,7 +73,7 @@ export function decodeExpected(bytes: Uint8Array, dataType: number, onHeader?: (
   try {
     message = decodeMessage(bytes);
   } catch (e) {
-    if (e instanceof PkWireError) throw new PkRefusal(PK_ERROR.UNSPECIFIED, e.message);
+    if (e instanceof MikeyError) throw new PkRefusal(PK_ERROR.UNSPECIFIED, e.message);
     throw e;
   }
   onHeader?.(message.header);

@@ -1,10 +1,11 @@
 // The MIKEY wire format as the public-key modes use it (RFC 3830 §6): the common header with the
 // SRTP-ID map (§6.1), and the T, RAND, ID, CERT, CHASH, SP, KEMAC, key data, PKE, DH, SIGN, V, ERR and
-// General Extension payloads (§6.2-§6.15). Decoding is strict: a malformed message is a PkWireError naming the payload
+// General Extension payloads (§6.2-§6.15). Decoding is strict: a malformed message is a MikeyError naming the payload
 // and offset, never another exception, and nothing is allocated beyond the input's size.
-//
-// The project's general MIKEY codec is helper A's (branch `mikey`); it was not committed when these
-// modes were written, so this file carries exactly the subset the PK modes exchange.
+// It shares its byte reader, writer and error with the general codec (codec.ts, wire-io.ts) and
+// carries exactly the subset of payloads the PK modes exchange.
+import { MikeyError } from './mikey-error.js';
+import { Reader, Writer } from './wire-io.js';
 
 /** Payload type codes ("next payload", RFC 3830 §6.1 table 6.1.c). */
 export const PT = {
@@ -15,13 +16,6 @@ export const PT = {
 export const DATA_TYPE = {
   PSK_INIT: 0, PSK_RESP: 1, PK_INIT: 2, PK_RESP: 3, DH_INIT: 4, DH_RESP: 5, ERROR: 6, DHHMAC_INIT: 7, DHHMAC_RESP: 8, RSA_R_INIT: 9, RSA_R_RESP: 10,
 } as const;
-
-export class PkWireError extends Error {
-  constructor(readonly payload: string, readonly offset: number, reason: string) {
-    super(`MIKEY ${payload} at offset ${offset}: ${reason}`);
-    this.name = 'PkWireError';
-  }
-}
 
 /** One crypto session of the SRTP-ID map (RFC 3830 §6.1.1). */
 export interface CryptoSession {
@@ -70,26 +64,6 @@ const TS_BYTES: Record<number, number> = { 0: 8, 1: 8, 2: 4 };
 const MAC_BYTES: Record<number, number> = { 0: 0, 1: 20 };
 /** CHASH lengths by hash function (RFC 3830 §6.8): SHA-1, MD5. */
 const CHASH_BYTES: Record<number, number> = { 0: 20, 1: 16 };
-
-class Writer {
-  private readonly parts: number[] = [];
-  u8(v: number): void {
-    this.parts.push(v & 255);
-  }
-  u16(v: number): void {
-    if (v < 0 || v > 0xffff) throw new RangeError(`length ${v} does not fit 16 bits`);
-    this.parts.push(v >> 8, v & 255);
-  }
-  u32(v: number): void {
-    this.parts.push((v >>> 24) & 255, (v >>> 16) & 255, (v >>> 8) & 255, v & 255);
-  }
-  bytes(b: Uint8Array): void {
-    for (let i = 0; i < b.length; i++) this.parts.push(b[i]);
-  }
-  done(): Uint8Array {
-    return Uint8Array.from(this.parts);
-  }
-}
 
 function writePayloadBody(w: Writer, p: Payload): void {
   switch (p.type) {
@@ -141,7 +115,7 @@ function writePayloadBody(w: Writer, p: Payload): void {
 /** Encodes a message; SIGN, when present, must be last and carries no next-payload byte (§6.5). */
 export function encodeMessage(message: Message): Uint8Array {
   const { header, payloads } = message;
-  const w = new Writer();
+  const w = new Writer('message');
   w.u8(1);
   w.u8(header.dataType);
   w.u8(payloads.length ? CODE[payloads[0].type] : PT.LAST);
@@ -161,47 +135,11 @@ export function encodeMessage(message: Message): Uint8Array {
   return w.done();
 }
 
-class Reader {
-  pos = 0;
-  constructor(readonly bytes: Uint8Array, readonly base = 0) {}
-  need(n: number, what: string): void {
-    if (this.pos + n > this.bytes.length) throw new PkWireError(what, this.base + this.pos, `needs ${n} bytes, ${this.bytes.length - this.pos} left`);
-  }
-  u8(what: string): number {
-    this.need(1, what);
-    return this.bytes[this.pos++];
-  }
-  u16(what: string): number {
-    this.need(2, what);
-    const v = (this.bytes[this.pos] << 8) | this.bytes[this.pos + 1];
-    this.pos += 2;
-    return v;
-  }
-  u32(what: string): number {
-    this.need(4, what);
-    const v = ((this.bytes[this.pos] << 24) | (this.bytes[this.pos + 1] << 16) | (this.bytes[this.pos + 2] << 8) | this.bytes[this.pos + 3]) >>> 0;
-    this.pos += 4;
-    return v;
-  }
-  take(n: number, what: string): Uint8Array {
-    this.need(n, what);
-    const out = this.bytes.slice(this.pos, this.pos + n);
-    this.pos += n;
-    return out;
-  }
-}
-
-function readFixed(r: Reader, table: Record<number, number>, key: number, what: string): Uint8Array {
-  const n = table[key];
-  if (n === undefined) throw new PkWireError(what, r.base + r.pos - 1, `unknown type ${key}`);
-  return r.take(n, what);
-}
-
 function readPayload(r: Reader, type: number): Payload {
   switch (type) {
     case PT.T: {
       const tsType = r.u8('T');
-      return { type: 'T', tsType, value: readFixed(r, TS_BYTES, tsType, 'T') };
+      return { type: 'T', tsType, value: r.fixed(TS_BYTES, tsType, 'T', 'type') };
     }
     case PT.RAND:
       return { type: 'RAND', value: r.take(r.u8('RAND'), 'RAND') };
@@ -215,7 +153,7 @@ function readPayload(r: Reader, type: number): Payload {
     }
     case PT.CHASH: {
       const hashFunc = r.u8('CHASH');
-      return { type: 'CHASH', hashFunc, value: readFixed(r, CHASH_BYTES, hashFunc, 'CHASH') };
+      return { type: 'CHASH', hashFunc, value: r.fixed(CHASH_BYTES, hashFunc, 'CHASH', 'type') };
     }
     case PT.SP: {
       const policy = r.u8('SP');
@@ -226,7 +164,7 @@ function readPayload(r: Reader, type: number): Payload {
       const encrAlg = r.u8('KEMAC');
       const encrData = r.take(r.u16('KEMAC'), 'KEMAC');
       const macAlg = r.u8('KEMAC');
-      return { type: 'KEMAC', encrAlg, encrData, macAlg, mac: readFixed(r, MAC_BYTES, macAlg, 'KEMAC') };
+      return { type: 'KEMAC', encrAlg, encrData, macAlg, mac: r.fixed(MAC_BYTES, macAlg, 'KEMAC', 'type') };
     }
     case PT.PKE: {
       const word = r.u16('PKE');
@@ -234,13 +172,13 @@ function readPayload(r: Reader, type: number): Payload {
     }
     case PT.DH: {
       const group = r.u8('DH');
-      const value = readFixed(r, DH_BYTES, group, 'DH');
-      if ((r.u8('DH') & 0x0f) !== 0) throw new PkWireError('DH', r.base + r.pos - 1, 'key validity data is not supported');
+      const value = r.fixed(DH_BYTES, group, 'DH', 'type');
+      if ((r.u8('DH') & 0x0f) !== 0) throw new MikeyError('DH', r.base + r.pos - 1, 'key validity data is not supported');
       return { type: 'DH', group, value };
     }
     case PT.V: {
       const macAlg = r.u8('V');
-      return { type: 'V', macAlg, mac: readFixed(r, MAC_BYTES, macAlg, 'V') };
+      return { type: 'V', macAlg, mac: r.fixed(MAC_BYTES, macAlg, 'V', 'type') };
     }
     case PT.ERR: {
       const errorNo = r.u8('ERR');
@@ -252,7 +190,7 @@ function readPayload(r: Reader, type: number): Payload {
       return { type: 'GENEXT', extType, data: r.take(r.u16('General Extension'), 'General Extension') };
     }
     default:
-      throw new PkWireError('payload', r.base + r.pos - 1, `payload type ${type} is not used by the public-key modes`);
+      throw new MikeyError('payload', r.base + r.pos - 1, `payload type ${type} is not used by the public-key modes`);
   }
 }
 
@@ -262,14 +200,14 @@ function readPayload(r: Reader, type: number): Payload {
  */
 export function decodeMessage(bytes: Uint8Array): Message {
   const r = new Reader(bytes);
-  if (r.u8('HDR') !== 1) throw new PkWireError('HDR', 0, 'version must be 1');
+  if (r.u8('HDR') !== 1) throw new MikeyError('HDR', 0, 'version must be 1');
   const dataType = r.u8('HDR');
   let next = r.u8('HDR');
   const flags = r.u8('HDR');
-  if ((flags & 0x7f) !== 0) throw new PkWireError('HDR', 3, `PRF function ${flags & 0x7f} is not MIKEY-1`);
+  if ((flags & 0x7f) !== 0) throw new MikeyError('HDR', 3, `PRF function ${flags & 0x7f} is not MIKEY-1`);
   const csbId = r.u32('HDR');
   const count = r.u8('HDR');
-  if (r.u8('HDR') !== 0) throw new PkWireError('HDR', 9, 'CS ID map type must be SRTP-ID');
+  if (r.u8('HDR') !== 0) throw new MikeyError('HDR', 9, 'CS ID map type must be SRTP-ID');
   r.need(count * 9, 'HDR');
   const sessions: CryptoSession[] = [];
   for (let i = 0; i < count; i++) sessions.push({ policy: r.u8('HDR'), ssrc: r.u32('HDR'), roc: r.u32('HDR') });
@@ -285,7 +223,7 @@ export function decodeMessage(bytes: Uint8Array): Message {
     payloads.push(readPayload(r, type));
   }
   const rest = bytes.length - r.pos;
-  if (rest > 1 || (rest === 1 && bytes[r.pos] !== 0)) throw new PkWireError('message', r.pos, `${rest} bytes after the last payload`);
+  if (rest > 1 || (rest === 1 && bytes[r.pos] !== 0)) throw new MikeyError('message', r.pos, `${rest} bytes after the last payload`);
   return { header: { dataType, v: (flags & 0x80) !== 0, csbId, sessions }, payloads };
 }
 
@@ -294,7 +232,7 @@ export type KeyDataItem = { readonly type: 'ID'; readonly idType: number; readon
 
 /** Encodes KEMAC's plaintext: the sub-payloads chained by next-payload bytes, the last with 0. */
 export function encodeKeyData(items: readonly KeyDataItem[]): Uint8Array {
-  const w = new Writer();
+  const w = new Writer('message');
   items.forEach((item, i) => {
     const next = items[i + 1];
     w.u8(next ? (next.type === 'ID' ? PT.ID : PT.KEY_DATA) : PT.LAST);
@@ -317,14 +255,14 @@ export function decodeKeyData(bytes: Uint8Array, first: number): KeyDataItem[] {
       items.push({ type: 'ID', idType, value: r.take(r.u16('ID'), 'ID') });
     } else if (type === PT.KEY_DATA) {
       const typeKv = r.u8('key data');
-      if (typeKv !== 0x00) throw new PkWireError('key data', r.pos - 1, `only TGK with no key validity is accepted, got 0x${typeKv.toString(16)}`);
+      if (typeKv !== 0x00) throw new MikeyError('key data', r.pos - 1, `only TGK with no key validity is accepted, got 0x${typeKv.toString(16)}`);
       items.push({ type: 'TGK', key: r.take(r.u16('key data'), 'key data') });
     } else {
-      throw new PkWireError('key data', r.pos - 1, `sub-payload type ${type} is not allowed in KEMAC`);
+      throw new MikeyError('key data', r.pos - 1, `sub-payload type ${type} is not allowed in KEMAC`);
     }
     if (next === PT.LAST) break;
     type = next;
   }
-  if (r.pos !== bytes.length) throw new PkWireError('key data', r.pos, 'bytes after the last sub-payload');
+  if (r.pos !== bytes.length) throw new MikeyError('key data', r.pos, 'bytes after the last sub-payload');
   return items;
 }

@@ -4,7 +4,8 @@ import { EXT_TYPE } from '../mikey/codes.js';
 import { sdpIdsExtension, sdpIdsOf } from '../mikey/general-extension.js';
 import type { GeneralExtension } from '../mikey/pk-exchange.js';
 import { ntpTimestamp } from '../mikey/pk-message.js';
-import { DATA_TYPE, decodeMessage, encodeMessage, PkWireError } from '../mikey/pk-wire.js';
+import { MikeyError } from '../mikey/mikey-error.js';
+import { DATA_TYPE, decodeMessage, encodeMessage } from '../mikey/pk-wire.js';
 import type { KeyAgreement, PriorityTable, SrtpSuiteName } from '../negotiation/capabilities.js';
 import type { Policy } from '../negotiation/select.js';
 import { decodeWireTable, encodeWireTable, PRIORITY_TABLE_EXTENSION, TableWireError, type WireTable } from '../negotiation/wire.js';
@@ -59,7 +60,7 @@ export function tableFromRefusal(message: Uint8Array): WireTable | undefined {
     if (m.header.dataType !== DATA_TYPE.ERROR) return undefined;
     return findTable(m.payloads.filter((p): p is GeneralExtension => p.type === 'GENEXT'));
   } catch (e) {
-    if (e instanceof PkWireError || e instanceof TableWireError) return undefined;
+    if (e instanceof MikeyError || e instanceof TableWireError) return undefined;
     throw e;
   }
 }

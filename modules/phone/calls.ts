@@ -17,7 +17,7 @@ import { TableWireError, type WireTable } from '../negotiation/wire.js';
 import { CRYPTO, parseCryptoAttribute, type CryptoAttribute } from '../sdp/crypto-attr.js';
 import { parseKeyMgmt, MIKEY_PROTOCOL_ID } from '../sdp/key-mgmt.js';
 import { mediaDirection, type Direction } from '../sdp/direction.js';
-import { audioDescription, type MediaKeying } from '../sdp/offer-answer.js';
+import { audioDescription, PCMA, PCMU, TELEPHONE_EVENT, type MediaKeying } from '../sdp/offer-answer.js';
 import { effectiveAttributes, parseSdp, serializeSdp, type SessionDescription } from '../sdp/session-description.js';
 import type { LastCall } from '../settings/model.js';
 import type { SettingsStore } from '../settings/store.js';
@@ -30,6 +30,8 @@ import {
 import { makeOffer, screenOffer, usableKeyAgreements, type CallOffer, type KeyingContext } from './keying.js';
 import { sdesAnswer, sdesKey, sdesOffer } from './sdes-keying.js';
 import { MediaSession, type MediaKeys } from './media.js';
+import { CallDtmf, DTMF_KEYS } from './call-dtmf.js';
+import type { DtmfDigit } from '../../audio/dtmf.js';
 import { afterAnswer, answerHold, heldScreen, holdOffer, NOT_HELD, sending, type HoldState } from './call-hold.js';
 
 /** How long accepted I_MESSAGEs are remembered: the timestamp window (RFC 3830 §5.4). */
@@ -62,7 +64,7 @@ type Call =
       callId: string;
       peer: string;
       rtp: UdpSocket;
-      remote: HostPort;
+      remote: MediaTarget;
       keyed?: Keyed;
       screened?: Screened;
       answerExtensions: readonly GeneralExtension[];
@@ -92,6 +94,9 @@ type Call =
       retry?: number;
       /** This phone placed the call (it owns the Call-ID, which sets the 491 back-off). */
       placed: boolean;
+      dtmf: CallDtmf;
+      /** The peer's telephone-event payload type (RFC 4733), kept in re-offers and answers. */
+      events?: number;
     };
 
 type Connected = Extract<Call, { kind: 'connected' }>;
@@ -135,11 +140,20 @@ function replayCache(hal: Hal): ReplayGuard {
   };
 }
 
-function mediaTarget(sdp: SessionDescription): HostPort {
+/** Where a peer takes the call's audio, and the payload type it gave telephone-events (RFC 4733 §7.1.1). */
+interface MediaTarget extends HostPort {
+  readonly telephoneEvent?: number;
+}
+
+function mediaTarget(sdp: SessionDescription): MediaTarget {
   const m = sdp.media.find((x) => x.media === 'audio');
   const address = m?.connection?.address ?? sdp.connection?.address;
   if (!m || !address || m.port === 0) throw new RangeError('no audio stream in the session description');
-  return { address, port: m.port };
+  const events = m.attributes
+    .filter((a) => a.name === 'rtpmap')
+    .map((a) => /^(\d{1,3})\s+telephone-event\/8000\b/i.exec(a.value ?? '')?.[1])
+    .find((pt) => pt !== undefined && m.formats.includes(pt));
+  return { address, port: m.port, ...(events !== undefined ? { telephoneEvent: Number(events) } : {}) };
 }
 
 /** The protocol ids of the a=key-mgmt lines the audio stream has (RFC 4567 §3.1). */
@@ -173,6 +187,8 @@ export class Calls {
   notice: string | undefined;
   /** Registration state, when the phone has a registrar. */
   registration: string | undefined;
+  /** The SIP status of the last outgoing call that failed (0: failed here), until takeFailure(). */
+  private failure: number | undefined;
 
   constructor(private readonly c: CallsConfig) {
     const { hal } = c;
@@ -199,6 +215,26 @@ export class Calls {
     return { call: this.call ? 1 : 0, timers: this.timers.size, uaCalls: ua.calls, transactions: ua.clientTransactions + ua.serverTransactions, uaTimers: ua.timers };
   }
 
+  /** Whether the callee is ringing (180) for the call this phone is placing: ringback plays. */
+  get ringback(): boolean {
+    return this.call?.kind === 'outgoing' && this.call.ringing;
+  }
+
+  /** How the last outgoing call failed (its SIP status, 0 for a local failure), reported once. */
+  takeFailure(): number | undefined {
+    const f = this.failure;
+    this.failure = undefined;
+    return f;
+  }
+
+  /** A keypad digit going down or up during a connected call: DTMF (RFC 4733). */
+  dtmf(key: string, down: boolean): void {
+    const call = this.call;
+    if (call?.kind !== 'connected' || !DTMF_KEYS.includes(key)) return;
+    if (down) call.dtmf.press(key as DtmfDigit);
+    else call.dtmf.release(key as DtmfDigit);
+  }
+
   /** What the display shows during a call. */
   screen(): string[] {
     const call = this.call!;
@@ -209,7 +245,7 @@ export class Calls {
       case 'incoming':
         return ['Incoming call', peer, call.keyed ? `Secure: ${call.keyed.method}` : 'Not encrypted', 'OK=answer Hangup'];
       case 'connected':
-        return [heldScreen(call.hold), peer, call.security, call.hold.local ? 'Down=resume' : 'Hangup=end'];
+        return [heldScreen(call.hold), peer, call.security, call.hold.local ? 'Down=resume' : (call.dtmf.line() ?? 'Hangup=end')];
     }
   }
 
@@ -233,9 +269,13 @@ export class Calls {
     };
   }
 
-  private description(rtpPort: number, keying: MediaKeying, direction?: Direction): string {
+  /** An offer or answer; `events` is the telephone-event payload type, undefined to leave it out. */
+  private description(rtpPort: number, keying: MediaKeying, events: number | undefined = TELEPHONE_EVENT, direction?: Direction): string {
     const address = this.c.hal.network.localAddress;
-    return serializeSdp(audioDescription({ address, rtpPort, sessionId: String(this.c.socket.port), sessionVersion: this.sessionVersion++, keying, ...(direction ? { direction } : {}) }));
+    const formats = events === undefined ? [PCMU, PCMA] : [PCMU, PCMA, events];
+    return serializeSdp(
+      audioDescription({ address, rtpPort, sessionId: String(this.c.socket.port), sessionVersion: this.sessionVersion++, keying, formats, telephoneEvent: events, ...(direction ? { direction } : {}) }),
+    );
   }
 
   /**
@@ -255,7 +295,7 @@ export class Calls {
     // Without a usable MIKEY key agreement the ladder starts lower (SDES, or plain RTP if allowed).
     const rung: Rung | undefined = ka ? 'mikey-priority' : step && step !== 'mikey-priority' ? step : allowed.find((r) => r === 'sdes' || r === 'none');
     if (!rung) {
-      this.end('No usable security');
+      this.end('No usable security', 0);
       return;
     }
     const rtp = this.c.hal.network.bindUdp(0, (d) => this.onRtp(d));
@@ -276,7 +316,8 @@ export class Calls {
     if (call?.kind !== 'incoming') return;
     if (call.screened && !this.complete(call)) return;
     const keying: MediaKeying = call.response ? { kind: 'mikey', message: call.response } : call.sdes ? { kind: 'sdes', lines: [call.sdes.answer] } : { kind: 'none' };
-    const actions = this.ua.answer(call.callId, this.description(call.rtp.port, keying));
+    // Telephone-events only if offered, on the offer's payload type (RFC 3264 §6.1).
+    const actions = this.ua.answer(call.callId, this.description(call.rtp.port, keying, call.remote.telephoneEvent));
     if (call.sdes && call.keyed) {
       this.connect(call.callId, call.peer, call.rtp, call.remote, { ...call.keyed, send: sdesKey(call.sdes.answer), receive: call.sdes.theirs });
     } else {
@@ -327,7 +368,7 @@ export class Calls {
   private sendUpdate(call: Connected, update: Update): void {
     const local = update.kind === 'rekey' ? call.hold.local : update.kind === 'hold';
     const keying: MediaKeying = update.kind === 'rekey' ? { kind: 'mikey', message: update.offer.message } : call.keyed ? { kind: 'established' } : { kind: 'none' };
-    const actions = this.ua.reinvite(call.callId, this.description(call.rtpPort, keying, holdOffer(call.hold, local)));
+    const actions = this.ua.reinvite(call.callId, this.description(call.rtpPort, keying, call.events, holdOffer(call.hold, local)));
     if (actions.length === 0) return;
     call.update = update;
     this.c.hal.log(`call ${call.callId}: re-INVITE to ${update.kind}`);
@@ -414,7 +455,7 @@ export class Calls {
     }
     const { direction, state } = answerHold(call.hold, offered);
     const keying: MediaKeying = rekeyed?.response ? { kind: 'mikey', message: rekeyed.response } : call.keyed ? { kind: 'established' } : { kind: 'none' };
-    const actions = this.ua.acceptReinvite(call.callId, this.description(call.rtpPort, keying, direction));
+    const actions = this.ua.acceptReinvite(call.callId, this.description(call.rtpPort, keying, call.events, direction));
     if (rekeyed) {
       // The offerer sends on the first crypto session: take it now; ours is used from the ACK on.
       call.media.rekey({ receive: rekeyed.keys[0] });
@@ -469,13 +510,15 @@ export class Calls {
     return true;
   }
 
-  private connect(callId: string, peer: string, rtp: UdpSocket, remote: HostPort, keyed: (Keyed & Pick<MediaKeys, 'send' | 'receive'>) | undefined, learned?: WireTable): void {
+  private connect(callId: string, peer: string, rtp: UdpSocket, remote: MediaTarget, keyed: (Keyed & Pick<MediaKeys, 'send' | 'receive'>) | undefined, learned?: WireTable): void {
     const { hal } = this.c;
     const mediaKeys: MediaKeys | undefined = keyed && { profile: keyed.suite, send: keyed.send, receive: keyed.receive };
     // The RTP socket's datagrams go to the media session from now on (see onRtp).
-    const media = new MediaSession(hal, rtp, remote, mediaKeys);
+    const receivePayloadTypes = remote.telephoneEvent === undefined ? [TELEPHONE_EVENT] : [TELEPHONE_EVENT, remote.telephoneEvent];
+    const dtmf = new CallDtmf({ sendPayloadType: remote.telephoneEvent, receivePayloadTypes, onChange: () => this.c.onChange() });
+    const media = new MediaSession(hal, rtp, remote, mediaKeys, 'PCMU', dtmf);
     const security = keyed ? `Secure ${keyed.method} ${suiteLabel(keyed.suite)}` : 'NOT ENCRYPTED';
-    this.call = { kind: 'connected', callId, peer, media, security, ...(keyed ? { keyed } : {}), rtpPort: rtp.port, hold: NOT_HELD, placed: this.call?.kind === 'outgoing' };
+    this.call = { kind: 'connected', callId, peer, media, security, ...(keyed ? { keyed } : {}), rtpPort: rtp.port, hold: NOT_HELD, placed: this.call?.kind === 'outgoing', dtmf, ...(remote.telephoneEvent !== undefined ? { events: remote.telephoneEvent } : {}) };
     const lastCall: LastCall = keyed
       ? { peer, protection: keyed.protection, ...(keyed.method !== 'SDES' ? { keyAgreement: keyed.method } : {}), suite: keyed.suite, at: hal.clock.wallClockMs() }
       : { peer, protection: 'none', at: hal.clock.wallClockMs() };
@@ -500,13 +543,16 @@ export class Calls {
     }
   }
 
-  private end(notice: string): void {
+  /** Ends the call; `failure` is the SIP status of an outgoing call that failed (0: failed here). */
+  private end(notice: string, failure?: number): void {
     const call = this.call;
     this.call = undefined;
+    this.failure = failure;
     if (call?.kind === 'connected') {
       if (call.retry !== undefined) this.c.hal.timers.clear(call.retry);
       const s = call.media.stats();
-      this.c.hal.log(`call ${call.callId} ended: sent ${s.sent}, received ${s.received}, dropped ${s.dropped}, played ${s.played}, concealed ${s.concealed}`);
+      const d = call.dtmf.stats();
+      this.c.hal.log(`call ${call.callId} ended: sent ${s.sent}, received ${s.received}, dropped ${s.dropped}, played ${s.played}, concealed ${s.concealed}, dtmf sent ${d.digitsSent}, dtmf received ${d.digitsReceived}`);
       call.media.stop();
     } else if (call) call.rtp.close();
     this.notice = notice;
@@ -555,14 +601,14 @@ export class Calls {
         } catch (err) {
           this.c.hal.log(`call ${call.callId}: ${(err as Error).message}`);
           this.run(this.ua.hangup(call.callId));
-          this.end('Security failed');
+          this.end('Security failed', 0);
         }
         return;
       }
       case 'failed':
         if (call?.callId !== e.callId) return;
         if (call.kind === 'outgoing' && e.status === 488 && (this.reoffer(call, e.sdp) || this.stepDown(call, e.status))) return;
-        this.end(e.status === 486 ? 'Busy' : `Failed: ${e.status} ${e.reason}`.slice(0, 20));
+        this.end(e.status === 486 ? 'Busy' : `Failed: ${e.status} ${e.reason}`.slice(0, 20), call.kind === 'outgoing' ? e.status : undefined);
         return;
       case 'ended':
         if (call?.callId === e.callId) this.end('Call ended');

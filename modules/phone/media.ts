@@ -2,12 +2,15 @@
 // with SRTP (RFC 3711) when the call is keyed, and sent to the peer; received packets are
 // unprotected, parsed and queued in the jitter buffer, from which one frame is played per
 // captured frame. A packet that fails SRTP authentication or parsing is dropped and counted.
+// DTMF (RFC 4733 telephone-events, call-dtmf.ts) shares the stream: an event takes the frames
+// it lasts in place of audio, and received events go to it instead of the jitter buffer.
 import { AUDIO_FRAME_SAMPLES, AUDIO_SAMPLE_RATE, type Datagram, type Hal, type UdpSocket } from '../../hal/contracts.js';
 import { decodeG711, encodeG711, G711_PAYLOAD_TYPE, type G711Law } from '../../audio/g711.js';
 import { JitterBuffer } from '../../audio/jitter-buffer.js';
 import { PLAIN_RTP, RtpReceiver, RtpSender } from '../../audio/rtp.js';
 import type { ProtectionProfileName } from '../srtp/protection-profile.js';
 import { RekeyableSrtp, type MasterKey } from './media-protection.js';
+import type { CallDtmf } from './call-dtmf.js';
 
 /** SRTP master keys for each direction of the call. */
 export interface MediaKeys {
@@ -42,6 +45,7 @@ export class MediaSession {
     private readonly remote: { readonly address: string; readonly port: number },
     keys: MediaKeys | undefined,
     private readonly law: G711Law = 'PCMU',
+    private readonly dtmf?: CallDtmf,
   ) {
     this.srtp = keys && new RekeyableSrtp(hal.crypto, keys.profile, keys.send, keys.receive);
     const protection = this.srtp ?? PLAIN_RTP;
@@ -59,7 +63,7 @@ export class MediaSession {
   onDatagram(datagram: Datagram): void {
     if (!this.running) return;
     const got = this.receiver.receive(datagram.data, this.hal.clock.monotonicMs());
-    if (!got || got.packet.payloadType !== G711_PAYLOAD_TYPE[this.law]) return;
+    if (!got || this.dtmf?.receive(got.packet) || got.packet.payloadType !== G711_PAYLOAD_TYPE[this.law]) return;
     this.jitter.push(got.packet.timestamp, decodeG711(this.law, got.packet.payload));
   }
 
@@ -79,7 +83,8 @@ export class MediaSession {
     if (!this.running || frame.length !== AUDIO_FRAME_SAMPLES) return;
     if (this.sending) {
       // The marker bit starts a talkspurt (RFC 3551 §4.1): the first packet and the first after hold.
-      this.socket.send(this.sender.audio(encodeG711(this.law, frame), AUDIO_FRAME_SAMPLES, this.spurtStart), this.remote.address, this.remote.port);
+      const send = (packet: Uint8Array) => this.socket.send(packet, this.remote.address, this.remote.port);
+      if (!this.dtmf?.frame(this.sender, send)) send(this.sender.audio(encodeG711(this.law, frame), AUDIO_FRAME_SAMPLES, this.spurtStart));
       this.sent++;
       this.spurtStart = false;
     } else {

@@ -1,5 +1,6 @@
 // The phone: joins the HAL to the protocol modules. It owns the SIP socket and the screen, and
 // turns key presses into state changes. Calls (issue 7) and the settings menu (issue 8) plug in here.
+// Call-progress tones follow the state (tone-player.ts); digits in a call are DTMF (call-dtmf.ts).
 import type { Datagram, Hal, KeyEvent } from '../../hal/contracts.js';
 import { Menu } from '../menu/menu.js';
 import { loadPkCredentials, type PkCredentials } from '../mikey/pk-auth.js';
@@ -9,6 +10,7 @@ import { fromBase64 } from '../util/bytes.js';
 import { Calls } from './calls.js';
 import type { PhoneIdentity } from './identity.js';
 import { dialingScreen, idleScreen } from './screens.js';
+import { FAILURE_TONE_MS, failureTone, TonePlayer } from './tone-player.js';
 
 /** Characters a number can hold: digits and the two extra keypad keys. */
 const DIAL_KEYS = '0123456789*#';
@@ -54,6 +56,8 @@ export function createPhone(hal: Hal, identity: PhoneIdentity, provision?: Crede
   let status = store.notice ?? 'Ready';
   let sipDatagrams = 0;
   if (store.notice) hal.log(store.notice);
+  // The speaker: tones outside calls; a call's media takes it through tones.callAudio.
+  const tones = new TonePlayer(hal);
 
   const socket = hal.network.bindUdp(identity.sipPort, onSipDatagram);
   // The account: the settings (set from the menu) win over the factory identity.
@@ -62,7 +66,7 @@ export function createPhone(hal: Hal, identity: PhoneIdentity, provision?: Crede
   const address = `${identity.user}@${domain}`;
   const credentials = loadCredentials(hal, store, `sip:${address}`, provision);
   const calls = new Calls({
-    hal,
+    hal: { ...hal, audio: tones.callAudio },
     store,
     credentials,
     user: identity.user,
@@ -74,11 +78,20 @@ export function createPhone(hal: Hal, identity: PhoneIdentity, provision?: Crede
     keyLog: identity.keyLog === true,
     onChange: () => {
       if (!calls.active) status = calls.notice ?? calls.registration ?? status;
+      const failed = calls.takeFailure();
+      if (failed !== undefined) tones.playFor(failureTone(failed), FAILURE_TONE_MS);
       render();
     },
   });
 
+  /** Dial tone while dialing, ringback while the callee rings, nothing in the menu or a call. */
+  function updateTone(): void {
+    if (menu || (calls.active && !calls.ringback)) tones.stop();
+    else tones.play(calls.active ? 'ringback' : dialing !== undefined ? 'dial' : undefined);
+  }
+
   function render(): void {
+    updateTone();
     if (menu) return;
     if (calls.active) return hal.display.show(calls.screen());
     hal.display.show(dialing === undefined ? idleScreen(identity.displayName, address, socket.port, status) : dialingScreen(dialing));
@@ -109,17 +122,22 @@ export function createPhone(hal: Hal, identity: PhoneIdentity, provision?: Crede
     calls.onSipDatagram(datagram);
   }
 
-  /** Keys during a call: OK or Call answers, Hangup ends, Down holds or resumes, Up re-keys. */
+  /** Keys during a call: OK or Call answers, Hangup ends, Down holds or resumes, Up re-keys, digits are DTMF while connected. */
   function onCallKey(key: KeyEvent['key']): void {
     if (key === 'OK' || key === 'Call') calls.answer();
     else if (key === 'Hangup') calls.hangup();
     else if (key === 'Down') calls.toggleHold();
     else if (key === 'Up') calls.rekey();
+    else calls.dtmf(key, true);
   }
 
   function onKey(event: KeyEvent): void {
-    if (!event.down) return;
     const { key } = event;
+    if (!event.down) {
+      // A digit's DTMF event lasts while its key is held (RFC 4733 §2.5.1).
+      if (!menu && calls.active) calls.dtmf(key, false);
+      return;
+    }
     if (menu) return onMenuKey(key);
     if (calls.active) return onCallKey(key);
     if ((key === 'OK' || key === 'Call') && dialing !== undefined) {
@@ -130,6 +148,7 @@ export function createPhone(hal: Hal, identity: PhoneIdentity, provision?: Crede
     }
     if (key === 'Menu' && dialing === undefined) {
       menu = new Menu(store.settings);
+      tones.stop();
       hal.display.show(menu.render());
       return;
     }
@@ -146,6 +165,7 @@ export function createPhone(hal: Hal, identity: PhoneIdentity, provision?: Crede
     } else if (key === 'Hangup' || (key === 'Back' && dialing === undefined)) {
       dialing = undefined;
       status = 'Ready';
+      tones.stop();
     }
     render();
   }

@@ -30,16 +30,20 @@ export interface AudioDescription {
   readonly direction?: 'sendrecv' | 'sendonly' | 'recvonly' | 'inactive';
   /** Payload types in preference order; an answer lists the one it took first. */
   readonly formats?: readonly number[];
+  /** The payload type of telephone-event/8000 (RFC 4733 §7.1.1), 101 unless an offer chose another. */
+  readonly telephoneEvent?: number;
 }
 
-const RTPMAP: Readonly<Record<number, string>> = { [PCMU]: 'PCMU/8000', [PCMA]: 'PCMA/8000', [TELEPHONE_EVENT]: 'telephone-event/8000' };
+const RTPMAP: Readonly<Record<number, string>> = { [PCMU]: 'PCMU/8000', [PCMA]: 'PCMA/8000' };
 
 /** A description for an offer or an answer. MIKEY goes at session level (as minisip does). */
 export function audioDescription(d: AudioDescription): SessionDescription {
-  const formats = d.formats ?? [PCMU, PCMA, TELEPHONE_EVENT];
+  const events = d.telephoneEvent ?? TELEPHONE_EVENT;
+  const formats = d.formats ?? [PCMU, PCMA, events];
+  const rtpmap = (f: number) => (f === events ? 'telephone-event/8000' : RTPMAP[f]);
   const media: Attribute[] = [
-    ...formats.filter((f) => RTPMAP[f]).map((f) => ({ name: 'rtpmap', value: `${f} ${RTPMAP[f]}` })),
-    ...(formats.includes(TELEPHONE_EVENT) ? [{ name: 'fmtp', value: `${TELEPHONE_EVENT} 0-15` }] : []),
+    ...formats.filter((f) => rtpmap(f)).map((f) => ({ name: 'rtpmap', value: `${f} ${rtpmap(f)}` })),
+    ...(formats.includes(events) ? [{ name: 'fmtp', value: `${events} 0-15` }] : []),
     { name: 'ptime', value: '20' },
     ...(d.keying.kind === 'sdes' ? d.keying.lines.map(cryptoAttribute) : []),
     { name: d.direction ?? 'sendrecv' },

@@ -1,6 +1,6 @@
 // SRTCP packet protection and verification (RFC 3711 §3.4; RFC 7714 §9 for AEAD). The SRTCP tag is
 // the profile's srtcpTagLength: 80 bits for the _32 suites too.
-import { constantTimeEqual } from '../util/bytes.js';
+import { tagMatches, writeTag } from './auth-tag.js';
 import type { SrtpContext } from './context.js';
 import { SrtpError } from './errors.js';
 import { ReplayWindow } from './replay-window.js';
@@ -53,7 +53,7 @@ export function protectRtcpInPlace(context: SrtpContext, buffer: Uint8Array, len
       const parts = context.rtcpMacParts;
       parts[0] = buffer.subarray(0, length + 4);
       keys.auth.mac(parts, context.macScratch);
-      buffer.set(context.macScratch.subarray(0, profile.srtcpTagLength), length + 4 + mki.length);
+      writeTag(context.macScratch, buffer, length + 4 + mki.length, profile.srtcpTagLength);
     }
   }
   context.outboundRtcp.set(ssrc, index + 1);
@@ -91,8 +91,7 @@ export function unprotectRtcpInPlace(context: SrtpContext, buffer: Uint8Array, l
       const parts = context.rtcpMacParts;
       parts[0] = buffer.subarray(0, end + 4);
       keys.auth.mac(parts, context.macScratch);
-      const tag = buffer.subarray(mkiAt + mki.length, mkiAt + mki.length + tagLength);
-      if (!constantTimeEqual(context.macScratch.subarray(0, tagLength), tag)) {
+      if (!tagMatches(context.macScratch, buffer, mkiAt + mki.length, tagLength)) {
         throw new SrtpError('authentication', 'HMAC-SHA1 tag mismatch');
       }
     }

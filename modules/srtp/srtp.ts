@@ -1,7 +1,8 @@
 // SRTP packet protection and verification (RFC 3711 §3.1, §3.3; RFC 7714 §8 for AEAD). Packets are
-// processed in place in a caller's buffer, so the hot path allocates nothing beyond array views.
+// processed in place in a caller's buffer, so the hot path allocates nothing beyond the views of
+// the packet that the crypto entry points take.
 import type { HmacSha1Key } from '../../hal/contracts.js';
-import { constantTimeEqual } from '../util/bytes.js';
+import { tagMatches, writeTag } from './auth-tag.js';
 import type { SrtpContext } from './context.js';
 import { SrtpError } from './errors.js';
 
@@ -53,7 +54,7 @@ export function protectRtpInPlace(context: SrtpContext, buffer: Uint8Array, leng
     buffer.set(mki, length);
     if (keys.auth) {
       writeMac(context, keys.auth, buffer, length, roc);
-      buffer.set(context.macScratch.subarray(0, profile.srtpTagLength), length + mki.length);
+      writeTag(context.macScratch, buffer, length + mki.length, profile.srtpTagLength);
     }
   }
   rollover.update(seq, roc);
@@ -91,8 +92,7 @@ export function unprotectRtpInPlace(context: SrtpContext, buffer: Uint8Array, le
   } else {
     if (keys.auth) {
       writeMac(context, keys.auth, buffer, end, roc);
-      const tag = buffer.subarray(end + mki.length, end + mki.length + tagLength);
-      if (!constantTimeEqual(context.macScratch.subarray(0, tagLength), tag)) {
+      if (!tagMatches(context.macScratch, buffer, end + mki.length, tagLength)) {
         throw new SrtpError('authentication', 'HMAC-SHA1 tag mismatch');
       }
     }

@@ -1,11 +1,12 @@
 // The PK wire decoder fuzzed at scale (Node only): 100,000 random inputs and 20,000 mutations of
-// real offers of each mode; only PkWireError may come out, and screening never throws.
+// real offers of each mode; only MikeyError may come out, and screening never throws.
 import fc from 'fast-check';
 import { dhOffer, dhScreen } from '../../modules/mikey/dh.js';
 import { dhhmacOffer, dhhmacScreen } from '../../modules/mikey/dhhmac.js';
 import { pkeOffer, pkeScreen } from '../../modules/mikey/pke.js';
 import { rsaROffer, rsaRScreen } from '../../modules/mikey/rsa-r.js';
-import { PkWireError, decodeMessage } from '../../modules/mikey/pk-wire.js';
+import { MikeyError } from '../../modules/mikey/mikey-error.js';
+import { decodeMessage } from '../../modules/mikey/pk-wire.js';
 import { credentials, crypto, environment, memoryReplayGuard, responderContext } from '../support/mikey-pk-parties.js';
 import { fixtureBytes } from '../support/pki-fixtures.js';
 
@@ -14,13 +15,13 @@ const bob = credentials('bob');
 const psk = new Uint8Array(32).fill(3);
 
 describe('PK wire decoder at scale', () => {
-  it('decodes 100,000 random inputs to a message or a PkWireError', () => {
+  it('decodes 100,000 random inputs to a message or a MikeyError', () => {
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 400 }), (bytes) => {
         try {
           decodeMessage(bytes);
         } catch (e) {
-          if (!(e instanceof PkWireError)) throw e;
+          if (!(e instanceof MikeyError)) throw e;
         }
       }),
       { numRuns: 100_000 },

@@ -10,6 +10,39 @@ describe('RFC 4733 telephone-events', () => {
     expect(['0', '9', '*', '#', 'A', 'D'].map((d) => digitToEvent(d as '0'))).toEqual([0, 9, 10, 11, 12, 15]);
   });
 
+  it('round-trips every field through the 4-byte payload, bit by bit as §2.3 draws it', () => {
+    const event = fc.record({ event: fc.integer({ min: 0, max: 255 }), end: fc.boolean(), volume: fc.integer({ min: 0, max: 63 }), duration: fc.integer({ min: 0, max: 0xffff }) });
+    fc.assert(fc.property(event, (e) => {
+      const bytes = encodeTelephoneEvent(e);
+      // event (8 bits) | E (1) R (1, zero) volume (6) | duration (16, network order)
+      expect(Array.from(bytes)).toEqual([e.event, (e.end ? 128 : 0) + e.volume, Math.floor(e.duration / 256), e.duration % 256]);
+      expect(parseTelephoneEvent(bytes)).toEqual(e);
+    }), { numRuns: 300 });
+  });
+
+  it('receives arbitrary packets without crashing: a typed error for a malformed payload, at most one start and one end per timestamp', () => {
+    const packet = fc.record({ ts: fc.integer({ min: 0, max: 3 }), payload: fc.oneof(fc.uint8Array({ minLength: 4, maxLength: 4 }), fc.uint8Array({ maxLength: 8 })) });
+    fc.assert(fc.property(fc.array(packet, { maxLength: 30 }), (packets) => {
+      const rx = new DtmfReceiver();
+      const seen = new Map<string, number>();
+      let last: number | undefined;
+      for (const p of packets) {
+        let notices: ReturnType<DtmfReceiver['receive']> = [];
+        try {
+          notices = rx.receive(p.ts, p.payload);
+        } catch (e) {
+          expect(e instanceof MediaParseError).toBe(true);
+          expect(p.payload.length).not.toBe(4);
+          continue;
+        }
+        if (p.ts !== last && notices.length > 0) seen.clear();
+        if (notices.length > 0) last = p.ts;
+        for (const n of notices) seen.set(n.phase, (seen.get(n.phase) ?? 0) + 1);
+        expect(Math.max(0, ...seen.values())).toBeLessThanOrEqual(1);
+      }
+    }), { numRuns: 300 });
+  });
+
   it('throws MediaParseError on payloads that are not 4 bytes', () => {
     fc.assert(fc.property(fc.uint8Array({ maxLength: 12 }).filter((b) => b.length !== 4), (b) => {
       expect(() => parseTelephoneEvent(b)).toThrow(MediaParseError);

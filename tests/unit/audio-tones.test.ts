@@ -21,7 +21,7 @@ function frames(gen: ToneGenerator, n: number): Int16Array[] {
 describe('call-progress tones', () => {
   it('puts the energy of each tone at its component frequencies (E.180)', () => {
     for (const plan of ['north-america', 'europe'] as const) {
-      for (const name of ['dial', 'ringback', 'busy'] as const) {
+      for (const name of ['dial', 'ringback', 'busy', 'reorder'] as const) {
         // Ten frames (200 ms, all inside the first "on" period) give 5 Hz resolution.
         const gen = ToneGenerator.of(name, plan);
         const block = frames(gen, 10);
@@ -35,7 +35,7 @@ describe('call-progress tones', () => {
     }
   });
 
-  it('follows each cadence: ringback 2 s on / 4 s off, busy 0.5 s / 0.5 s, dial continuous', () => {
+  it('follows each cadence: ringback 2 s on / 4 s off, busy 0.5 s / 0.5 s, reorder 0.25 s / 0.25 s, dial continuous', () => {
     const silent = (f: Int16Array) => f.every((x) => x === 0);
     const ring = frames(ToneGenerator.of('ringback'), 600).map(silent);
     expect(ring.slice(0, 100).some((s) => s)).toBe(false);
@@ -46,6 +46,15 @@ describe('call-progress tones', () => {
     expect(busy.slice(25, 50).every((s) => s)).toBe(true);
     expect(busy.slice(50, 75).some((s) => s)).toBe(false);
     expect(frames(ToneGenerator.of('dial'), 500).some(silent)).toBe(false);
+    // Reorder ("fast busy"): 0.25 s on / 0.25 s off in North America, 0.2 s / 0.2 s in the CEPT plan.
+    const reorder = frames(ToneGenerator.of('reorder'), 50).map(silent);
+    expect(reorder.slice(0, 12).some((s) => s)).toBe(false);
+    expect(reorder.slice(13, 25).every((s) => s)).toBe(true);
+    expect(reorder.slice(25, 37).some((s) => s)).toBe(false);
+    const congestion = frames(ToneGenerator.of('reorder', 'europe'), 40).map(silent);
+    expect(congestion.slice(0, 10).some((s) => s)).toBe(false);
+    expect(congestion.slice(10, 20).every((s) => s)).toBe(true);
+    expect(congestion.slice(20, 30).some((s) => s)).toBe(false);
   });
 
   it('is phase-continuous across frame boundaries', () => {

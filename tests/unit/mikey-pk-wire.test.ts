@@ -7,7 +7,8 @@ import { dhScreen } from '../../modules/mikey/dh.js';
 import { pkeOffer, pkeScreen } from '../../modules/mikey/pke.js';
 import { rsaRScreen } from '../../modules/mikey/rsa-r.js';
 import { ntpTimestamp, ntpToMs } from '../../modules/mikey/pk-message.js';
-import { PkWireError, decodeKeyData, decodeMessage, encodeKeyData, encodeMessage, type Message } from '../../modules/mikey/pk-wire.js';
+import { MikeyError } from '../../modules/mikey/mikey-error.js';
+import { decodeKeyData, decodeMessage, encodeKeyData, encodeMessage, type Message } from '../../modules/mikey/pk-wire.js';
 import { fromHex, toHex } from '../../modules/util/bytes.js';
 import { credentials, crypto, environment, memoryReplayGuard, responderContext } from '../support/mikey-pk-parties.js';
 import { fixtureBytes } from '../support/pki-fixtures.js';
@@ -57,7 +58,7 @@ describe('PK wire subset', () => {
     padded.set(bytes);
     expect(decodeMessage(padded)).toEqual(sample);
     padded[padded.length - 1] = 1;
-    expect(() => decodeMessage(padded)).toThrow(PkWireError);
+    expect(() => decodeMessage(padded)).toThrow(MikeyError);
   });
 
   it('round-trips KEMAC key data (ID then TGK)', () => {
@@ -66,7 +67,7 @@ describe('PK wire subset', () => {
     // ID: next = key data (20), URI, length 3, "abc"; key data: next = last, TGK|KV NULL, length 16, key.
     expect(toHex(bytes)).toBe('14' + '01' + '0003' + '616263' + '00' + '00' + '0010' + '09'.repeat(16));
     expect(decodeKeyData(bytes, 6)).toEqual(items);
-    expect(() => decodeKeyData(bytes.subarray(0, bytes.length - 1), 6)).toThrow(PkWireError);
+    expect(() => decodeKeyData(bytes.subarray(0, bytes.length - 1), 6)).toThrow(MikeyError);
   });
 
   it('converts NTP-UTC timestamps in both NTP eras (RFC 4330 §3)', () => {
@@ -77,13 +78,13 @@ describe('PK wire subset', () => {
     expect(ntpToMs(ntpTimestamp(Date.UTC(2026, 10, 25)))).toBe(Date.UTC(2026, 10, 25));
   });
 
-  it('decodes random bytes to a message or a PkWireError, nothing else', () => {
+  it('decodes random bytes to a message or a MikeyError, nothing else', () => {
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 200 }), (bytes) => {
         try {
           decodeMessage(bytes);
         } catch (e) {
-          if (!(e instanceof PkWireError)) throw e;
+          if (!(e instanceof MikeyError)) throw e;
         }
       }),
       { numRuns: 300 },

@@ -149,4 +149,15 @@ describe('audio offers and answers', () => {
     expect(plain.media[0].formats).toEqual(['0', '8', '101']);
     expect(effectiveAttributes(plain, plain.media[0], 'crypto')).toEqual([]);
   });
+
+  it('advertises telephone-event/8000 with events 0-15 (RFC 4733 §7.1.1), on the payload type an offer chose', () => {
+    const base = { address: '127.0.0.1', rtpPort: 40000, sessionId: '1', sessionVersion: 1, keying: { kind: 'none' } as const };
+    const attrs = (d: ReturnType<typeof audioDescription>) => serializeSdp(d).split('\r\n').filter((l) => /^a=(rtpmap|fmtp)/.test(l));
+    expect(attrs(audioDescription(base))).toEqual(['a=rtpmap:0 PCMU/8000', 'a=rtpmap:8 PCMA/8000', 'a=rtpmap:101 telephone-event/8000', 'a=fmtp:101 0-15']);
+    const answer = audioDescription({ ...base, formats: [0, 8, 96], telephoneEvent: 96 });
+    expect(answer.media[0].formats).toEqual(['0', '8', '96']);
+    expect(attrs(answer)).toEqual(['a=rtpmap:0 PCMU/8000', 'a=rtpmap:8 PCMA/8000', 'a=rtpmap:96 telephone-event/8000', 'a=fmtp:96 0-15']);
+    // An answer to an offer without telephone-event leaves it out.
+    expect(attrs(audioDescription({ ...base, formats: [0, 8] }))).toEqual(['a=rtpmap:0 PCMU/8000', 'a=rtpmap:8 PCMA/8000']);
+  });
 });

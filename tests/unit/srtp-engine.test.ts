@@ -1,6 +1,7 @@
 // SRTP engine behaviour that the vectors do not reach: ROC estimation (RFC 3711 Appendix A), the
 // replay window (§3.3.2), MKI (§3.1), kdr > 0 (§4.3.1), SRTCP tag lengths and refusals.
 import { ecb, gcm } from '@noble/ciphers/aes.js';
+import { xsTunedCrypto } from '../../hal/host/xs-crypto.js';
 import { nobleCrypto } from '../../hal/noble-crypto.js';
 import { SrtpContext, type SrtpContextOptions } from '../../modules/srtp/context.js';
 import { SrtpError } from '../../modules/srtp/errors.js';
@@ -128,6 +129,19 @@ describe('every profile', () => {
     expect(srtcp.length).toBe(control.length + 4 + p.srtcpTagLength);
     expect(srtcp[control.length + (p.aead ? 16 : 0)] >= 0x80).toBe(p.cipher !== 'NULL'); // the E flag
     expect(toHex(unprotectRtcp(rx, srtcp))).toBe(toHex(control));
+  });
+
+  it.each(ALL)('%s: a sender on @noble and a receiver on the xs-tuned provider agree, and back', (name) => {
+    const [noble] = pair(name);
+    const [tuned] = pair(name, { crypto: xsTunedCrypto });
+    const [nobleRx] = pair(name);
+    const [tunedRx] = pair(name, { crypto: xsTunedCrypto });
+    const packet = rtp(9);
+    expect(toHex(unprotectRtp(tunedRx, protectRtp(noble, packet)))).toBe(toHex(packet));
+    expect(toHex(unprotectRtp(nobleRx, protectRtp(tuned, packet)))).toBe(toHex(packet));
+    const control = rtcp();
+    expect(toHex(unprotectRtcp(tunedRx, protectRtcp(noble, control)))).toBe(toHex(control));
+    expect(toHex(unprotectRtcp(nobleRx, protectRtcp(tuned, control)))).toBe(toHex(control));
   });
 
   it('uses 80-bit SRTCP tags for the _32 suites and 32-bit SRTP tags', () => {

@@ -2,6 +2,7 @@
 // index, any flipped bit of an authenticated packet is refused, and garbage only ever yields an
 // SrtpError (never another exception).
 import fc from 'fast-check';
+import { xsTunedCrypto } from '../../hal/host/xs-crypto.js';
 import { nobleCrypto } from '../../hal/noble-crypto.js';
 import { SrtpContext } from '../../modules/srtp/context.js';
 import { SrtpError } from '../../modules/srtp/errors.js';
@@ -50,15 +51,19 @@ const rtpPacket = fc
     return packet;
   });
 
+function ssrcOf(packet: Uint8Array): number {
+  return ((packet[8] << 24) | (packet[9] << 16) | (packet[10] << 8) | packet[11]) >>> 0;
+}
+
 const rtcpPacket = fc.uint8Array({ minLength: 8, maxLength: 200 }).map((b) => {
   const packet = b.slice();
   packet[0] = 0x80 | (packet[0] & 0x3f);
   return packet;
 });
 
+/** A sender on the default @noble provider and a receiver on the XS host's tuned one: they must agree. */
 function contexts(k: { profile: ProtectionProfileName; masterKey: Uint8Array; masterSalt: Uint8Array; mki: Uint8Array; roc: number }) {
-  const make = () => new SrtpContext({ ...k, crypto: nobleCrypto });
-  return [make(), make()] as const;
+  return [new SrtpContext({ ...k, crypto: nobleCrypto }), new SrtpContext({ ...k, crypto: xsTunedCrypto })] as const;
 }
 
 function onlySrtpErrors(f: () => unknown): boolean {
@@ -73,7 +78,8 @@ function onlySrtpErrors(f: () => unknown): boolean {
 describe('SRTP properties', () => {
   it('round-trips any RTP packet under every profile, any MKI and ROC', () => {
     fc.assert(
-      fc.property(keyed, fc.array(rtpPacket, { minLength: 1, maxLength: 3 }), (k, packets) => {
+      // One packet per SSRC: two random packets of one SSRC may rightly be refused as replays.
+      fc.property(keyed, fc.uniqueArray(rtpPacket, { minLength: 1, maxLength: 3, selector: ssrcOf }), (k, packets) => {
         const [tx, rx] = contexts(k);
         for (const packet of packets) {
           const srtp = protectRtp(tx, packet);

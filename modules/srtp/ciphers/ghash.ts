@@ -1,19 +1,23 @@
 // GHASH, the GCM universal hash (NIST SP 800-38D §6.4), with 4-bit multiplication tables built
 // once per key (Shoup's method) so that hashing allocates nothing. State and table entries are
-// 128-bit values held as four big-endian 32-bit words.
+// 128-bit values held as four big-endian 32-bit words, kept as signed 32-bit integers in plain
+// arrays: on the XS interpreter those read about twice as fast as typed arrays and never box.
 
-/** x^4 reduction constants for the 4 bits shifted out of the low end, in GCM's reflected order. */
-const LAST4 = new Uint32Array([
+/**
+ * x^4 reduction constants for the 4 bits shifted out of the low end, in GCM's reflected order,
+ * already placed in the top 16 bits of the most significant word.
+ */
+const LAST4 = [
   0x0000, 0x1c20, 0x3840, 0x2460, 0x7080, 0x6ca0, 0x48c0, 0x54e0,
   0xe100, 0xfd20, 0xd940, 0xc560, 0x9180, 0x8da0, 0xa9c0, 0xb5e0,
-]);
+].map((r) => r << 16);
 
 export class Ghash {
   // T[n] = n · H for each 4-bit n (bit-reflected), split into words w0 (most significant)..w3.
-  private readonly t0 = new Uint32Array(16);
-  private readonly t1 = new Uint32Array(16);
-  private readonly t2 = new Uint32Array(16);
-  private readonly t3 = new Uint32Array(16);
+  private readonly t0: number[] = new Array<number>(16).fill(0);
+  private readonly t1: number[] = new Array<number>(16).fill(0);
+  private readonly t2: number[] = new Array<number>(16).fill(0);
+  private readonly t3: number[] = new Array<number>(16).fill(0);
   private readonly block = new Uint8Array(16);
   private x0 = 0;
   private x1 = 0;
@@ -27,10 +31,10 @@ export class Ghash {
     t0[8] = a; t1[8] = b; t2[8] = c; t3[8] = d;
     for (let i = 4; i > 0; i >>= 1) {
       const carry = d & 1 ? 0xe1000000 : 0;
-      d = ((d >>> 1) | (c << 31)) >>> 0;
-      c = ((c >>> 1) | (b << 31)) >>> 0;
-      b = ((b >>> 1) | (a << 31)) >>> 0;
-      a = ((a >>> 1) ^ carry) >>> 0;
+      d = (d >>> 1) | (c << 31);
+      c = (c >>> 1) | (b << 31);
+      b = (b >>> 1) | (a << 31);
+      a = (a >>> 1) ^ carry;
       t0[i] = a; t1[i] = b; t2[i] = c; t3[i] = d;
     }
     for (let i = 2; i < 16; i <<= 1) {
@@ -73,9 +77,9 @@ export class Ghash {
     const aBits = aadBytes * 8;
     const cBits = textBytes * 8;
     this.x0 ^= Math.floor(aBits / 0x100000000);
-    this.x1 ^= aBits >>> 0;
+    this.x1 ^= aBits % 0x100000000;
     this.x2 ^= Math.floor(cBits / 0x100000000);
-    this.x3 ^= cBits >>> 0;
+    this.x3 ^= cBits % 0x100000000;
     this.multiply();
     putWord(out, 0, this.x0);
     putWord(out, 4, this.x1);
@@ -84,42 +88,31 @@ export class Ghash {
   }
 
   /**
-   * X = X · H in GF(2^128) (SP 800-38D §6.3), a nibble at a time from the last byte: shift the
-   * accumulator right by 4 bits, reduce the bits shifted out, add the table entry of the nibble.
+   * X = X · H in GF(2^128) (SP 800-38D §6.3) by Horner's rule a nibble at a time from the last
+   * one: Z = Z · x^4 (shift right by 4 bits, reducing the bits shifted out) XOR T[nibble]. Z starts
+   * at zero, so the first shift is harmless and needs no special case.
    */
   private multiply(): void {
-    const { t0, t1, t2, t3 } = this;
+    const t0 = this.t0, t1 = this.t1, t2 = this.t2, t3 = this.t3, last4 = LAST4;
     let z0 = 0, z1 = 0, z2 = 0, z3 = 0;
-    let first = true;
     for (let w = 3; w >= 0; w--) {
-      const xw = w === 0 ? this.x0 : w === 1 ? this.x1 : w === 2 ? this.x2 : this.x3;
-      for (let shift = 0; shift < 32; shift += 8) {
-        const b = (xw >>> shift) & 0xff;
-        const lo = b & 0xf;
-        const hi = b >>> 4;
-        if (first) {
-          z0 = t0[lo]; z1 = t1[lo]; z2 = t2[lo]; z3 = t3[lo];
-          first = false;
-        } else {
-          const rem = z3 & 0xf;
-          z3 = (z3 >>> 4) | (z2 << 28);
-          z2 = (z2 >>> 4) | (z1 << 28);
-          z1 = (z1 >>> 4) | (z0 << 28);
-          z0 = (z0 >>> 4) ^ (LAST4[rem] << 16);
-          z0 ^= t0[lo]; z1 ^= t1[lo]; z2 ^= t2[lo]; z3 ^= t3[lo];
-        }
+      const xw = w === 3 ? this.x3 : w === 2 ? this.x2 : w === 1 ? this.x1 : this.x0;
+      for (let shift = 0; shift < 32; shift += 4) {
+        const n = (xw >>> shift) & 0xf;
         const rem = z3 & 0xf;
         z3 = (z3 >>> 4) | (z2 << 28);
         z2 = (z2 >>> 4) | (z1 << 28);
         z1 = (z1 >>> 4) | (z0 << 28);
-        z0 = (z0 >>> 4) ^ (LAST4[rem] << 16);
-        z0 ^= t0[hi]; z1 ^= t1[hi]; z2 ^= t2[hi]; z3 ^= t3[hi];
+        z0 = ((z0 >>> 4) ^ last4[rem]) ^ t0[n];
+        z1 ^= t1[n];
+        z2 ^= t2[n];
+        z3 ^= t3[n];
       }
     }
-    this.x0 = z0 >>> 0;
-    this.x1 = z1 >>> 0;
-    this.x2 = z2 >>> 0;
-    this.x3 = z3 >>> 0;
+    this.x0 = z0;
+    this.x1 = z1;
+    this.x2 = z2;
+    this.x3 = z3;
   }
 }
 
@@ -131,5 +124,5 @@ function putWord(bytes: Uint8Array, offset: number, value: number): void {
 }
 
 function word(bytes: Uint8Array, offset: number): number {
-  return ((bytes[offset] << 24) | (bytes[offset + 1] << 16) | (bytes[offset + 2] << 8) | bytes[offset + 3]) >>> 0;
+  return (bytes[offset] << 24) | (bytes[offset + 1] << 16) | (bytes[offset + 2] << 8) | bytes[offset + 3];
 }

@@ -1,0 +1,107 @@
+// baresip (Debian's, 1.0) as a scripted peer: a config directory with G.711, audio from and to
+// WAV files, one auto-answering account, and its ctrl_tcp module to drive it with commands
+// (netstring-framed JSON: {"command": ..., "params": ...}).
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
+import { join } from 'node:path';
+import { encodeWav } from '../../sim/wav.js';
+
+const BARESIP = '/usr/bin/baresip';
+
+export interface Baresip {
+  readonly child: ChildProcess;
+  log(): string;
+  /**
+   * Connects to ctrl_tcp (once baresip is ready): commands go over it, and baresip's events (e.g.
+   * CALL_DTMF_START) come back on it, collected in `messages`.
+   */
+  control(): Promise<BaresipControl>;
+}
+
+export interface BaresipControl {
+  /** Every JSON message baresip sent: command responses and events. */
+  readonly messages: Record<string, unknown>[];
+  /** Sends one command; resolves with its response. */
+  command(command: string, params: string): Promise<Record<string, unknown>>;
+  close(): void;
+}
+
+export interface BaresipOptions {
+  readonly dir: string;
+  readonly sipPort: number;
+  readonly ctrlPort: number;
+  readonly user: string;
+  /** baresip's account media encryption, e.g. 'srtp-mand'; none for plain RTP. */
+  readonly mediaenc?: string;
+}
+
+export function startBaresip(o: BaresipOptions): Baresip {
+  if (!existsSync(BARESIP)) throw new Error(`${BARESIP} is missing: apt-get install baresip`);
+  writeFileSync(
+    join(o.dir, 'config'),
+    [
+      `sip_listen 127.0.0.1:${o.sipPort}`,
+      'module_path /usr/lib/baresip/modules',
+      'module g711.so',
+      'module aufile.so',
+      'module srtp.so',
+      'module_app account.so',
+      'module_app menu.so',
+      'module_app ctrl_tcp.so',
+      `ctrl_tcp_listen 127.0.0.1:${o.ctrlPort}`,
+      `audio_source aufile,${join(o.dir, 'in.wav')}`,
+      `audio_player aufile,${join(o.dir, 'out.wav')}`,
+      'rtp_ports 42200-42300',
+      '',
+    ].join('\n'),
+  );
+  // baresip's microphone: a 1 kHz tone, 3 s.
+  writeFileSync(join(o.dir, 'in.wav'), encodeWav(Int16Array.from({ length: 24000 }, (_, n) => Math.round(6000 * Math.sin((2 * Math.PI * 1000 * n) / 8000)))));
+  const enc = o.mediaenc ? `;mediaenc=${o.mediaenc}` : '';
+  writeFileSync(join(o.dir, 'accounts'), `<sip:${o.user}@127.0.0.1>;regint=0${enc};answermode=auto\n`);
+  let log = '';
+  const child = spawn(BARESIP, ['-f', o.dir, '-t', '60'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stdout!.on('data', (d) => (log += d));
+  child.stderr!.on('data', (d) => (log += d));
+  return { child, log: () => log, control: () => control(o.ctrlPort) };
+}
+
+/** ctrl_tcp's framing: netstrings (<length>:<bytes>,) of JSON. */
+function control(port: number): Promise<BaresipControl> {
+  return new Promise((resolve, reject) => {
+    const messages: Record<string, unknown>[] = [];
+    const waiting = new Map<string, (m: Record<string, unknown>) => void>();
+    let buffer = '';
+    let tokens = 0;
+    const socket = connect(port, '127.0.0.1', () => {
+      socket.off('error', reject);
+      resolve({
+        messages,
+        command: (command, params) =>
+          new Promise((done) => {
+            const token = `t${++tokens}`;
+            waiting.set(token, done);
+            const json = JSON.stringify({ command, params, token });
+            socket.write(`${Buffer.byteLength(json)}:${json},`);
+          }),
+        close: () => socket.destroy(),
+      });
+    });
+    socket.once('error', reject);
+    socket.setEncoding('utf8');
+    socket.on('data', (d: string) => {
+      buffer += d;
+      for (let m = /^(\d+):/.exec(buffer); m && buffer.length > m[0].length + Number(m[1]); m = /^(\d+):/.exec(buffer)) {
+        const message = JSON.parse(buffer.slice(m[0].length, m[0].length + Number(m[1]))) as Record<string, unknown>;
+        buffer = buffer.slice(m[0].length + Number(m[1]) + 1);
+        messages.push(message);
+        const done = typeof message.token === 'string' ? waiting.get(message.token) : undefined;
+        if (done && message.response) {
+          waiting.delete(message.token as string);
+          done(message);
+        }
+      }
+    });
+  });
+}
