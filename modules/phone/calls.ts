@@ -231,6 +231,8 @@ export class Calls {
   dtmf(key: string, down: boolean): void {
     const call = this.call;
     if (call?.kind !== 'connected' || !DTMF_KEYS.includes(key)) return;
+    // On hold nothing is sent (call-hold.ts), so a digit pressed then is not queued for later.
+    if (down && !sending(call.hold)) return;
     if (down) call.dtmf.press(key as DtmfDigit);
     else call.dtmf.release(key as DtmfDigit);
   }
