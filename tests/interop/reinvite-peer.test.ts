@@ -1,7 +1,8 @@
 // Re-INVITEs from a separate SIP user agent (Node, its own MIKEY initiator) to our phone in a
 // signed-DH call: offers the phone must refuse with 488 while the call and its keys go on (a
 // replayed I_MESSAGE, RFC 3830 §5.4; a downgrade to plain RTP; an undecodable MIKEY message), then
-// a real re-key whose keys the peer derives itself and the phone reports, then a hold.
+// a real re-key whose keys the peer derives itself and the phone reports, a hold and a resume,
+// and a 488 to the phone's own re-key, after which the call goes on under the keys it had.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -42,7 +43,7 @@ describe('re-INVITEs from another SIP user agent', () => {
   const dir = mkdtempSync(join(tmpdir(), 'reinvite-peer-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('refuses bad re-key offers with 488 and keeps the call, then re-keys and is held', async () => {
+  it('refuses bad re-key offers with 488 and keeps the call, re-keys, is held, and takes a refusal of its own re-key', async () => {
     const provision = devCredentials(dir, ['9101', '9102']);
     const port = await freePort();
     const phone = await DesktopHost.start({ identity: { displayName: 'B', user: '9102', sipPort: port, keyLog: true }, provision: provision('9102'), flashPath: join(dir, 'b.flash') });
@@ -102,6 +103,21 @@ describe('re-INVITEs from another SIP user agent', () => {
       expect(effectiveAttributes(held, held.media[0], 'key-mgmt')).toEqual([]);
       await until(() => phone.screen[0] === 'Held by peer', 'the held screen');
       expect(phone.screen[1]).toBe('9101@127.0.0.1');
+
+      // The peer resumes; the phone re-keys (Up) and the peer refuses: the call keeps its keys.
+      seen = peer.events.length;
+      peer.run(peer.ua.reinvite(callId, description(7, { kind: 'established' })));
+      const resumed = parseSdp(((await next('reinviteAnswered', seen)) as { sdp: string }).sdp);
+      expect(mediaDirection(resumed, resumed.media[0])).toBe('sendrecv');
+      await until(() => phone.screen[0] === 'Connected', 'the phone to show the resume');
+      seen = peer.events.length;
+      await phone.pressKey('Up');
+      const rekey = parseSdp(((await next('reinvite', seen)) as { sdp: string }).sdp);
+      expect(effectiveAttributes(rekey, rekey.media[0], 'key-mgmt')).toHaveLength(1);
+      peer.run(peer.ua.rejectReinvite(callId, 488));
+      await until(() => phone.log.some((l) => l.endsWith('rekey refused with 488; the call goes on unchanged')), 'the phone to take the refusal');
+      expect(phone.screen[0]).toBe('Connected');
+      expect([lastKey(phone, 'receive'), lastKey(phone, 'send')]).toEqual([keyHex(newKeys[0]), keyHex(newKeys[1])]);
 
       peer.run(peer.ua.hangup(callId));
       await until(() => phone.screen[3] === 'Call ended', 'the BYE');
