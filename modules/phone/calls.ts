@@ -29,6 +29,7 @@ import {
 } from './call-negotiation.js';
 import { makeOffer, screenOffer, usableKeyAgreements, type CallOffer, type KeyingContext } from './keying.js';
 import { sdesAnswer, sdesKey, sdesOffer } from './sdes-keying.js';
+import { answerSdesReoffer, takeSdesAnswer, type SdesSession, type SdesUpdate } from './sdes-reoffer.js';
 import { MediaSession, type MediaKeys } from './media.js';
 import { CallDtmf, DTMF_KEYS } from './call-dtmf.js';
 import type { DtmfDigit } from '../../audio/dtmf.js';
@@ -97,6 +98,8 @@ type Call =
       dtmf: CallDtmf;
       /** The peer's telephone-event payload type (RFC 4733), kept in re-offers and answers. */
       events?: number;
+      /** SDES calls: the a=crypto line with our key and the peer's key, repeated in re-offers (sdes-reoffer.ts). */
+      sdes?: SdesSession;
     };
 
 type Connected = Extract<Call, { kind: 'connected' }>;
@@ -322,6 +325,7 @@ export class Calls {
     const actions = this.ua.answer(call.callId, this.description(call.rtp.port, keying, call.remote.telephoneEvent));
     if (call.sdes && call.keyed) {
       this.connect(call.callId, call.peer, call.rtp, call.remote, { ...call.keyed, send: sdesKey(call.sdes.answer), receive: call.sdes.theirs });
+      this.keepSdes(call.keyed.suite, call.sdes.answer, call.sdes.theirs);
     } else {
       // The callee sends on the second crypto session and receives on the first.
       this.connect(call.callId, call.peer, call.rtp, call.remote, call.keys && call.keyed && { ...call.keyed, send: call.keys[1], receive: call.keys[0] }, call.learned);
@@ -341,11 +345,6 @@ export class Calls {
   toggleHold(): void {
     const call = this.call;
     if (call?.kind !== 'connected' || call.update || call.retry !== undefined) return;
-    if (call.keyed?.method === 'SDES') {
-      // An SDES re-offer must carry a=crypto again (RFC 4568 §7.1.4); not done yet.
-      this.c.hal.log(`call ${call.callId}: hold is not available on SDES calls`);
-      return;
-    }
     this.sendUpdate(call, call.hold.local ? { kind: 'resume' } : { kind: 'hold' });
   }
 
@@ -369,7 +368,8 @@ export class Calls {
   /** Sends our re-INVITE: a hold or resume keeps the keys in force, a re-key offers new ones. */
   private sendUpdate(call: Connected, update: Update): void {
     const local = update.kind === 'rekey' ? call.hold.local : update.kind === 'hold';
-    const keying: MediaKeying = update.kind === 'rekey' ? { kind: 'mikey', message: update.offer.message } : call.keyed ? { kind: 'established' } : { kind: 'none' };
+    const keying: MediaKeying =
+      update.kind === 'rekey' ? { kind: 'mikey', message: update.offer.message } : call.sdes ? { kind: 'sdes', lines: [call.sdes.ours] } : call.keyed ? { kind: 'established' } : { kind: 'none' };
     const actions = this.ua.reinvite(call.callId, this.description(call.rtpPort, keying, call.events, holdOffer(call.hold, local)));
     if (actions.length === 0) return;
     call.update = update;
@@ -396,6 +396,8 @@ export class Calls {
         call.media.rekey({ send: k[0], receive: k[1] });
         this.c.hal.log(`call ${call.callId}: re-keyed (${update.offer.keyAgreement})`);
         this.logKeys(call.callId, call.keyed!.suite, { send: k[0], receive: k[1] });
+      } else if (call.sdes) {
+        this.takeSdes(call, takeSdesAnswer(call.sdes, effectiveAttributes(sdp, audio, CRYPTO).map(parseCryptoAttribute)));
       }
       this.setHold(call, afterAnswer(update.kind === 'rekey' ? call.hold.local : update.kind === 'hold', direction));
     } catch (err) {
@@ -448,7 +450,15 @@ export class Calls {
     } catch (e) {
       return refuse((e as Error).message);
     }
-    if (call.keyed?.method === 'SDES') return refuse('SDES calls are not re-negotiated');
+    let sdes: (SdesUpdate & { readonly answer: CryptoAttribute }) | undefined;
+    if (call.sdes) {
+      if (mikey) return refuse('a MIKEY offer on an SDES call');
+      try {
+        sdes = answerSdesReoffer(call.sdes, effectiveAttributes(sdp, sdp.media.find((m) => m.media === 'audio')!, CRYPTO).map(parseCryptoAttribute));
+      } catch (e) {
+        return refuse((e as Error).message);
+      }
+    }
     let rekeyed: { keys: readonly SrtpKeys[]; response: Uint8Array | undefined } | undefined;
     if (mikey) {
       const done = this.screenRekey(call, mikey, sdp);
@@ -456,7 +466,9 @@ export class Calls {
       rekeyed = done;
     }
     const { direction, state } = answerHold(call.hold, offered);
-    const keying: MediaKeying = rekeyed?.response ? { kind: 'mikey', message: rekeyed.response } : call.keyed ? { kind: 'established' } : { kind: 'none' };
+    const keying: MediaKeying = rekeyed?.response
+      ? { kind: 'mikey', message: rekeyed.response }
+      : sdes ? { kind: 'sdes', lines: [sdes.answer] } : call.keyed ? { kind: 'established' } : { kind: 'none' };
     const actions = this.ua.acceptReinvite(call.callId, this.description(call.rtpPort, keying, call.events, direction));
     if (rekeyed) {
       // The offerer sends on the first crypto session: take it now; ours is used from the ACK on.
@@ -465,8 +477,23 @@ export class Calls {
       this.c.hal.log(`call ${call.callId}: re-keyed by the peer (${call.keyed!.method})`);
       this.logKeys(call.callId, call.keyed!.suite, { receive: rekeyed.keys[0] });
     }
+    if (sdes) this.takeSdes(call, sdes);
     this.setHold(call, state);
     this.run(actions);
+  }
+
+  /** Remembers an SDES call's lines once it connects (see sdes-reoffer.ts). */
+  private keepSdes(suite: SrtpSuiteName, ours: CryptoAttribute, theirs: SdesSession['theirs']): void {
+    if (this.call?.kind === 'connected') this.call.sdes = { suite, ours, theirs };
+  }
+
+  /** The SDES lines of a re-offer or answer: a key the peer changed replaces the receive key. */
+  private takeSdes(call: Connected, update: SdesUpdate): void {
+    call.sdes = update.session;
+    if (!update.newReceive) return;
+    call.media.rekey({ receive: update.newReceive });
+    this.c.hal.log(`call ${call.callId}: the peer changed its SDES key`);
+    this.logKeys(call.callId, call.sdes.suite, { receive: update.newReceive });
   }
 
   /** Screens and completes a re-key offer: the call's key agreement again, authenticated as the first. */
@@ -801,6 +828,7 @@ export class Calls {
     if (!ours) throw new Error('the SDES answer names no offered line');
     const theirs = sdesKey(lines[0]);
     this.connect(call.callId, call.peer, call.rtp, remote, { method: 'SDES', suite: theirs.suite, protection: 'sdes', send: sdesKey(ours), receive: theirs });
+    this.keepSdes(theirs.suite, ours, theirs);
   }
 
   /** After a 488 carrying the callee's table: re-offer once with the key agreement the tables give. */
