@@ -115,7 +115,7 @@ export const DEFAULT_MCLK_HZ = 256 * 8000;
 
 /** REG32 (DAC volume) and REG17 (ADC volume): 0x00 = -95.5 dB, 0xBF = 0 dB, 0.5 dB steps. */
 const VOLUME_0DB = 0xbf;
-/** The quietest non-zero volume, 1 %: 50 dB below 0 dB. */
+/** Half-dB steps from the quietest non-zero volume (1 %, -50 dB) up to 100 % (0 dB). */
 const VOLUME_RANGE_STEPS = 100;
 /** REG16 ADC_SCALE (microphone gain): 0-7 = 0-42 dB in 6 dB steps (esp-bsp es8311_mic_gain_t). */
 const MIC_SCALE_MAX = 7;
