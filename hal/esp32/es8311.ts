@@ -3,8 +3,8 @@
 // drives BCLK and LRCK). Register numbers and values follow the ES8311 user guide's register map
 // and Espressif's drivers: esp-bsp components/es8311/es8311.c (es8311_init, the coefficient
 // table, es8311_voice_mute) and esp-adf components/esp_codec_dev/device/es8311/es8311.c
-// (es8311_open, es8311_start, es8311_config_sample, es8311_suspend). Each write below names the
-// function it follows.
+// (es8311_open, es8311_start, es8311_config_sample, es8311_suspend); bit fields as named in Linux's
+// sound/soc/codecs/es8311.h. Each write below names the function it follows.
 //
 // A register write is one I2C write of [register, value]; a read is a write of [register] without
 // a stop condition, then a one-byte read (the "random read" of the user guide's I2C section).
@@ -194,7 +194,8 @@ export class Es8311 {
   /** Resets the codec, sets its clocks and serial port for 8 kHz 16-bit I2S slave, powers up ADC and DAC. */
   init(): void {
     const c = this.coefficients;
-    // I2C noise immunity (esp_codec_dev es8311_open: REG44 = 0x08, which also leaves ADC data on both slots).
+    // I2C noise immunity (esp_codec_dev es8311_open: REG44 = 0x08); ADCDAT_SEL, bits 6:4 = 0, puts
+    // the ADC on both I2S slots.
     this.writeRegister(REG.GPIO_44, 0x08);
     // Reset all blocks, release, then power on the state machine in slave mode, bit 6 = 0 (esp-bsp es8311_init).
     this.writeRegister(REG.RESET, 0x1f);
@@ -224,7 +225,8 @@ export class Es8311 {
     this.writeRegister(REG.ADC_1C, 0x6a);
     // DAC equalizer bypassed (esp-bsp es8311_init).
     this.writeRegister(REG.DAC_37, 0x08);
-    // Analog microphone on MIC1P/MIC1N, PGA at its maximum (esp-bsp es8311_microphone_config);
+    // Analog microphone on MIC1P/MIC1N (LINESEL, bit 4), PGA at its maximum 30 dB (bits 3:0 = 0xA,
+    // 3 dB steps) (esp-bsp es8311_microphone_config);
     // ADC digital volume 0 dB; the level is then set by ADC_SCALE (setMicGain).
     this.writeRegister(REG.SYSTEM_14, 0x1a);
     this.writeRegister(REG.ADC_VOLUME, VOLUME_0DB);
