@@ -57,6 +57,16 @@ export function createI2sAudio(config: AudioCodecConfig, log: (message: string) 
   }
   codec.setVolume(config.volume ?? 80);
   codec.setMicGain(config.micGain ?? 30);
+  /** An I2C failure after a good probe (loose wire, brown-out) costs this call its sound, not the phone. */
+  const codecStep = (what: string, step: () => void): boolean => {
+    try {
+      step();
+      return true;
+    } catch (e) {
+      log(`audio: ES8311 ${what} failed: ${(e as Error).message}`);
+      return false;
+    }
+  };
   const amplifier = config.amplifier === undefined ? undefined : new Digital({ pin: config.amplifier, mode: Digital.Output });
   amplifier?.write(0);
 
@@ -66,8 +76,7 @@ export function createI2sAudio(config: AudioCodecConfig, log: (message: string) 
 
   return {
     start(onFrame) {
-      if (input) return;
-      codec.init();
+      if (input || !codecStep('init', () => codec.init())) return;
       output = new AudioOut({ ...format });
       output.start();
       input = new AudioIn({
@@ -91,7 +100,7 @@ export function createI2sAudio(config: AudioCodecConfig, log: (message: string) 
       (output as ClosableAudioOut | undefined)?.close();
       input = undefined;
       output = undefined;
-      codec.powerDown();
+      codecStep('power-down', () => codec.powerDown());
     },
   };
 }

@@ -330,6 +330,25 @@ describe('device audio wiring (hal/esp32/i2s-audio.ts)', () => {
     expect(device.events).toEqual([]);
   });
 
+  it('a bus failure after a good probe costs the call its sound, not the phone: logged, I2S left off', () => {
+    const log: string[] = [];
+    const audio = createI2sAudio(config, (m) => log.push(m));
+    device.codec.present = false;
+    device.events = [];
+    audio.start(() => {});
+    audio.play(new Int16Array(160));
+    audio.stop();
+    expect(device.events).toEqual([]);
+    expect(log).toEqual(['audio: ES8311 init failed: write failed: no acknowledge']);
+
+    device.codec.present = true;
+    audio.start(() => {});
+    device.codec.present = false;
+    audio.stop();
+    expect(device.events).toContain('audio in close');
+    expect(log[1]).toBe('audio: ES8311 power-down failed: write failed: no acknowledge');
+  });
+
   it('logs a wrong chip ID the same way', () => {
     device.codec = new Es8311Model([0x10, 0x01]);
     const log: string[] = [];
