@@ -27,15 +27,15 @@ export interface Es8311Options {
   readonly delay: (ms: number) => void;
 }
 
+/** 7-bit I2C address with CE tied low (0x19 with CE high). */
 export const ES8311_ADDRESS_CE_LOW = 0x18;
-export const ES8311_ADDRESS_CE_HIGH = 0x19;
 /** Chip ID registers and their values (user guide, REG FD "CHIP ID1" = 0x83, REG FE "CHIP ID2" = 0x11). */
-export const CHIP_ID1 = 0xfd;
-export const CHIP_ID2 = 0xfe;
+const CHIP_ID1 = 0xfd;
+const CHIP_ID2 = 0xfe;
 const EXPECTED_ID = [0x83, 0x11] as const;
 
 /** Register addresses (user guide register map; names as esp-bsp es8311_reg.h). */
-export const REG = {
+const REG = {
   RESET: 0x00,
   CLK_MANAGER_01: 0x01,
   CLK_MANAGER_02: 0x02,
@@ -109,9 +109,9 @@ const COEFFICIENTS_8K: ReadonlyMap<number, ClockCoefficients> = new Map([
 ]);
 
 /** MCLK frequencies the driver can divide down to 8 kHz. */
-export const MCLK_RATES_8K: readonly number[] = [...COEFFICIENTS_8K.keys()];
+const MCLK_RATES_8K: readonly number[] = [...COEFFICIENTS_8K.keys()];
 /** What Moddable's ESP32 I2S drivers put on the MCLK pin: I2S_MCLK_MULTIPLE_256 x 8 kHz. */
-export const DEFAULT_MCLK_HZ = 256 * 8000;
+const DEFAULT_MCLK_HZ = 256 * 8000;
 
 /** REG32 (DAC volume) and REG17 (ADC volume): 0x00 = -95.5 dB, 0xBF = 0 dB, 0.5 dB steps. */
 const VOLUME_0DB = 0xbf;
