@@ -7,8 +7,8 @@ import type { Datagram, Hal, UdpSocket } from '../../hal/contracts.js';
 import type { PkCredentials } from '../mikey/pk-auth.js';
 import type { GeneralExtension, Refused, Screened } from '../mikey/pk-exchange.js';
 import type { SrtpKeys } from '../mikey/pk-keys.js';
-import type { ReplayGuard } from '../mikey/pk-message.js';
 import { decodeMessage } from '../mikey/pk-wire.js';
+import { ReplayCache } from '../mikey/replay-cache.js';
 import { answerOffer, confirmAnswer } from '../negotiation/agreement.js';
 import type { KeyAgreement, SrtpSuiteName } from '../negotiation/capabilities.js';
 import { allowedRungs, decideAnswer, nextRung, type Rung } from '../negotiation/ladder.js';
@@ -22,7 +22,7 @@ import type { LastCall } from '../settings/model.js';
 import type { SettingsStore } from '../settings/store.js';
 import type { HostPort, UaAction, UaEvent } from '../sip/user-agent.js';
 import { UserAgent } from '../sip/user-agent.js';
-import { fromHex, toHex } from '../util/bytes.js';
+import { fromBase64, fromHex, toHex } from '../util/bytes.js';
 import {
   CALL_POLICY, callableTable, findTable, refusalWithTable, sdpIds, SP_SUITE, strippedProtocols, suiteLabel, tableExtension, tableFromRefusal,
 } from './call-negotiation.js';
@@ -98,19 +98,6 @@ function hostPort(text: string): HostPort | undefined {
   return m ? { address: m[1], port: Number(m[2] ?? 5060) } : undefined;
 }
 
-/** A replay cache of accepted I_MESSAGEs, forgetting entries older than the timestamp window. */
-function replayCache(hal: Hal): ReplayGuard {
-  const seen = new Map<string, number>();
-  return {
-    seen: (id) => seen.has(id),
-    remember(id, t) {
-      const now = hal.clock.wallClockMs();
-      for (const [k, at] of seen) if (now - at > REPLAY_WINDOW_MS) seen.delete(k);
-      seen.set(id, t);
-    },
-  };
-}
-
 function mediaTarget(sdp: SessionDescription): HostPort {
   const m = sdp.media.find((x) => x.media === 'audio');
   const address = m?.connection?.address ?? sdp.connection?.address;
@@ -143,7 +130,7 @@ export class Calls {
   private readonly ua: UserAgent;
   private call: Call | undefined;
   private readonly timers = new Map<string, number>();
-  private readonly replay: ReplayGuard;
+  private readonly replay: ReplayCache;
   private sessionVersion = 1;
   /** One line about the last call that ended or failed, shown on the idle screen. */
   notice: string | undefined;
@@ -152,7 +139,7 @@ export class Calls {
 
   constructor(private readonly c: CallsConfig) {
     const { hal } = c;
-    this.replay = replayCache(hal);
+    this.replay = new ReplayCache(REPLAY_WINDOW_MS);
     const proxy = hostPort(c.outboundProxy);
     const registrar = hostPort(c.registrar);
     this.ua = new UserAgent({
@@ -201,6 +188,10 @@ export class Calls {
       pskFor: (peer) => {
         const hex = store.settings.peerKeys[peer];
         return hex ? fromHex(hex) : undefined;
+      },
+      peerCertificate: (peer) => {
+        const der = store.settings.peerCertificates[peer];
+        return der ? fromBase64(der) : undefined;
       },
       crypto: hal.crypto,
       random: hal.random,
