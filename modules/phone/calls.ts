@@ -22,11 +22,11 @@ import type { LastCall } from '../settings/model.js';
 import type { SettingsStore } from '../settings/store.js';
 import type { HostPort, UaAction, UaEvent } from '../sip/user-agent.js';
 import { UserAgent } from '../sip/user-agent.js';
-import { fromBase64, fromHex, toHex } from '../util/bytes.js';
+import { fromBase64, fromHex, toBase64, toHex } from '../util/bytes.js';
 import {
   CALL_POLICY, callableTable, findTable, refusalWithTable, sdpIds, SP_SUITE, strippedProtocols, suiteLabel, tableExtension, tableFromRefusal,
 } from './call-negotiation.js';
-import { makeOffer, screenOffer, usableKeyAgreements, type CallOffer, type KeyingContext } from './keying.js';
+import { certificateOf, makeOffer, screenOffer, usableKeyAgreements, type CallOffer, type KeyingContext } from './keying.js';
 import { sdesAnswer, sdesKey, sdesOffer } from './sdes-keying.js';
 import { MediaSession, type MediaKeys } from './media.js';
 
@@ -70,6 +70,8 @@ type Call =
       sdes?: { readonly answer: CryptoAttribute; readonly theirs: MediaKeys['receive'] };
       /** The caller's table from its authenticated I_MESSAGE, remembered once the call connects. */
       learned?: WireTable;
+      /** The caller's certificate from its authenticated I_MESSAGE (PKE for later calls). */
+      certificate?: Uint8Array;
     }
   | { kind: 'connected'; callId: string; peer: string; media: MediaSession; security: string };
 
@@ -248,7 +250,7 @@ export class Calls {
       this.connect(call.callId, call.peer, call.rtp, call.remote, { ...call.keyed, send: sdesKey(call.sdes.answer), receive: call.sdes.theirs });
     } else {
       // The callee sends on the second crypto session and receives on the first.
-      this.connect(call.callId, call.peer, call.rtp, call.remote, call.keys && call.keyed && { ...call.keyed, send: call.keys[1], receive: call.keys[0] }, call.learned);
+      this.connect(call.callId, call.peer, call.rtp, call.remote, call.keys && call.keyed && { ...call.keyed, send: call.keys[1], receive: call.keys[0] }, call.learned, call.certificate);
     }
     this.run(actions);
   }
@@ -279,7 +281,15 @@ export class Calls {
     return true;
   }
 
-  private connect(callId: string, peer: string, rtp: UdpSocket, remote: HostPort, keyed: (Keyed & Pick<MediaKeys, 'send' | 'receive'>) | undefined, learned?: WireTable): void {
+  private connect(
+    callId: string,
+    peer: string,
+    rtp: UdpSocket,
+    remote: HostPort,
+    keyed: (Keyed & Pick<MediaKeys, 'send' | 'receive'>) | undefined,
+    learned?: WireTable,
+    certificate?: Uint8Array,
+  ): void {
     const { hal } = this.c;
     const mediaKeys: MediaKeys | undefined = keyed && { profile: keyed.suite, send: keyed.send, receive: keyed.receive };
     // The RTP socket's datagrams go to the media session from now on (see onRtp).
@@ -292,8 +302,10 @@ export class Calls {
     const settings = this.c.store.settings;
     // A table that arrived in an authenticated R_MESSAGE is remembered: the next call needs one round trip.
     const learnedPeers = learned ? { ...settings.learnedPeers, [peer]: { table: learned.table, learnedAt: lastCall.at } } : settings.learnedPeers;
+    // So is a certificate from an authenticated signed exchange: PKE can be offered to this peer next time.
+    const peerCertificates = certificate ? { ...settings.peerCertificates, [peer]: toBase64(certificate) } : settings.peerCertificates;
     try {
-      this.c.store.save({ ...settings, lastCall, learnedPeers });
+      this.c.store.save({ ...settings, lastCall, learnedPeers, peerCertificates });
     } catch (e) {
       hal.log(`last call not saved: ${(e as Error).message}`);
     }
@@ -356,7 +368,7 @@ export class Calls {
             if (selection.keyAgreement?.name !== call.offer.keyAgreement || !selection.suite) throw new Error('the negotiated key agreement is not the one keyed');
             keyed = { method: call.offer.keyAgreement, suite: selection.suite.name, protection: 'mikey-priority' };
           }
-          this.connect(call.callId, call.peer, call.rtp, remote, { ...keyed, send: k[0], receive: k[1] }, answer);
+          this.connect(call.callId, call.peer, call.rtp, remote, { ...keyed, send: k[0], receive: k[1] }, answer, certificateOf(response));
         } catch (err) {
           this.c.hal.log(`call ${call.callId}: ${(err as Error).message}`);
           this.run(this.ua.hangup(call.callId));
@@ -406,6 +418,7 @@ export class Calls {
     let screened: Screened | undefined;
     let answerExtensions: readonly GeneralExtension[] = [];
     let learned: WireTable | undefined;
+    let certificate: Uint8Array | undefined;
     if (mikey && settings.srtpMode !== 'Off') {
       const s = screenOffer(mikey, this.keying(), from);
       const refused = 'unsupported' in s ? s.unsupported : s.result.ok ? undefined : (s.result as Refused).reason;
@@ -423,6 +436,7 @@ export class Calls {
       const decided = this.negotiateIncoming(callId, mikey, offered, screened);
       if (!decided) return;
       ({ keyed, answerExtensions, learned } = decided);
+      certificate = certificateOf(mikey);
     }
     if (!mikey && settings.learnedPeers[from]) {
       // Pinning: this peer proved it speaks priority MIKEY; an offer without it is a downgrade.
@@ -459,6 +473,7 @@ export class Calls {
     const call: Extract<Call, { kind: 'incoming' }> = {
       kind: 'incoming', callId, peer: from, rtp, remote, answerExtensions,
       ...(keyed ? { keyed } : {}), ...(screened ? { screened } : {}), ...(sdes ? { sdes } : {}), ...(learned ? { learned } : {}),
+      ...(certificate ? { certificate } : {}),
     };
     this.call = call;
     this.run(this.ua.ringing(callId));
@@ -479,7 +494,7 @@ export class Calls {
     screened: Screened,
   ): { keyed: Keyed; answerExtensions: GeneralExtension[]; learned?: WireTable } | undefined {
     const { hal, store } = this.c;
-    const own = callableTable(store.settings.priorities, usableKeyAgreements(this.keying(), screened.peerUri));
+    const own = callableTable(store.settings.priorities, usableKeyAgreements(this.keying(), screened.peerUri, 'responder'));
     let offerTable: WireTable | undefined;
     try {
       offerTable = findTable(screened.extensions);

@@ -8,7 +8,7 @@ import { authenticatePeer, PK_ERROR, PkRefusal, type PkCredentials } from '../mi
 import type { GeneralExtension, Refused, Screened } from '../mikey/pk-exchange.js';
 import type { SrtpKeys } from '../mikey/pk-keys.js';
 import { defaultSessions } from '../mikey/pk-message.js';
-import { DATA_TYPE } from '../mikey/pk-wire.js';
+import { DATA_TYPE, decodeMessage } from '../mikey/pk-wire.js';
 import { pkeOffer, pkeScreen } from '../mikey/pke.js';
 import { pskCheckResponse, pskOffer } from '../mikey/psk.js';
 import { pskScreen } from '../mikey/psk-screen.js';
@@ -55,8 +55,12 @@ export function heldPeerCertificate(ctx: KeyingContext, peer: string): Uint8Arra
   }
 }
 
-/** Key agreements this phone can start with `peer` now: what it holds credentials for. */
-export function usableKeyAgreements(ctx: KeyingContext, peer: string): (ka: KeyAgreement) => boolean {
+/**
+ * Key agreements this phone can carry out with `peer` now, as the initiator (the caller starts
+ * them) or as the responder (the callee answers them): what it holds credentials for. Only PKE
+ * differs: its initiator needs the responder's certificate, its responder only its own keys.
+ */
+export function usableKeyAgreements(ctx: KeyingContext, peer: string, role: 'initiator' | 'responder' = 'initiator'): (ka: KeyAgreement) => boolean {
   let pkeUsable: boolean | undefined;
   return (ka) => {
     switch (ka) {
@@ -67,10 +71,21 @@ export function usableKeyAgreements(ctx: KeyingContext, peer: string): (ka: KeyA
       case 'DHHMAC':
         return ctx.pskFor(peer) !== undefined;
       case 'PKE':
+        if (role === 'responder') return ctx.credentials !== undefined;
         // The chain check is done once per table narrowing.
         return (pkeUsable ??= heldPeerCertificate(ctx, peer) !== undefined);
     }
   };
+}
+
+/**
+ * The sender's certificate (the first CERT payload, RFC 3830 §6.7) of a MIKEY message this phone
+ * has authenticated: a screened offer or a finished response of a public-key mode, whose chain
+ * was verified against the trust anchors and whose identity is the peer's. Undefined for modes
+ * that carry none (PSK, DHHMAC).
+ */
+export function certificateOf(authenticated: Uint8Array): Uint8Array | undefined {
+  return decodeMessage(authenticated).payloads.find((p) => p.type === 'CERT')?.value;
 }
 
 /** Two crypto sessions: the caller's stream (SSRC known) and the callee's (0: not yet known). */

@@ -9,7 +9,7 @@ import { decodeMessage } from '../../modules/mikey/pk-wire.js';
 import { pkeOffer } from '../../modules/mikey/pke.js';
 import { ReplayCache } from '../../modules/mikey/replay-cache.js';
 import { KEY_AGREEMENTS } from '../../modules/negotiation/capabilities.js';
-import { makeOffer, screenOffer, usableKeyAgreements, type KeyingContext } from '../../modules/phone/keying.js';
+import { certificateOf, makeOffer, screenOffer, usableKeyAgreements, type KeyingContext } from '../../modules/phone/keying.js';
 import { credentials, crypto, environment } from '../support/mikey-pk-parties.js';
 import { FIXTURE_NOW, fixtureBytes } from '../support/pki-fixtures.js';
 import { seededRandom } from '../support/pki-random.js';
@@ -56,6 +56,11 @@ describe('key agreements a phone can offer a peer', () => {
     expect(usableKeyAgreements(context(alice, 'u5', { certs: { [bob.uri]: fixtureBytes('mallory') } }), bob.uri)('PKE')).toBe(false);
     // Carol's genuine certificate does not name Bob.
     expect(usableKeyAgreements(context(alice, 'u6', { certs: { [bob.uri]: fixtureBytes('carol') } }), bob.uri)('PKE')).toBe(false);
+  });
+
+  it('as the responder, PKE needs only its own keys: the offer carries the caller\'s certificate', () => {
+    expect(usableKeyAgreements(context(bob, 'u8'), alice.uri, 'responder')('PKE')).toBe(true);
+    expect(usableKeyAgreements({ ...context(bob, 'u9'), credentials: undefined }, alice.uri, 'responder')('PKE')).toBe(false);
   });
 
   it('every key agreement name gets an answer', () => {
@@ -121,6 +126,15 @@ describe('PSK in a call', () => {
   it('refuses a caller it shares no PSK with', () => {
     const offer = makeOffer('PSK', context(alice, 'alice-nopsk', { psk: { [bob.uri]: PSK } }), bob.uri, 7);
     expect(screened(offer.message, context(bob, 'bob-nopsk'), alice.uri).result).toMatchObject({ ok: false, errorNo: 7, reason: `no pre-shared key for ${alice.uri}` });
+  });
+});
+
+describe('the certificate of an authenticated message', () => {
+  it('is the sender\'s leaf from a PKE offer, and none in a PSK offer', () => {
+    const pke = makeOffer('PKE', context(alice, 'c1', { certs: { [bob.uri]: fixtureBytes('bob') } }), bob.uri, 1);
+    expect(certificateOf(pke.message)).toEqual(fixtureBytes('alice'));
+    const psk = makeOffer('PSK', context(alice, 'c2', { psk: { [bob.uri]: PSK } }), bob.uri, 1);
+    expect(certificateOf(psk.message)).toBe(undefined);
   });
 });
 
