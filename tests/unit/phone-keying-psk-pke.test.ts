@@ -2,7 +2,7 @@
 // agreements a phone may offer a peer, the offer with the priority-table extension, the callee's
 // screening and answer, and the refusals: a forged or replayed PSK message, an offer addressed to
 // someone else, a PKE envelope encrypted to a certificate that is not the callee's.
-// ERR numbers are RFC 3830 §6.12: 0 Auth failure, 1 Invalid TS, 7 Invalid ID.
+// ERR numbers are RFC 3830 §6.12: 0 Auth failure, 1 Invalid TS, 7 Invalid ID, 8 Invalid Cert.
 import type { PkCredentials } from '../../modules/mikey/pk-auth.js';
 import type { GeneralExtension, Refused, Screened } from '../../modules/mikey/pk-exchange.js';
 import { decodeMessage } from '../../modules/mikey/pk-wire.js';
@@ -160,6 +160,6 @@ describe('PKE in a call', () => {
     const offer = pkeOffer({ self: alice, crypto, env: environment('alice-carol'), responderUri: carol.uri, responderCertificate: carol.chain[0], ssrcs: [1, 0] });
     const s = screened(offer.message, context(bob, 'bob-carol'), alice.uri);
     expect(s.keyAgreement).toBe('PKE');
-    expect(s.result).toMatchObject({ ok: false, reason: 'the envelope key was encrypted to another certificate (CHASH)' });
+    expect(s.result).toMatchObject({ ok: false, errorNo: 8, reason: 'the envelope key was encrypted to another certificate (CHASH)' });
   });
 });
