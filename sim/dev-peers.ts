@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { normalizeSipUri } from '../modules/pki/identity.js';
 import { parseCertificate } from '../modules/pki/x509.js';
 import type { Settings } from '../modules/settings/model.js';
-import { openSettingsStore } from '../modules/settings/store.js';
+import { openSettingsStore, SettingsTooLargeError } from '../modules/settings/store.js';
 import { toBase64, toHex } from '../modules/util/bytes.js';
 import type { DevKeys } from './dev-keys.js';
 import { FlashFile } from './flash-file.js';
@@ -38,16 +38,29 @@ export function withDevPeers(settings: Settings, peers: ReadonlyMap<string, Uint
   return { ...settings, peerCertificates: { ...peerCertificates, ...settings.peerCertificates }, peerKeys: { ...peerKeys, ...settings.peerKeys } };
 }
 
-/** Writes the development peers into the phone's flash image (the store's power-cut-safe save), before it boots. */
+/**
+ * Writes the development peers into the phone's flash image (the store's power-cut-safe save),
+ * before it boots, one peer at a time while the settings slot has room. Returns how many it holds.
+ */
 export function provisionDevPeers(flashPath: string, keysDir: string, keys: DevKeys, selfUri: string): number {
-  const peers = devPeerCertificates(keysDir, selfUri);
   const flash = new FlashFile(flashPath);
+  let held = 0;
   try {
     const store = openSettingsStore(flash);
-    const next = withDevPeers(store.settings, peers, keys.psk);
-    if (JSON.stringify(next) !== JSON.stringify(store.settings)) store.save(next);
+    for (const [uri, der] of devPeerCertificates(keysDir, selfUri)) {
+      const next = withDevPeers(store.settings, new Map([[uri, der]]), keys.psk);
+      if (JSON.stringify(next) !== JSON.stringify(store.settings)) {
+        try {
+          store.save(next);
+        } catch (e) {
+          if (e instanceof SettingsTooLargeError) break;
+          throw e;
+        }
+      }
+      held++;
+    }
   } finally {
     flash.close();
   }
-  return peers.size;
+  return held;
 }

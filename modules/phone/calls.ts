@@ -18,8 +18,8 @@ import { CRYPTO, parseCryptoAttribute, type CryptoAttribute } from '../sdp/crypt
 import { parseKeyMgmt, MIKEY_PROTOCOL_ID } from '../sdp/key-mgmt.js';
 import { audioDescription, type MediaKeying } from '../sdp/offer-answer.js';
 import { effectiveAttributes, parseSdp, serializeSdp, type SessionDescription } from '../sdp/session-description.js';
-import type { LastCall } from '../settings/model.js';
-import type { SettingsStore } from '../settings/store.js';
+import type { LastCall, Settings } from '../settings/model.js';
+import { SettingsTooLargeError, type SettingsStore } from '../settings/store.js';
 import type { HostPort, UaAction, UaEvent } from '../sip/user-agent.js';
 import { UserAgent } from '../sip/user-agent.js';
 import { fromBase64, fromHex, toBase64, toHex } from '../util/bytes.js';
@@ -302,10 +302,8 @@ export class Calls {
     const settings = this.c.store.settings;
     // A table that arrived in an authenticated R_MESSAGE is remembered: the next call needs one round trip.
     const learnedPeers = learned ? { ...settings.learnedPeers, [peer]: { table: learned.table, learnedAt: lastCall.at } } : settings.learnedPeers;
-    // So is a certificate from an authenticated signed exchange: PKE can be offered to this peer next time.
-    const peerCertificates = certificate ? { ...settings.peerCertificates, [peer]: toBase64(certificate) } : settings.peerCertificates;
     try {
-      this.c.store.save({ ...settings, lastCall, learnedPeers, peerCertificates });
+      this.saveAfterCall({ ...settings, lastCall, learnedPeers }, peer, certificate);
     } catch (e) {
       hal.log(`last call not saved: ${(e as Error).message}`);
     }
@@ -316,6 +314,25 @@ export class Calls {
       }
     }
     this.c.onChange();
+  }
+
+  /**
+   * Saves what a call leaves behind, with the peer's certificate from an authenticated signed
+   * exchange when there is one (PKE can be offered to this peer next time), unless the settings
+   * slot has no room for it: then without it (the store refuses before touching the flash).
+   */
+  private saveAfterCall(next: Settings, peer: string, certificate: Uint8Array | undefined): void {
+    const { store, hal } = this.c;
+    if (certificate) {
+      try {
+        store.save({ ...next, peerCertificates: { ...next.peerCertificates, [peer]: toBase64(certificate) } });
+        return;
+      } catch (e) {
+        if (!(e instanceof SettingsTooLargeError)) throw e;
+        hal.log(`certificate of ${peer} not kept: ${e.message}`);
+      }
+    }
+    store.save(next);
   }
 
   private end(notice: string): void {

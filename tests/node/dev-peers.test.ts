@@ -41,4 +41,20 @@ describe('development peers', () => {
       flash.close();
     }
   });
+
+  it('stops adding peers when the settings slot is full, and the settings stay readable', () => {
+    const many = Array.from({ length: 16 }, (_, i) => `sip:phone${i}@127.0.0.1`);
+    const crowdDir = join(dir, 'crowd');
+    const crowd = ensureDevKeys(crowdDir, many, { bits: 1024 });
+    const flashPath = join(dir, 'phone0.flash');
+    const held = provisionDevPeers(flashPath, crowdDir, crowd, many[0]);
+    expect(held).toBeGreaterThan(0);
+    expect(held).toBeLessThan(many.length - 1);
+    const flash = new FlashFile(flashPath);
+    try {
+      expect(Object.keys(openSettingsStore(flash).settings.peerCertificates)).toHaveLength(held);
+    } finally {
+      flash.close();
+    }
+  });
 });
