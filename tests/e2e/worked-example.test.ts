@@ -4,12 +4,14 @@
 // and the other's certificate), so all three are usable. Rank sums: PSK 0+2, PKE 1+0, DH 2+1, so
 // PKE wins; only _32 is common. The caller first offers its favourite PSK, the callee answers 488
 // with its table, and the caller re-offers PKE (RFC 3830 §3.2: encrypted to the callee's
-// certificate). A second pair of tables where PSK wins gives a PSK call (RFC 3830 §3.1).
+// certificate). A second pair of tables where PSK wins gives a PSK call (RFC 3830 §3.1). A PSK
+// offer made with the wrong key is refused by its MAC and the call goes down the ladder to SDES.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Key } from '../../hal/contracts.js';
 import { parseTable } from '../../modules/negotiation/table.js';
+import type { Settings } from '../../modules/settings/model.js';
 import { DesktopHost } from '../../sim/host.js';
 import { readWav } from '../../sim/wav.js';
 import { devCredentials, devPeers, freePort, presetSettings, toneShare, until } from '../support/desktop-phones.js';
@@ -18,13 +20,13 @@ describe('the worked example in calls', () => {
   const dir = mkdtempSync(join(tmpdir(), 'worked-example-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  async function call(name: string, callerTable: string, calleeTable: string): Promise<{ screens: string[]; caller: DesktopHost; callee: DesktopHost; heard: string[] }> {
+  async function call(name: string, callerTable: string, calleeTable: string, callerChange: (s: Settings) => Settings = (s) => s): Promise<{ screens: string[]; caller: DesktopHost; callee: DesktopHost; heard: string[] }> {
     const users = ['3001', '3002'];
     const provision = devCredentials(dir, users);
     const peers = devPeers(dir, users);
     const [alicePort, bobPort] = [await freePort(), await freePort()];
     const [aliceFlash, bobFlash] = [join(dir, `${name}-alice.flash`), join(dir, `${name}-bob.flash`)];
-    presetSettings(aliceFlash, (s) => ({ ...s, ...peers('3001'), priorities: parseTable(callerTable) }));
+    presetSettings(aliceFlash, (s) => callerChange({ ...s, ...peers('3001'), priorities: parseTable(callerTable) }));
     presetSettings(bobFlash, (s) => ({ ...s, ...peers('3002'), priorities: parseTable(calleeTable) }));
     const heard = [join(dir, `${name}-alice-heard.wav`), join(dir, `${name}-bob-heard.wav`)];
     const alice = await DesktopHost.start({
@@ -84,5 +86,16 @@ describe('the worked example in calls', () => {
     expect(screens).toEqual(['Secure PSK CM128/80', 'Secure PSK CM128/80']);
     expect(callee.log.some((l) => l.includes(': 488'))).toBe(false);
     expectAudioBothWays([caller, callee], heard);
+  });
+
+  it('refuses a PSK offer whose MAC does not verify: nothing is keyed with it, the call steps down', async () => {
+    // Alice holds a different PSK for Bob than Bob holds for her: her KEMAC MAC cannot verify at Bob.
+    const { screens, caller, callee } = await call('forged', 'PSK;AES_CM_128_HMAC_SHA1_80', 'PSK;AES_CM_128_HMAC_SHA1_80', (s) => ({
+      ...s,
+      peerKeys: { 'sip:3002@127.0.0.1': 'ab'.repeat(32) },
+    }));
+    expect(callee.log.filter((l) => / refused: KEMAC MAC does not verify$/.test(l))).toHaveLength(1);
+    expect(caller.log.some((l) => l.includes('refused with 488; offering sdes'))).toBe(true);
+    expect(screens).toEqual(['Secure SDES CM128/80', 'Secure SDES CM128/80']);
   });
 });
