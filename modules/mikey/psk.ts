@@ -5,7 +5,8 @@
 // Transport keys from the PSK, CSB ID and RAND (§4.1.4); KEMAC AES-CM-128, its HMAC-SHA-1-160 over
 // the whole I_MESSAGE up to the MAC (§5.2); SRTP keys per crypto session from the TGK (§4.1.3).
 // The responder checks, in order: decoding, data type, PRF, CS map and CSB ID, timestamp window
-// (§5.4), RAND, key, KEMAC MAC (constant time), replay cache, SP, key data. Nothing from a
+// (§5.4), RAND, IDi/IDr when the caller names them, key, KEMAC MAC (constant time), replay cache,
+// SP, key data. Nothing from a
 // message whose MAC fails is kept: the replay cache only learns authenticated messages.
 import type { Crypto, Random } from '../../hal/contracts.js';
 import { constantTimeEqual, utf8Decode, utf8Encode } from '../util/bytes.js';
