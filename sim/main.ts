@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import { KEYS, type Key } from '../hal/contracts.js';
 import { toBase64 } from '../modules/util/bytes.js';
 import { ensureDevKeys } from './dev-keys.js';
+import { provisionDevPeers } from './dev-peers.js';
 import { DesktopHost } from './host.js';
 import { keysFromInput } from './keymap.js';
 import { TerminalView } from './terminal.js';
@@ -61,8 +62,11 @@ const redraw = () => host && view?.draw(host.screen, host.log);
 // Development keys (var/keys/): a CA and a certificate for this phone's SIP URI, made on first use,
 // so the public-key modes work out of the box; the phone stores them in its flash on first start.
 const sipUri = `sip:${name}@${values.domain ?? values.address}`;
-const keys = ensureDevKeys(resolve(values.keys ?? join(varDir, 'keys')), [sipUri]);
+const keysDir = resolve(values.keys ?? join(varDir, 'keys'));
+const keys = ensureDevKeys(keysDir, [sipUri]);
 const own = keys.phones.get(sipUri)!;
+// The other development phones' certificates and the shared PSK: PKE, PSK and DHHMAC work between them.
+provisionDevPeers(flashPath, keysDir, keys, sipUri);
 
 host = await DesktopHost.start({
   identity: {

@@ -5,7 +5,7 @@ import { createCharDisplay, type CharDisplayConfig } from './char-display.js';
 import { createDeviceClock } from './clock.js';
 import { esp32Crypto } from './crypto.js';
 import { openFlashPartition } from './flash-partition.js';
-import { createI2sAudio } from './i2s-audio.js';
+import { createI2sAudio, type AudioCodecConfig } from './i2s-audio.js';
 import { createKeypadMatrix, type KeypadMatrixConfig } from './keypad-matrix.js';
 import { createHardwareRandom } from './random.js';
 import { createDeviceTimers } from './timers.js';
@@ -14,11 +14,14 @@ import { createUdpNetwork } from './udp-network.js';
 export interface Esp32HalConfig {
   readonly keypad: KeypadMatrixConfig;
   readonly display: CharDisplayConfig;
+  /** The ES8311 audio codec: I2C pins and address, clock source, amplifier pin (docs/device.md). */
+  readonly codec: AudioCodecConfig;
   /** The raw flash partition the settings live in. */
   readonly settingsPartition: string;
 }
 
 export function createEsp32Hal(config: Esp32HalConfig): Hal {
+  const log = (message: string) => trace(`${message}\n`);
   return {
     network: createUdpNetwork(),
     clock: createDeviceClock(),
@@ -27,8 +30,8 @@ export function createEsp32Hal(config: Esp32HalConfig): Hal {
     flash: openFlashPartition(config.settingsPartition),
     keypad: createKeypadMatrix(config.keypad),
     display: createCharDisplay(config.display),
-    audio: createI2sAudio(),
+    audio: createI2sAudio(config.codec, log),
     crypto: esp32Crypto,
-    log: (message) => trace(`${message}\n`),
+    log,
   };
 }

@@ -5,10 +5,12 @@
 // Transport keys from the PSK, CSB ID and RAND (§4.1.4); KEMAC AES-CM-128, its HMAC-SHA-1-160 over
 // the whole I_MESSAGE up to the MAC (§5.2); SRTP keys per crypto session from the TGK (§4.1.3).
 // The responder checks, in order: decoding, data type, PRF, CS map and CSB ID, timestamp window
-// (§5.4), RAND, key, KEMAC MAC (constant time), replay cache, SP, key data. Nothing from a
+// (§5.4), RAND, IDi/IDr when the caller names them, key, KEMAC MAC (constant time), replay cache,
+// SP, key data. Nothing from a
 // message whose MAC fails is kept: the replay cache only learns authenticated messages.
 import type { Crypto, Random } from '../../hal/contracts.js';
 import { constantTimeEqual, utf8Decode, utf8Encode } from '../util/bytes.js';
+import { normalizeSipUri } from '../pki/identity.js';
 import { decodeMessageDetailed, encodeMessage, type DecodedMessage } from './codec.js';
 import { DATA_TYPE, ENCR_ALG, ERROR_NO, ID_TYPE, KEY_TYPE, MAC_ALG, PAYLOAD, PROT_TYPE, TS_TYPE } from './codes.js';
 import { decodeKeyData, encodeKeyData } from './key-data.js';
@@ -102,10 +104,27 @@ export interface PskResponderConfig {
   readonly expectedCsbId?: number;
   /** IDr to put into the verification message. */
   readonly idr?: string;
+  /**
+   * The SIP identities the offer must name as IDi and IDr (RFC 3830 §3.1; in a call: the From URI
+   * and this phone's own URI), compared as normalized SIP URIs. Unset: IDs are not checked.
+   */
+  readonly expectedIds?: { readonly idi: string; readonly idr: string };
+}
+
+export interface PskAccepted {
+  readonly ok: true;
+  readonly keys: SrtpKeys[];
+  readonly message: Message;
+  readonly idi?: string;
+  readonly mkis: (Uint8Array | undefined)[];
+  /** The verification message, when the initiator set V. */
+  readonly response?: Uint8Array;
+  /** The verification message carrying `extensions` under its MAC (undefined when V was not set). */
+  verification(extensions: readonly PayloadOf<'GENEXT'>[]): Uint8Array | undefined;
 }
 
 export type PskAnswer =
-  | { readonly ok: true; readonly keys: SrtpKeys[]; readonly message: Message; readonly idi?: string; readonly mkis: (Uint8Array | undefined)[]; readonly response?: Uint8Array }
+  | PskAccepted
   | { readonly ok: false; readonly errorNo: number; readonly reason: string; readonly error: Uint8Array };
 
 class Refusal {
@@ -116,6 +135,14 @@ class Refusal {
 function idiOf(message: Message): string | undefined {
   const id = findPayload(message, 'ID');
   return id && id.idType === ID_TYPE.URI ? utf8Decode(id.value) : undefined;
+}
+
+/** IDi and IDr must name the expected SIP identities (RFC 3830 §3.1); the reason when they do not. */
+function idMismatch(message: Message, expected: { readonly idi: string; readonly idr: string }): string | undefined {
+  const [idi, idr] = findPayloads(message, 'ID').map((id) => (id.idType === ID_TYPE.URI ? normalizeSipUri(utf8Decode(id.value)) : undefined));
+  if (!idi || idi !== normalizeSipUri(expected.idi)) return `IDi ${idi ?? '(none)'} is not ${expected.idi}`;
+  if (!idr || idr !== normalizeSipUri(expected.idr)) return `the offer is addressed to ${idr ?? '(no IDr)'}`;
+  return undefined;
 }
 
 /** Processes a PSK I_MESSAGE; returns the keys to install and the response, or the Error message to send. */
@@ -159,6 +186,8 @@ function accept(bytes: Uint8Array, decoded: DecodedMessage, config: PskResponder
   if (!window.ok) return refuse(ERROR_NO.INVALID_TS, window.reason);
   const rand = findPayload(message, 'RAND');
   if (!rand || rand.value.length < MIN_RAND_BYTES) refuse(ERROR_NO.UNSPECIFIED, `RAND must carry at least ${MIN_RAND_BYTES} bytes`);
+  const wrongIds = config.expectedIds && idMismatch(message, config.expectedIds);
+  if (wrongIds) refuse(ERROR_NO.INVALID_ID, wrongIds, false);
   if (!transport) return refuse(ERROR_NO.INVALID_ID, idi ? `no pre-shared key for ${idi}` : 'no pre-shared key for an anonymous initiator', false);
   const last = message.payloads[message.payloads.length - 1];
   if (!last || last.type !== 'KEMAC') return refuse(ERROR_NO.UNSPECIFIED, 'the I_MESSAGE does not end with KEMAC');
@@ -189,8 +218,9 @@ function accept(bytes: Uint8Array, decoded: DecodedMessage, config: PskResponder
   }
   config.replay.remember(replayId, window.ms);
   const mkis = mkisOf(items);
-  const response = header.v ? pskVerification(env, header, transport, t!.value, config.idr) : undefined;
-  return { ok: true, keys, message, mkis, ...(idi === undefined ? {} : { idi }), ...(response ? { response } : {}) };
+  const verification = (extensions: readonly PayloadOf<'GENEXT'>[]) => (header.v ? pskVerification(env, header, transport, t!.value, config.idr, extensions) : undefined);
+  const response = verification([]);
+  return { ok: true, keys, message, mkis, verification, ...(idi === undefined ? {} : { idi }), ...(response ? { response } : {}) };
 }
 
 function hex(b: Uint8Array): string {
@@ -199,10 +229,13 @@ function hex(b: Uint8Array): string {
   return s;
 }
 
-/** R_MESSAGE = HDR(1, same CSB ID and map) T [IDr] V (RFC 3830 §3.1). */
-function pskVerification(env: MikeyEnvironment, offer: Header, transport: TransportKeys, offerT: Uint8Array, idr: string | undefined): Uint8Array {
+/**
+ * R_MESSAGE = HDR(1, same CSB ID and map) T [IDr] V (RFC 3830 §3.1), with General Extensions (§6.15)
+ * before V so that its MAC covers them.
+ */
+function pskVerification(env: MikeyEnvironment, offer: Header, transport: TransportKeys, offerT: Uint8Array, idr: string | undefined, extensions: readonly PayloadOf<'GENEXT'>[]): Uint8Array {
   const header: Header = { ...offer, dataType: DATA_TYPE.PSK_RESP, v: false };
-  const payloads: Payload[] = [{ type: 'T', tsType: TS_TYPE.NTP_UTC, value: ntpTimestamp(env.nowMs) }, ...(idr ? [idPayload(idr)] : [])];
+  const payloads: Payload[] = [{ type: 'T', tsType: TS_TYPE.NTP_UTC, value: ntpTimestamp(env.nowMs) }, ...(idr ? [idPayload(idr)] : []), ...extensions];
   return encodeWithV(env.crypto, header, payloads, transport.authKey, offerT);
 }
 

@@ -7,8 +7,8 @@ import type { Datagram, Hal, UdpSocket } from '../../hal/contracts.js';
 import type { PkCredentials } from '../mikey/pk-auth.js';
 import type { GeneralExtension, Refused, Screened } from '../mikey/pk-exchange.js';
 import type { SrtpKeys } from '../mikey/pk-keys.js';
-import type { ReplayGuard } from '../mikey/pk-message.js';
 import { decodeMessage } from '../mikey/pk-wire.js';
+import { ReplayCache } from '../mikey/replay-cache.js';
 import { answerOffer, confirmAnswer } from '../negotiation/agreement.js';
 import type { KeyAgreement, SrtpSuiteName } from '../negotiation/capabilities.js';
 import { allowedRungs, decideAnswer, nextRung, type Rung } from '../negotiation/ladder.js';
@@ -19,15 +19,15 @@ import { parseKeyMgmt, MIKEY_PROTOCOL_ID } from '../sdp/key-mgmt.js';
 import { mediaDirection, type Direction } from '../sdp/direction.js';
 import { audioDescription, PCMA, PCMU, TELEPHONE_EVENT, type MediaKeying } from '../sdp/offer-answer.js';
 import { effectiveAttributes, parseSdp, serializeSdp, type SessionDescription } from '../sdp/session-description.js';
-import type { LastCall } from '../settings/model.js';
-import type { SettingsStore } from '../settings/store.js';
+import type { LastCall, Settings } from '../settings/model.js';
+import { SettingsTooLargeError, type SettingsStore } from '../settings/store.js';
 import type { HostPort, UaAction, UaEvent } from '../sip/user-agent.js';
 import { UserAgent } from '../sip/user-agent.js';
-import { fromHex, toHex } from '../util/bytes.js';
+import { fromBase64, fromHex, toBase64, toHex } from '../util/bytes.js';
 import {
   CALL_POLICY, callableTable, findTable, refusalWithTable, sdpIds, SP_SUITE, strippedProtocols, suiteLabel, tableExtension, tableFromRefusal,
 } from './call-negotiation.js';
-import { makeOffer, screenOffer, usableKeyAgreements, type CallOffer, type KeyingContext } from './keying.js';
+import { certificateOf, makeOffer, screenOffer, usableKeyAgreements, type CallOffer, type KeyingContext } from './keying.js';
 import { sdesAnswer, sdesKey, sdesOffer } from './sdes-keying.js';
 import { answerSdesReoffer, takeSdesAnswer, type SdesSession, type SdesUpdate } from './sdes-reoffer.js';
 import { MediaSession, type MediaKeys } from './media.js';
@@ -75,6 +75,8 @@ type Call =
       sdes?: { readonly answer: CryptoAttribute; readonly theirs: MediaKeys['receive'] };
       /** The caller's table from its authenticated I_MESSAGE, remembered once the call connects. */
       learned?: WireTable;
+      /** The caller's certificate from its authenticated I_MESSAGE (PKE for later calls). */
+      certificate?: Uint8Array;
     }
   | {
       kind: 'connected';
@@ -130,19 +132,6 @@ function hostPort(text: string): HostPort | undefined {
   return m ? { address: m[1], port: Number(m[2] ?? 5060) } : undefined;
 }
 
-/** A replay cache of accepted I_MESSAGEs, forgetting entries older than the timestamp window. */
-function replayCache(hal: Hal): ReplayGuard {
-  const seen = new Map<string, number>();
-  return {
-    seen: (id) => seen.has(id),
-    remember(id, t) {
-      const now = hal.clock.wallClockMs();
-      for (const [k, at] of seen) if (now - at > REPLAY_WINDOW_MS) seen.delete(k);
-      seen.set(id, t);
-    },
-  };
-}
-
 /** Where a peer takes the call's audio, and the payload type it gave telephone-events (RFC 4733 §7.1.1). */
 interface MediaTarget extends HostPort {
   readonly telephoneEvent?: number;
@@ -184,7 +173,7 @@ export class Calls {
   private readonly ua: UserAgent;
   private call: Call | undefined;
   private readonly timers = new Map<string, number>();
-  private readonly replay: ReplayGuard;
+  private readonly replay: ReplayCache;
   private sessionVersion = 1;
   /** One line about the last call that ended or failed, shown on the idle screen. */
   notice: string | undefined;
@@ -195,7 +184,7 @@ export class Calls {
 
   constructor(private readonly c: CallsConfig) {
     const { hal } = c;
-    this.replay = replayCache(hal);
+    this.replay = new ReplayCache(REPLAY_WINDOW_MS);
     const proxy = hostPort(c.outboundProxy);
     const registrar = hostPort(c.registrar);
     this.ua = new UserAgent({
@@ -267,6 +256,10 @@ export class Calls {
         const hex = store.settings.peerKeys[peer];
         return hex ? fromHex(hex) : undefined;
       },
+      peerCertificate: (peer) => {
+        const der = store.settings.peerCertificates[peer];
+        return der ? fromBase64(der) : undefined;
+      },
       crypto: hal.crypto,
       random: hal.random,
       nowMs: hal.clock.wallClockMs(),
@@ -328,7 +321,7 @@ export class Calls {
       this.keepSdes(call.keyed.suite, call.sdes.answer, call.sdes.theirs);
     } else {
       // The callee sends on the second crypto session and receives on the first.
-      this.connect(call.callId, call.peer, call.rtp, call.remote, call.keys && call.keyed && { ...call.keyed, send: call.keys[1], receive: call.keys[0] }, call.learned);
+      this.connect(call.callId, call.peer, call.rtp, call.remote, call.keys && call.keyed && { ...call.keyed, send: call.keys[1], receive: call.keys[0] }, call.learned, call.certificate);
     }
     this.run(actions);
   }
@@ -539,7 +532,15 @@ export class Calls {
     return true;
   }
 
-  private connect(callId: string, peer: string, rtp: UdpSocket, remote: MediaTarget, keyed: (Keyed & Pick<MediaKeys, 'send' | 'receive'>) | undefined, learned?: WireTable): void {
+  private connect(
+    callId: string,
+    peer: string,
+    rtp: UdpSocket,
+    remote: MediaTarget,
+    keyed: (Keyed & Pick<MediaKeys, 'send' | 'receive'>) | undefined,
+    learned?: WireTable,
+    certificate?: Uint8Array,
+  ): void {
     const { hal } = this.c;
     const mediaKeys: MediaKeys | undefined = keyed && { profile: keyed.suite, send: keyed.send, receive: keyed.receive };
     // The RTP socket's datagrams go to the media session from now on (see onRtp).
@@ -555,7 +556,7 @@ export class Calls {
     // A table that arrived in an authenticated R_MESSAGE is remembered: the next call needs one round trip.
     const learnedPeers = learned ? { ...settings.learnedPeers, [peer]: { table: learned.table, learnedAt: lastCall.at } } : settings.learnedPeers;
     try {
-      this.c.store.save({ ...settings, lastCall, learnedPeers });
+      this.saveAfterCall({ ...settings, lastCall, learnedPeers }, peer, certificate);
     } catch (e) {
       hal.log(`last call not saved: ${(e as Error).message}`);
     }
@@ -570,6 +571,25 @@ export class Calls {
     for (const [direction, k] of [['send', keys.send], ['receive', keys.receive]] as const) {
       if (k) this.c.hal.log(`keylog ${callId} ${direction} ${suite} ${toHex(k.masterKey)}${toHex(k.masterSalt)}`);
     }
+  }
+
+  /**
+   * Saves what a call leaves behind, with the peer's certificate from an authenticated signed
+   * exchange when there is one (PKE can be offered to this peer next time), unless the settings
+   * slot has no room for it: then without it (the store refuses before touching the flash).
+   */
+  private saveAfterCall(next: Settings, peer: string, certificate: Uint8Array | undefined): void {
+    const { store, hal } = this.c;
+    if (certificate) {
+      try {
+        store.save({ ...next, peerCertificates: { ...next.peerCertificates, [peer]: toBase64(certificate) } });
+        return;
+      } catch (e) {
+        if (!(e instanceof SettingsTooLargeError)) throw e;
+        hal.log(`certificate of ${peer} not kept: ${e.message}`);
+      }
+    }
+    store.save(next);
   }
 
   /** Ends the call; `failure` is the SIP status of an outgoing call that failed (0: failed here). */
@@ -626,7 +646,7 @@ export class Calls {
             if (selection.keyAgreement?.name !== call.offer.keyAgreement || !selection.suite) throw new Error('the negotiated key agreement is not the one keyed');
             keyed = { method: call.offer.keyAgreement, suite: selection.suite.name, protection: 'mikey-priority' };
           }
-          this.connect(call.callId, call.peer, call.rtp, remote, { ...keyed, send: k[0], receive: k[1] }, answer);
+          this.connect(call.callId, call.peer, call.rtp, remote, { ...keyed, send: k[0], receive: k[1] }, answer, certificateOf(response));
         } catch (err) {
           this.c.hal.log(`call ${call.callId}: ${(err as Error).message}`);
           this.run(this.ua.hangup(call.callId));
@@ -694,6 +714,7 @@ export class Calls {
     let screened: Screened | undefined;
     let answerExtensions: readonly GeneralExtension[] = [];
     let learned: WireTable | undefined;
+    let certificate: Uint8Array | undefined;
     if (mikey && settings.srtpMode !== 'Off') {
       const s = screenOffer(mikey, this.keying(), from);
       const refused = 'unsupported' in s ? s.unsupported : s.result.ok ? undefined : (s.result as Refused).reason;
@@ -711,6 +732,7 @@ export class Calls {
       const decided = this.negotiateIncoming(callId, mikey, offered, screened);
       if (!decided) return;
       ({ keyed, answerExtensions, learned } = decided);
+      certificate = certificateOf(mikey);
     }
     if (!mikey && settings.learnedPeers[from]) {
       // Pinning: this peer proved it speaks priority MIKEY; an offer without it is a downgrade.
@@ -747,6 +769,7 @@ export class Calls {
     const call: Extract<Call, { kind: 'incoming' }> = {
       kind: 'incoming', callId, peer: from, rtp, remote, answerExtensions,
       ...(keyed ? { keyed } : {}), ...(screened ? { screened } : {}), ...(sdes ? { sdes } : {}), ...(learned ? { learned } : {}),
+      ...(certificate ? { certificate } : {}),
     };
     this.call = call;
     this.run(this.ua.ringing(callId));
@@ -767,7 +790,7 @@ export class Calls {
     screened: Screened,
   ): { keyed: Keyed; answerExtensions: GeneralExtension[]; learned?: WireTable } | undefined {
     const { hal, store } = this.c;
-    const own = callableTable(store.settings.priorities, usableKeyAgreements(this.keying(), screened.peerUri));
+    const own = callableTable(store.settings.priorities, usableKeyAgreements(this.keying(), screened.peerUri, 'responder'));
     let offerTable: WireTable | undefined;
     try {
       offerTable = findTable(screened.extensions);

@@ -65,6 +65,11 @@ export interface Settings {
   /** Pre-shared keys by peer SIP URI, lower-case hex. */
   readonly peerKeys: Readonly<Record<string, string>>;
   readonly learnedPeers: Readonly<Record<string, LearnedPeer>>;
+  /**
+   * Peer certificates by peer SIP URI (base64 of DER), provisioned or learned from a verified
+   * signed exchange: PKE needs the responder's certificate beforehand (RFC 3830 §3.2, §4.2.2).
+   */
+  readonly peerCertificates: Readonly<Record<string, string>>;
   readonly credentials: Credentials;
   readonly deferHeavyCrypto: DeferHeavyCrypto;
   readonly lastCall?: LastCall;
@@ -98,6 +103,7 @@ export function factorySettings(): Settings {
     account: { sipUri: '', displayName: '', registrar: '', outboundProxy: '', username: '', password: '' },
     peerKeys: {},
     learnedPeers: {},
+    peerCertificates: {},
     credentials: { ownKey: '', ownChain: [], trustAnchors: [] },
     deferHeavyCrypto: 'at-pick-up',
   };
@@ -145,6 +151,9 @@ export function settingsFromJson(json: unknown): Settings {
   need(isRecord(j.credentials), 'credentials');
   const c = j.credentials as Record<string, unknown>;
   const isBase64 = (v: unknown) => isString(v) && /^[A-Za-z0-9+/]*={0,2}$/.test(v);
+  // Absent in records written before the field existed: no peer certificates.
+  const peerCertificates = j.peerCertificates ?? {};
+  need(isRecord(peerCertificates) && Object.entries(peerCertificates).every(([peer, v]) => isPeerUri(peer) && isBase64(v) && (v as string).length > 0), 'peerCertificates');
   const base64List = (v: unknown) => Array.isArray(v) && v.every(isBase64);
   need(isBase64(c.ownKey) && base64List(c.ownChain) && base64List(c.trustAnchors), 'credentials');
   need((DEFER_HEAVY_CRYPTO as readonly unknown[]).includes(j.deferHeavyCrypto), 'deferHeavyCrypto');
@@ -166,6 +175,7 @@ export function settingsFromJson(json: unknown): Settings {
     account: j.account as unknown as Account,
     peerKeys: j.peerKeys as Record<string, string>,
     learnedPeers,
+    peerCertificates: peerCertificates as Record<string, string>,
     credentials: j.credentials as unknown as Credentials,
     deferHeavyCrypto: j.deferHeavyCrypto as DeferHeavyCrypto,
     ...(j.lastCall !== undefined ? { lastCall: j.lastCall as LastCall } : {}),

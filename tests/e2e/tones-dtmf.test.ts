@@ -4,13 +4,14 @@
 // counted in samples) while Bob rings, busy (480+620 Hz, 0.5 s / 0.5 s) when Bob refuses the
 // call, then silence. Digits pressed in a call travel as RFC 4733 telephone-events: they show on
 // the other phone, and tshark decodes them from a loopback capture of the plain-RTP call.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Key } from '../../hal/contracts.js';
 import { DesktopHost } from '../../sim/host.js';
 import { devCredentials, freePort, presetSettings, until } from '../support/desktop-phones.js';
+import { startLoopbackCapture } from '../support/loopback-capture.js';
 import { isDualTone, isSilent, join as joinFrames, runs } from '../support/tone-detect.js';
 
 const TSHARK = '/usr/bin/tshark';
@@ -51,11 +52,7 @@ describe('tones and DTMF between two desktop phones', () => {
 
   it('plays dial tone and ringback, and carries DTMF both ways as RFC 4733 events tshark decodes', async () => {
     const pcap = join(dir, 'dtmf.pcap');
-    const capture = spawn(TSHARK, ['-i', 'lo', '-f', 'udp and host 127.0.0.1', '-w', pcap, '-q'], { stdio: ['ignore', 'ignore', 'pipe'] });
-    capture.on('error', () => undefined);
-    let captureLog = '';
-    capture.stderr.on('data', (d) => (captureLog += d));
-    await until(() => captureLog.includes('Capturing on'), `tshark to start capturing (is ${TSHARK} installed? apt-get install tshark)\n${captureLog}`, 15000);
+    const capture = await startLoopbackCapture(pcap);
 
     const { alice, bob, played } = await twoPhones(dir, ['6001', '6002'], 'Off');
     let ringStart = 0;
@@ -88,9 +85,7 @@ describe('tones and DTMF between two desktop phones', () => {
     } finally {
       await alice.stop();
       await bob.stop();
-      await new Promise((r) => setTimeout(r, 500));
-      capture.kill('SIGINT');
-      await new Promise((r) => capture.once('exit', r));
+      await capture.stop();
     }
 
     const dial = played.slice(0, ringStart);

@@ -2,7 +2,7 @@
 // (RTP headers in clear, payloads that are not the sent G.711), and decrypting the capture with the
 // keys the phones log (development key log) with `phonectl srtp unprotect` gives back exactly the
 // caller's microphone signal after the G.711 round trip.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,13 +12,8 @@ import type { Key } from '../../hal/contracts.js';
 import { fromHex } from '../../modules/util/bytes.js';
 import { DesktopHost } from '../../sim/host.js';
 import { devCredentials, freePort, until } from '../support/desktop-phones.js';
+import { startLoopbackCapture } from '../support/loopback-capture.js';
 import { phonectl } from '../support/phonectl.js';
-
-function tshark(): string {
-  const r = spawnSync('tshark', ['--version'], { encoding: 'utf8' });
-  if (r.status !== 0) throw new Error('tshark is not installed: .ci/run installs it (apt-get install tshark)');
-  return 'tshark';
-}
 
 /** The host's microphone when no WAV is given: a 440 Hz tone, amplitude 8000 (sim/host.ts). */
 const TONE = Int16Array.from({ length: 200 + 160 }, (_, n) => Math.round(8000 * Math.sin((2 * Math.PI * 440 * n) / 8000)));
@@ -28,14 +23,10 @@ describe('a call on the wire', () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('is SRTP on the media ports, and decrypts to the caller’s audio with the logged keys', async () => {
-    const bin = tshark();
     const provision = devCredentials(dir, ['4001', '4002']);
     const [a, b] = [await freePort(), await freePort()];
     const pcap = join(dir, 'call.pcap');
-    const capture = spawn(bin, ['-i', 'lo', '-f', 'udp and host 127.0.0.1', '-w', pcap, '-q'], { stdio: ['ignore', 'ignore', 'pipe'] });
-    let captureLog = '';
-    capture.stderr.on('data', (d) => (captureLog += d));
-    await until(() => captureLog.includes('Capturing on'), 'tshark to start capturing', 15000);
+    const capture = await startLoopbackCapture(pcap);
 
     const alice = await DesktopHost.start({ identity: { displayName: 'A', user: '4001', sipPort: a, outboundProxy: `127.0.0.1:${b}`, keyLog: true }, provision: provision('4001'), flashPath: join(dir, 'a.flash') });
     const bob = await DesktopHost.start({ identity: { displayName: 'B', user: '4002', sipPort: b, keyLog: true }, provision: provision('4002'), flashPath: join(dir, 'b.flash') });
@@ -50,9 +41,7 @@ describe('a call on the wire', () => {
     } finally {
       await alice.stop();
       await bob.stop();
-      await new Promise((r) => setTimeout(r, 500));
-      capture.kill('SIGINT');
-      await new Promise((r) => capture.once('exit', r));
+      await capture.stop();
     }
 
     const connected = alice.log.find((l) => l.includes(' connected with '))!;
@@ -60,7 +49,7 @@ describe('a call on the wire', () => {
     const [, suite, keyHex] = / send (\S+) ([0-9a-f]+)$/.exec(alice.log.find((l) => l.startsWith('keylog ') && l.includes(' send '))!)!;
 
     // Every UDP datagram from Alice's media port to Bob's, as tshark saw them.
-    const fields = spawnSync(bin, ['-r', pcap, '-Y', `udp.srcport == ${alicePort} && udp.dstport == ${bobRtpPort}`, '-T', 'fields', '-e', 'udp.payload'], { encoding: 'utf8' });
+    const fields = spawnSync('tshark', ['-r', pcap, '-Y', `udp.srcport == ${alicePort} && udp.dstport == ${bobRtpPort}`, '-T', 'fields', '-e', 'udp.payload'], { encoding: 'utf8' });
     expect(fields.status).toBe(0);
     const packets = fields.stdout.split('\n').map((l) => l.replace(/:/g, '').trim()).filter(Boolean);
     expect(packets.length).toBeGreaterThan(20);

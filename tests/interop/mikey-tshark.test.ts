@@ -1,6 +1,7 @@
 // tshark's MIKEY dissector reads our messages as phones carry them (SIP over UDP, SDP, a=key-mgmt at
 // session level, the only place tshark dissects it): the PSK I_MESSAGE, R_MESSAGE and Error
-// message, a MIKEY-NULL offer, and a message holding every other payload type. No expert warnings
+// message, a MIKEY-NULL offer, a message holding every other payload type, and a call's PSK
+// exchange with the priority table in General Extensions. No expert warnings
 // or malformed packets; the fields tshark decodes are the values we put in.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -13,6 +14,9 @@ import { nullOffer } from '../../modules/mikey/mikey-null.js';
 import { pskOffer, pskRespond } from '../../modules/mikey/psk.js';
 import { ReplayCache } from '../../modules/mikey/replay-cache.js';
 import { suitePolicy } from '../../modules/mikey/srtp-policy.js';
+import { parseTable } from '../../modules/negotiation/table.js';
+import { sdpIds, tableExtension } from '../../modules/phone/call-negotiation.js';
+import { makeOffer, screenOffer, type KeyingContext } from '../../modules/phone/keying.js';
 import { fromHex, utf8Encode } from '../../modules/util/bytes.js';
 import { inviteText } from '../../tools/mikey/offer.js';
 import { writeSipPcap } from '../support/mikey-pk-pcap.js';
@@ -107,5 +111,28 @@ describe('tshark dissects the MIKEY core messages', () => {
     expect(expert).toBe('');
     expect(rows[1]['mikey.chash']).not.toBe('');
     expect(rows[0]).toMatchObject({ 'mikey.type': '4', 'mikey.t.ts_type': '2', 'mikey.cert.type': '0', 'mikey.pke.len': '8', 'mikey.dh.group': '2', 'mikey.dh.kv': '0', 'mikey.ext.type': '0', 'mikey.sign.type': '0', 'mikey.sign.len': '64' });
+  });
+});
+
+describe('tshark dissects a call\'s PSK exchange (modules/phone/keying.ts)', () => {
+  it('the offer carries the priority table (0xF0) and SDP IDs, the verification message the answer table before V', () => {
+    const psk = new Uint8Array(32).fill(7);
+    const context = (self: string, peer: string, seed: string): KeyingContext => ({
+      selfUri: self, credentials: undefined, pskFor: (p) => (p === peer ? psk : undefined), peerCertificate: () => undefined,
+      crypto, random: seededRandom(seed), nowMs: NOW, replay: new ReplayCache(3600_000),
+    });
+    const table = parseTable('PSK,DH;AES_CM_128_HMAC_SHA1_80');
+    const offer = makeOffer('PSK', context(ALICE, BOB, 'ci'), BOB, 0x55667788, [tableExtension({ role: 'offerer', policy: 'priority', table }), sdpIds(['mikey'])]);
+    const screened = screenOffer(offer.message, context(BOB, ALICE, 'cr'), ALICE);
+    if ('unsupported' in screened || !screened.result.ok) throw new Error('the PSK offer was not accepted');
+    const done = screened.result.complete(undefined, [tableExtension({ role: 'answerer', policy: 'priority', table })]);
+    if (!done.ok) throw new Error(done.reason);
+    const { rows, expert } = dissect('psk-call', [inviteText(ALICE, BOB, offer.message, seededRandom('s')), okText(ALICE, BOB, done.response!)]);
+    expect(expert).toBe('');
+    expect(rows[0]).toMatchObject({
+      'mikey.type': '0', 'mikey.v.set': '1', 'mikey.cs_count': '2', 'mikey.srtp_id.ssrc': '0x55667788,0x00000000', 'mikey.id.data': `${ALICE},${BOB}`,
+      'mikey.ext.type': '240,1', 'mikey.kemac.encr_alg': '1', 'mikey.kemac.mac_alg': '1', 'mikey.sp.auth_tag_len': '10',
+    });
+    expect(rows[1]).toMatchObject({ 'mikey.type': '1', 'mikey.id.data': BOB, 'mikey.ext.type': '240', 'mikey.v.auth_alg': '1' });
   });
 });

@@ -3,43 +3,13 @@
 // with an a=crypto line of its own that was never offered, so the phone ends that call and offers
 // SDES; baresip then answers one of the offered lines and audio flows both ways, each side's SRTP
 // authenticating the other's packets.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Key } from '../../hal/contracts.js';
 import { DesktopHost } from '../../sim/host.js';
-import { encodeWav } from '../../sim/wav.js';
+import { startBaresip } from '../support/baresip.js';
 import { devCredentials, freePort, presetSettings, until } from '../support/desktop-phones.js';
-
-const BARESIP = '/usr/bin/baresip';
-
-function startBaresip(dir: string, port: number): { child: ChildProcess; log: () => string } {
-  if (!existsSync(BARESIP)) throw new Error(`${BARESIP} is missing: apt-get install baresip`);
-  writeFileSync(
-    join(dir, 'config'),
-    [
-      `sip_listen 127.0.0.1:${port}`,
-      'module_path /usr/lib/baresip/modules',
-      'module g711.so',
-      'module aufile.so',
-      'module srtp.so',
-      'module_app account.so',
-      `audio_source aufile,${join(dir, 'in.wav')}`,
-      `audio_player aufile,${join(dir, 'out.wav')}`,
-      'rtp_ports 42000-42100',
-      '',
-    ].join('\n'),
-  );
-  // baresip's microphone: a 1 kHz tone, 3 s.
-  writeFileSync(join(dir, 'in.wav'), encodeWav(Int16Array.from({ length: 24000 }, (_, n) => Math.round(6000 * Math.sin((2 * Math.PI * 1000 * n) / 8000)))));
-  writeFileSync(join(dir, 'accounts'), `<sip:7002@127.0.0.1>;regint=0;mediaenc=srtp-mand;answermode=auto\n`);
-  let log = '';
-  const child = spawn(BARESIP, ['-f', dir, '-t', '60'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  child.stdout!.on('data', (d) => (log += d));
-  child.stderr!.on('data', (d) => (log += d));
-  return { child, log: () => log };
-}
 
 describe('a call to baresip (SDES, SRTP mandatory)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'phone-baresip-'));
@@ -47,7 +17,7 @@ describe('a call to baresip (SDES, SRTP mandatory)', () => {
 
   it('steps from MIKEY to SDES and talks over SRTP with baresip', async () => {
     const port = await freePort();
-    const baresip = startBaresip(dir, port);
+    const baresip = startBaresip({ dir, sipPort: port, ctrlPort: await freePort(), user: '7002', mediaenc: 'srtp-mand', rtpPorts: '42000-42100' });
     const phoneFlash = join(dir, 'p.flash');
     presetSettings(phoneFlash, (s) => ({ ...s, srtpMode: 'Mandatory' }));
     let phone: DesktopHost | undefined;

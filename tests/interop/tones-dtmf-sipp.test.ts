@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import type { Key } from '../../hal/contracts.js';
 import { DesktopHost } from '../../sim/host.js';
 import { devCredentials, freePort, presetSettings, until } from '../support/desktop-phones.js';
+import { startLoopbackCapture } from '../support/loopback-capture.js';
 import { isDualTone, isSilent, join as joinFrames, runs } from '../support/tone-detect.js';
 
 const SIPP = '/usr/bin/sipp';
@@ -63,13 +64,9 @@ describe('tones and DTMF against SIPp', () => {
   });
 
   it('sends no DTMF to a callee whose answer has no telephone-event, and shows that', async () => {
-    if (!existsSync(TSHARK)) throw new Error(`${TSHARK} is missing: apt-get install tshark`);
     const port = await freePort();
     const pcap = join(dir, 'no-events.pcap');
-    const capture = spawn(TSHARK, ['-i', 'lo', '-f', `udp and host 127.0.0.1 and dst port ${port + 2}`, '-w', pcap, '-q'], { stdio: ['ignore', 'ignore', 'pipe'] });
-    let captureLog = '';
-    capture.stderr.on('data', (d) => (captureLog += d));
-    await until(() => captureLog.includes('Capturing on'), 'tshark to start capturing', 15000);
+    const capture = await startLoopbackCapture(pcap, `udp and host 127.0.0.1 and dst port ${port + 2}`);
     const sipp = startSipp('uas-plain-only.xml', port);
     await new Promise((r) => setTimeout(r, 500));
     const played: Int16Array[] = [];
@@ -86,9 +83,7 @@ describe('tones and DTMF against SIPp', () => {
     } finally {
       sipp.kill('SIGKILL');
       await phone.stop();
-      await new Promise((r) => setTimeout(r, 500));
-      capture.kill('SIGINT');
-      await new Promise((r) => capture.once('exit', r));
+      await capture.stop();
     }
     const types = spawnSync(TSHARK, ['-r', pcap, '-d', `udp.port==${port + 2},rtp`, '-Y', 'rtp', '-T', 'fields', '-e', 'rtp.p_type'], { encoding: 'utf8' });
     expect(types.status).toBe(0);

@@ -72,6 +72,33 @@ describe('manifest.json', () => {
     expect(missing).toEqual([]);
   });
 
+  it('configures the ES8311 codec to match the I2S defines (docs/device.md)', () => {
+    const codec = manifest.config.hal.codec;
+    const { audioIn, audioOut } = manifest.platforms.esp32.defines;
+    // 7-bit address 0x18 (CE low) or 0x19 (CE high); not the display's if they share the bus.
+    expect([0x18, 0x19]).toContain(codec.address);
+    const display = manifest.config.hal.display;
+    if (display.data === codec.data && display.clock === codec.clock) expect(codec.address).not.toBe(display.address);
+    // One I2S bus: input and output share BCLK and LRCK.
+    expect(audioIn.i2s.bck_pin).toBe(audioOut.i2s.bck_pin);
+    expect(audioIn.i2s.lr_pin).toBe(audioOut.i2s.lr_pin);
+    // The codec's serial ports are set to Philips I2S with the DAC on the left slot.
+    for (const i2s of [audioIn.i2s, audioOut.i2s]) {
+      expect(i2s.format_i2s).toBe(1);
+      expect(i2s.slot).toBe('I2S_STD_SLOT_LEFT');
+    }
+    if (codec.mclk === 'pin') {
+      // The ESP32 drives MCLK at 256 x the sample rate (I2S_MCLK_MULTIPLE_256 in modules/io/audio*).
+      expect(audioIn.i2s.mck_pin).toBe(audioOut.i2s.mck_pin);
+      expect(typeof audioOut.i2s.mck_pin).toBe('number');
+      expect(codec.mclkHz ?? 256 * 8000).toBe(256 * audioIn.sampleRate);
+    } else {
+      // MCLK from BCLK needs 64 BCLK per frame: 32-bit slots.
+      expect(codec.mclk).toBe('bclk');
+      expect(audioOut.i2s.bitsPerSample).toBe(32);
+    }
+  });
+
   it('maps every npm package the firmware imports, and nothing else is bare but Moddable modules', () => {
     const bare = new Set<string>();
     for (const file of firmwareFiles) {

@@ -34,6 +34,8 @@ export interface BaresipOptions {
   readonly user: string;
   /** baresip's account media encryption, e.g. 'srtp-mand'; none for plain RTP. */
   readonly mediaenc?: string;
+  /** baresip's RTP port range; tests that may run side by side give different ones. */
+  readonly rtpPorts?: string;
 }
 
 export function startBaresip(o: BaresipOptions): Baresip {
@@ -52,7 +54,7 @@ export function startBaresip(o: BaresipOptions): Baresip {
       `ctrl_tcp_listen 127.0.0.1:${o.ctrlPort}`,
       `audio_source aufile,${join(o.dir, 'in.wav')}`,
       `audio_player aufile,${join(o.dir, 'out.wav')}`,
-      'rtp_ports 42200-42300',
+      `rtp_ports ${o.rtpPorts ?? '42200-42300'}`,
       '',
     ].join('\n'),
   );

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { openSettingsStore } from '../../modules/settings/store.js';
 import type { Settings } from '../../modules/settings/model.js';
 import type { Credentials } from '../../modules/settings/model.js';
-import { toBase64 } from '../../modules/util/bytes.js';
+import { toBase64, toHex } from '../../modules/util/bytes.js';
 import { ensureDevKeys } from '../../sim/dev-keys.js';
 import { FlashFile } from '../../sim/flash-file.js';
 
@@ -32,6 +32,22 @@ export function devCredentials(dir: string, users: readonly string[]): (user: st
   return (user) => {
     const own = keys.phones.get(`sip:${user}@127.0.0.1`)!;
     return { ownKey: toBase64(own.privateKey), ownChain: [toBase64(own.certificate)], trustAnchors: [toBase64(keys.caCertificate)] };
+  };
+}
+
+/**
+ * What a dev phone knows of the other dev phones: the shared development PSK (settings.peerKeys,
+ * for PSK and DHHMAC) and their certificates (settings.peerCertificates, for PKE).
+ */
+export function devPeers(dir: string, users: readonly string[]): (user: string) => Pick<Settings, 'peerKeys' | 'peerCertificates'> {
+  const uris = users.map((u) => `sip:${u}@127.0.0.1`);
+  const keys = ensureDevKeys(join(dir, 'keys'), uris, { bits: 1024 });
+  return (user) => {
+    const others = uris.filter((u) => u !== `sip:${user}@127.0.0.1`);
+    return {
+      peerKeys: Object.fromEntries(others.map((u) => [u, toHex(keys.psk)])),
+      peerCertificates: Object.fromEntries(others.map((u) => [u, toBase64(keys.phones.get(u)!.certificate)])),
+    };
   };
 }
 

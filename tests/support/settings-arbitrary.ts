@@ -32,6 +32,7 @@ export const settingsArb: fc.Arbitrary<Settings> = fc
     password: fc.string({ maxLength: 20 }),
     peers: fc.dictionary(peerUri, hexKey, { maxKeys: 4 }),
     learned: fc.dictionary(peerUri, learnedArb, { maxKeys: 3 }),
+    certs: fc.dictionary(peerUri, base64.filter((b) => b.length > 0), { maxKeys: 2 }),
     credentials: fc.record({ ownKey: base64, ownChain: fc.array(base64, { maxLength: 2 }), trustAnchors: fc.array(base64, { maxLength: 2 }) }),
     defer: fc.constantFrom(...DEFER_HEAVY_CRYPTO),
     lastCall: fc.option(
@@ -45,13 +46,14 @@ export const settingsArb: fc.Arbitrary<Settings> = fc
       { nil: undefined },
     ),
   })
-  .map(({ priorities, srtpMode, user, displayName, password, peers, learned, credentials, defer, lastCall }) => ({
+  .map(({ priorities, srtpMode, user, displayName, password, peers, learned, certs, credentials, defer, lastCall }) => ({
     ...factorySettings(),
     priorities,
     srtpMode,
     account: { sipUri: `sip:${user}@example.com`, displayName, registrar: 'example.com', outboundProxy: '', username: user, password },
     peerKeys: peers,
     learnedPeers: learned,
+    peerCertificates: certs,
     credentials,
     deferHeavyCrypto: defer,
     ...(lastCall ? { lastCall } : {}),

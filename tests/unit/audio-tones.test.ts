@@ -1,18 +1,5 @@
 import { ToneGenerator, TONES } from '../../audio/tones.js';
-
-/** Goertzel power of `freq` in a block of samples at 8 kHz, normalised by the block length. */
-function power(samples: Int16Array, freq: number): number {
-  const w = (2 * Math.PI * freq) / 8000;
-  const coeff = 2 * Math.cos(w);
-  let s1 = 0;
-  let s2 = 0;
-  for (const x of samples) {
-    const s0 = x + coeff * s1 - s2;
-    s2 = s1;
-    s1 = s0;
-  }
-  return (s1 * s1 + s2 * s2 - coeff * s1 * s2) / (samples.length * samples.length);
-}
+import { goertzel as power } from '../support/tone-detect.js';
 
 function frames(gen: ToneGenerator, n: number): Int16Array[] {
   return Array.from({ length: n }, () => gen.nextFrame());

@@ -1,5 +1,6 @@
 import type { Audio, Timers } from '../../hal/contracts.js';
 import { failureTone, TonePlayer } from '../../modules/phone/tone-player.js';
+import { goertzel as power } from '../support/tone-detect.js';
 
 /** An audio device and timers that record what the player does; frames are clocked by hand. */
 function fakeHal() {
@@ -45,19 +46,6 @@ function fakeHal() {
       for (const f of all) f();
     },
   };
-}
-
-/** Goertzel power at `hz` over a block, independent of audio/tones.ts. */
-function power(samples: Int16Array, hz: number): number {
-  const c = 2 * Math.cos((2 * Math.PI * hz) / 8000);
-  let s1 = 0;
-  let s2 = 0;
-  for (const x of samples) {
-    const s0 = x + c * s1 - s2;
-    s2 = s1;
-    s1 = s0;
-  }
-  return (s1 * s1 + s2 * s2 - c * s1 * s2) / (samples.length * samples.length);
 }
 
 describe('call-progress tone player', () => {

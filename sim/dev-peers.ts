@@ -1,0 +1,66 @@
+// What a development phone (npm start) knows of the other development phones before it boots:
+// the certificates the development CA issued to them (settings.peerCertificates, so PKE can be
+// offered to them: RFC 3830 §3.2 needs the responder's certificate beforehand) and the shared
+// development PSK (settings.peerKeys, for PSK and DHHMAC). Peers are the phones whose keys are in
+// the keys directory, i.e. every phone started at least once. Entries the flash already holds are
+// kept (a PSK typed in the menu, a certificate learned in a call). Never for production use.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { normalizeSipUri } from '../modules/pki/identity.js';
+import { parseCertificate } from '../modules/pki/x509.js';
+import type { Settings } from '../modules/settings/model.js';
+import { openSettingsStore, SettingsTooLargeError } from '../modules/settings/store.js';
+import { toBase64, toHex } from '../modules/util/bytes.js';
+import type { DevKeys } from './dev-keys.js';
+import { FlashFile } from './flash-file.js';
+
+/** The development phones' certificates in `dir` (DER, by the SIP URI they name), except `selfUri`'s. */
+export function devPeerCertificates(dir: string, selfUri: string): Map<string, Uint8Array> {
+  const self = normalizeSipUri(selfUri);
+  const peers = new Map<string, Uint8Array>();
+  for (const file of readdirSync(dir).sort()) {
+    if (!file.endsWith('.der') || file.endsWith('.key.der') || file === 'ca.der') continue;
+    const der = new Uint8Array(readFileSync(join(dir, file)));
+    const uri = parseCertificate(der).subjectAltNameUris.map(normalizeSipUri).find((u) => u !== undefined);
+    if (uri && uri !== self) peers.set(uri, der);
+  }
+  return peers;
+}
+
+/** The settings with every development peer's certificate and the development PSK added where missing. */
+export function withDevPeers(settings: Settings, peers: ReadonlyMap<string, Uint8Array>, psk: Uint8Array): Settings {
+  const peerCertificates: Record<string, string> = {};
+  const peerKeys: Record<string, string> = {};
+  for (const [uri, der] of peers) {
+    peerCertificates[uri] = toBase64(der);
+    peerKeys[uri] = toHex(psk);
+  }
+  return { ...settings, peerCertificates: { ...peerCertificates, ...settings.peerCertificates }, peerKeys: { ...peerKeys, ...settings.peerKeys } };
+}
+
+/**
+ * Writes the development peers into the phone's flash image (the store's power-cut-safe save),
+ * before it boots, one peer at a time while the settings slot has room. Returns how many it holds.
+ */
+export function provisionDevPeers(flashPath: string, keysDir: string, keys: DevKeys, selfUri: string): number {
+  const flash = new FlashFile(flashPath);
+  let held = 0;
+  try {
+    const store = openSettingsStore(flash);
+    for (const [uri, der] of devPeerCertificates(keysDir, selfUri)) {
+      const next = withDevPeers(store.settings, new Map([[uri, der]]), keys.psk);
+      if (JSON.stringify(next) !== JSON.stringify(store.settings)) {
+        try {
+          store.save(next);
+        } catch (e) {
+          if (e instanceof SettingsTooLargeError) break;
+          throw e;
+        }
+      }
+      held++;
+    }
+  } finally {
+    flash.close();
+  }
+  return held;
+}
