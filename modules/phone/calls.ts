@@ -454,7 +454,13 @@ export class Calls {
     }
     let rekeyed: { keys: readonly SrtpKeys[]; response: Uint8Array | undefined } | undefined;
     if (mikey) {
-      const done = this.screenRekey(call, mikey, sdp);
+      let done: ReturnType<Calls['screenRekey']>;
+      try {
+        done = this.screenRekey(call, mikey, sdp);
+      } catch (e) {
+        // Whatever the peer's bytes make the MIKEY code throw, the answer is 488 and the call goes on.
+        return refuse((e as Error).message);
+      }
       if (typeof done === 'string') return refuse(done);
       rekeyed = done;
     }
