@@ -5,9 +5,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Key } from '../../hal/contracts.js';
+import { parseTable } from '../../modules/negotiation/table.js';
 import { DesktopHost } from '../../sim/host.js';
 import { readWav } from '../../sim/wav.js';
-import { devCredentials, freePort, toneShare, until } from '../support/desktop-phones.js';
+import { devCredentials, freePort, presetSettings, toneShare, until } from '../support/desktop-phones.js';
 
 interface Counters {
   readonly sent: number;
@@ -40,8 +41,9 @@ describe('hold and re-key between two desktop phones', () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
   const provision = devCredentials(dir, ['1001', '1002']);
 
-  async function connectedPair(name: string): Promise<[DesktopHost, DesktopHost]> {
+  async function connectedPair(name: string, table?: string): Promise<[DesktopHost, DesktopHost]> {
     const [alicePort, bobPort] = [await freePort(), await freePort()];
+    if (table) for (const who of ['alice', 'bob']) presetSettings(join(dir, `${name}-${who}.flash`), (s) => ({ ...s, priorities: parseTable(table) }));
     const alice = await DesktopHost.start({
       identity: { displayName: 'Alice', user: '1001', sipPort: alicePort, outboundProxy: `127.0.0.1:${bobPort}`, keyLog: true },
       provision: provision('1001'),
@@ -54,11 +56,15 @@ describe('hold and re-key between two desktop phones', () => {
       flashPath: join(dir, `${name}-bob.flash`),
       audioOutPath: join(dir, `${name}-bob-heard.wav`),
     });
+    await dial(alice, bob);
+    return [alice, bob];
+  }
+
+  async function dial(alice: DesktopHost, bob: DesktopHost): Promise<void> {
     for (const k of ['1', '0', '0', '2', 'OK'] as Key[]) await alice.pressKey(k);
     await until(() => bob.screen[0] === 'Incoming call', 'Bob to ring');
     await bob.pressKey('OK');
     await until(() => alice.screen[0] === 'Connected' && bob.screen[0] === 'Connected', 'both phones connected');
-    return [alice, bob];
   }
 
   async function hangUp(alice: DesktopHost, bob: DesktopHost): Promise<void> {
@@ -163,5 +169,31 @@ describe('hold and re-key between two desktop phones', () => {
       await bob.stop();
     }
     for (const host of [alice, bob]) expect(ended(host).dropped).toBe(0);
+  });
+  it('re-keys a PKE call from either side with the certificates the phones learned', async () => {
+    // The first call (signed DH) teaches each phone the other's certificate; the second is PKE.
+    const [alice, bob] = await connectedPair('pke', 'PKE,DH;AES_CM_128_HMAC_SHA1_80');
+    const keylogs = (host: DesktopHost): number => host.log.filter((l) => l.startsWith('keylog ')).length;
+    try {
+      await hangUp(alice, bob);
+      await dial(alice, bob);
+      expect([alice.screen[2], bob.screen[2]]).toEqual(['Secure PKE CM128/80', 'Secure PKE CM128/80']);
+      const before = [lastKey(alice, 'send'), lastKey(alice, 'receive')];
+      await alice.pressKey('Up');
+      await until(() => keylogs(alice) === 6 && keylogs(bob) === 6, 'both phones to take the keys of Alice\'s re-key');
+      await bob.pressKey('Up');
+      await until(() => keylogs(alice) === 8 && keylogs(bob) === 8, 'both phones to take the keys of Bob\'s re-key');
+      expect(alice.log.filter((l) => l.endsWith(': re-keyed (PKE)'))).toHaveLength(1);
+      expect(bob.log.filter((l) => l.endsWith(': re-keyed (PKE)'))).toHaveLength(1);
+      expect([lastKey(bob, 'receive'), lastKey(bob, 'send')]).toEqual([lastKey(alice, 'send'), lastKey(alice, 'receive')]);
+      expect(before).not.toContain(lastKey(alice, 'send'));
+      await pause(600);
+      await hangUp(alice, bob);
+    } finally {
+      await alice.stop();
+      await bob.stop();
+    }
+    const summaries = alice.log.filter((l) => / ended: sent/.test(l));
+    expect(/dropped (\d+)/.exec(summaries[summaries.length - 1])![1]).toBe('0');
   });
 });
