@@ -157,12 +157,13 @@ describe('tones and DTMF between two desktop phones', () => {
       await until(() => alice.screen[3] === 'Failed: 603 Decline', `Alice to see the refusal (screen: ${alice.screen.join('|')})`);
       const busyStart = played.length;
       await until(() => played.length >= busyStart + 60, 'busy frames');
-      // The busy tone stops by itself: the played frames stop growing.
+      // The busy tone stops by itself: no frame played for 300 ms (15 frame periods; a loaded
+      // machine may delay one frame's timer, never fifteen).
       let last = -1;
+      let since = Date.now();
       await until(() => {
-        const stable = played.length === last;
-        last = played.length;
-        return stable && played.length > busyStart + 60;
+        if (played.length !== last) [last, since] = [played.length, Date.now()];
+        return Date.now() - since >= 300 && played.length > busyStart + 60;
       }, 'the busy tone to end', 30000);
       const busy = played.slice(busyStart);
       // Frames played before the refusal arrived were ringback; from the refusal on, busy.
