@@ -4,12 +4,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AUDIO_FRAME_MS, AUDIO_FRAME_SAMPLES, type Key } from '../hal/contracts.js';
+import { AUDIO_FRAME_MS, AUDIO_FRAME_SAMPLES } from '../hal/contracts.js';
 import { toBase64 } from '../modules/util/bytes.js';
 import { ensureDevKeys } from '../sim/dev-keys.js';
 import { DesktopHost } from '../sim/host.js';
 import { writeWav } from '../sim/wav.js';
-import { freePort, until } from '../tests/support/desktop-phones.js';
+import { callAndAnswer, freePort } from '../tests/support/desktop-phones.js';
 
 /** An XS slot is 16 bytes on the ESP32's 32-bit build (xsAll.h: txSlot of 4 words). */
 const ESP32_SLOT_BYTES = 16;
@@ -46,10 +46,7 @@ export default async function callBench(): Promise<void> {
     });
     try {
       const idle = await alice.heapAfterGc();
-      for (const k of ['6', '0', '0', '2', 'OK'] as Key[]) await alice.pressKey(k);
-      await until(() => bob.screen[0] === 'Incoming call', 'ring');
-      await bob.pressKey('OK');
-      await until(() => alice.screen[0] === 'Connected' && bob.screen[0] === 'Connected', 'connect');
+      await callAndAnswer(alice, bob, '6002');
       await new Promise((r) => setTimeout(r, 4000));
       const inCall = await alice.heapAfterGc();
       await alice.pressKey('Hangup');

@@ -4,11 +4,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Key } from '../../hal/contracts.js';
 import { parseTable } from '../../modules/negotiation/table.js';
 import { DesktopHost } from '../../sim/host.js';
 import { readWav } from '../../sim/wav.js';
-import { devCredentials, freePort, presetSettings, toneShare, until } from '../support/desktop-phones.js';
+import { callAndAnswer, devCredentials, freePort, presetSettings, toneShare, until } from '../support/desktop-phones.js';
 
 interface Counters {
   readonly sent: number;
@@ -61,10 +60,7 @@ describe('hold and re-key between two desktop phones', () => {
   }
 
   async function dial(alice: DesktopHost, bob: DesktopHost): Promise<void> {
-    for (const k of ['1', '0', '0', '2', 'OK'] as Key[]) await alice.pressKey(k);
-    await until(() => bob.screen[0] === 'Incoming call', 'Bob to ring');
-    await bob.pressKey('OK');
-    await until(() => alice.screen[0] === 'Connected' && bob.screen[0] === 'Connected', 'both phones connected');
+    await callAndAnswer(alice, bob, '1002');
   }
 
   async function hangUp(alice: DesktopHost, bob: DesktopHost): Promise<void> {

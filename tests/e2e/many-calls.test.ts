@@ -4,9 +4,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Key } from '../../hal/contracts.js';
 import { DesktopHost } from '../../sim/host.js';
-import { devCredentials, freePort, until } from '../support/desktop-phones.js';
+import { callAndAnswer, devCredentials, freePort, until } from '../support/desktop-phones.js';
 
 const CALLS = 100;
 
@@ -25,10 +24,7 @@ describe('100 calls in a row', () => {
     const settle = () => new Promise((r) => setTimeout(r, 33000));
     try {
       for (let i = 1; i <= CALLS; i++) {
-        for (const k of ['5', '0', '0', '2', 'OK'] as Key[]) await alice.pressKey(k);
-        await until(() => bob.screen[0] === 'Incoming call', `Bob to ring (call ${i})`);
-        await bob.pressKey('OK');
-        await until(() => alice.screen[0] === 'Connected' && bob.screen[0] === 'Connected', `call ${i} to connect`);
+        await callAndAnswer(alice, bob, '5002', `call ${i}`);
         await (i % 2 ? alice : bob).pressKey('Hangup');
         await until(() => alice.screen[0] !== 'Connected' && bob.screen[0] !== 'Connected', `call ${i} to end`);
         if (i === 5 || i === CALLS) {

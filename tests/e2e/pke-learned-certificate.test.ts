@@ -5,12 +5,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Key } from '../../hal/contracts.js';
 import { parseTable } from '../../modules/negotiation/table.js';
 import { openSettingsStore } from '../../modules/settings/store.js';
 import { FlashFile } from '../../sim/flash-file.js';
 import { DesktopHost } from '../../sim/host.js';
-import { devCredentials, freePort, presetSettings, until } from '../support/desktop-phones.js';
+import { callAndAnswer, devCredentials, freePort, presetSettings, until } from '../support/desktop-phones.js';
 
 function storedPeerCertificates(flashPath: string): Readonly<Record<string, string>> {
   const flash = new FlashFile(flashPath);
@@ -39,10 +38,7 @@ describe('a peer certificate learned from a signed exchange', () => {
     });
     const bob = await DesktopHost.start({ identity: { displayName: 'Bob', user: '4002', sipPort: bobPort }, provision: provision('4002'), flashPath: bobFlash });
     const call = async () => {
-      for (const k of ['4', '0', '0', '2', 'OK'] as Key[]) await alice.pressKey(k);
-      await until(() => bob.screen[0] === 'Incoming call', 'Bob to ring');
-      await bob.pressKey('OK');
-      await until(() => alice.screen[0] === 'Connected' && bob.screen[0] === 'Connected', 'both connected');
+      await callAndAnswer(alice, bob, '4002');
       const screens = [alice.screen[2], bob.screen[2]];
       await alice.pressKey('Hangup');
       await until(() => bob.screen[3] === 'Call ended', 'the call to end');

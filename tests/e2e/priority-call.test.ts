@@ -6,10 +6,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Key } from '../../hal/contracts.js';
 import { parseTable } from '../../modules/negotiation/table.js';
 import { DesktopHost } from '../../sim/host.js';
-import { devCredentials, freePort, presetSettings, until } from '../support/desktop-phones.js';
+import { callAndAnswer, devCredentials, freePort, presetSettings, until } from '../support/desktop-phones.js';
 
 describe('priority negotiation in calls', () => {
   const dir = mkdtempSync(join(tmpdir(), 'priority-call-'));
@@ -28,10 +27,7 @@ describe('priority negotiation in calls', () => {
     const bob = await DesktopHost.start({ identity: { displayName: 'Bob', user: '2002', sipPort: bobPort }, provision: provision('2002'), flashPath: join(dir, 'bob.flash') });
 
     const call = async () => {
-      for (const k of ['2', '0', '0', '2', 'OK'] as Key[]) await alice.pressKey(k);
-      await until(() => bob.screen[0] === 'Incoming call', 'Bob to ring');
-      await bob.pressKey('OK');
-      await until(() => alice.screen[0] === 'Connected' && bob.screen[0] === 'Connected', 'both connected');
+      await callAndAnswer(alice, bob, '2002');
       const screens = [alice.screen[2], bob.screen[2]];
       await new Promise((r) => setTimeout(r, 300));
       await alice.pressKey('Hangup');

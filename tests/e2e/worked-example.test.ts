@@ -9,12 +9,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Key } from '../../hal/contracts.js';
 import { parseTable } from '../../modules/negotiation/table.js';
 import type { Settings } from '../../modules/settings/model.js';
 import { DesktopHost } from '../../sim/host.js';
 import { readWav } from '../../sim/wav.js';
-import { devCredentials, devPeers, freePort, presetSettings, toneShare, until } from '../support/desktop-phones.js';
+import { callAndAnswer, devCredentials, devPeers, freePort, presetSettings, toneShare, until } from '../support/desktop-phones.js';
 
 describe('the worked example in calls', () => {
   const dir = mkdtempSync(join(tmpdir(), 'worked-example-'));
@@ -37,10 +36,7 @@ describe('the worked example in calls', () => {
     });
     const bob = await DesktopHost.start({ identity: { displayName: 'Bob', user: '3002', sipPort: bobPort }, provision: provision('3002'), flashPath: bobFlash, audioOutPath: heard[1] });
     try {
-      for (const k of ['3', '0', '0', '2', 'OK'] as Key[]) await alice.pressKey(k);
-      await until(() => bob.screen[0] === 'Incoming call', 'Bob to ring');
-      await bob.pressKey('OK');
-      await until(() => alice.screen[0] === 'Connected' && bob.screen[0] === 'Connected', 'both connected');
+      await callAndAnswer(alice, bob, '3002');
       const screens = [alice.screen[2], bob.screen[2]];
       // Let about a second of audio flow both ways, then Alice hangs up.
       await new Promise((r) => setTimeout(r, 1200));

@@ -8,10 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { encodeG711 } from '../../audio/g711.js';
 import { parseRtp } from '../../audio/rtp.js';
-import type { Key } from '../../hal/contracts.js';
 import { fromHex } from '../../modules/util/bytes.js';
 import { DesktopHost } from '../../sim/host.js';
-import { devCredentials, freePort, until } from '../support/desktop-phones.js';
+import { callAndAnswer, devCredentials, freePort, until } from '../support/desktop-phones.js';
 import { startLoopbackCapture } from '../support/loopback-capture.js';
 import { phonectl } from '../support/phonectl.js';
 
@@ -31,10 +30,7 @@ describe('a call on the wire', () => {
     const alice = await DesktopHost.start({ identity: { displayName: 'A', user: '4001', sipPort: a, outboundProxy: `127.0.0.1:${b}`, keyLog: true }, provision: provision('4001'), flashPath: join(dir, 'a.flash') });
     const bob = await DesktopHost.start({ identity: { displayName: 'B', user: '4002', sipPort: b, keyLog: true }, provision: provision('4002'), flashPath: join(dir, 'b.flash') });
     try {
-      for (const k of ['4', '0', '0', '2', 'OK'] as Key[]) await alice.pressKey(k);
-      await until(() => bob.screen[0] === 'Incoming call', 'Bob to ring');
-      await bob.pressKey('OK');
-      await until(() => alice.screen[0] === 'Connected' && bob.screen[0] === 'Connected', 'both connected');
+      await callAndAnswer(alice, bob, '4002');
       await new Promise((r) => setTimeout(r, 800));
       await alice.pressKey('Hangup');
       await until(() => bob.screen[3] === 'Call ended', 'the call to end');

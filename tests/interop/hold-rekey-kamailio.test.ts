@@ -4,11 +4,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Key } from '../../hal/contracts.js';
 import { ensureDevKeys } from '../../sim/dev-keys.js';
 import { DesktopHost } from '../../sim/host.js';
 import { toBase64 } from '../../modules/util/bytes.js';
-import { freePort, until } from '../support/desktop-phones.js';
+import { callAndAnswer, freePort, until } from '../support/desktop-phones.js';
 import { Kamailio } from '../support/kamailio.js';
 
 describe('hold and re-key through Kamailio', () => {
@@ -41,10 +40,7 @@ describe('hold and re-key through Kamailio', () => {
     const bob = await phone('1002');
     try {
       await until(() => alice.screen[3] === 'Registered' && bob.screen[3] === 'Registered', 'both phones to register');
-      for (const k of ['1', '0', '0', '2', 'OK'] as Key[]) await alice.pressKey(k);
-      await until(() => bob.screen[0] === 'Incoming call', 'Bob to ring through the proxy');
-      await bob.pressKey('OK');
-      await until(() => alice.screen[0] === 'Connected' && bob.screen[0] === 'Connected', 'both connected');
+      await callAndAnswer(alice, bob, '1002');
       await bob.pressKey('Down');
       await until(() => bob.screen[0] === 'On hold' && alice.screen[0] === 'Held by peer', 'the hold on both screens');
       await bob.pressKey('Down');

@@ -8,10 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { encodeG711 } from '../../audio/g711.js';
 import { parseRtp } from '../../audio/rtp.js';
-import type { Key } from '../../hal/contracts.js';
 import { fromHex } from '../../modules/util/bytes.js';
 import { DesktopHost } from '../../sim/host.js';
-import { devCredentials, freePort, until } from '../support/desktop-phones.js';
+import { callAndAnswer, devCredentials, freePort, until } from '../support/desktop-phones.js';
 import { phonectl } from '../support/phonectl.js';
 
 function tshark(): string {
@@ -63,10 +62,7 @@ describe('a re-key on the wire', () => {
     const alice = await DesktopHost.start({ identity: { displayName: 'A', user: '4101', sipPort: a, outboundProxy: `127.0.0.1:${b}`, keyLog: true }, provision: provision('4101'), flashPath: join(dir, 'a.flash') });
     const bob = await DesktopHost.start({ identity: { displayName: 'B', user: '4102', sipPort: b, keyLog: true }, provision: provision('4102'), flashPath: join(dir, 'b.flash') });
     try {
-      for (const k of ['4', '1', '0', '2', 'OK'] as Key[]) await alice.pressKey(k);
-      await until(() => bob.screen[0] === 'Incoming call', 'Bob to ring');
-      await bob.pressKey('OK');
-      await until(() => alice.screen[0] === 'Connected' && bob.screen[0] === 'Connected', 'both connected');
+      await callAndAnswer(alice, bob, '4102');
       await new Promise((r) => setTimeout(r, 800));
       await alice.pressKey('Up');
       await until(() => sendKeys(alice).length === 2 && sendKeys(bob).length === 2, 'both phones to send under new keys');

@@ -2,12 +2,14 @@
 // screen, development keys, preset settings written into a phone's flash image before it boots.
 import { createSocket } from 'node:dgram';
 import { join } from 'node:path';
+import type { Key } from '../../hal/contracts.js';
 import { openSettingsStore } from '../../modules/settings/store.js';
 import type { Settings } from '../../modules/settings/model.js';
 import type { Credentials } from '../../modules/settings/model.js';
 import { toBase64, toHex } from '../../modules/util/bytes.js';
 import { ensureDevKeys } from '../../sim/dev-keys.js';
 import { FlashFile } from '../../sim/flash-file.js';
+import type { DesktopHost } from '../../sim/host.js';
 
 export async function freePort(): Promise<number> {
   const s = createSocket('udp4');
@@ -23,6 +25,17 @@ export async function until(check: () => boolean, what: string, ms = 20000): Pro
     await new Promise((r) => setTimeout(r, 20));
   }
   throw new Error(`timed out waiting for ${what}`);
+}
+
+/**
+ * A call placed from the keypad and picked up: `caller` keys `number` then OK, `callee` rings and
+ * answers with OK, and both phones show Connected.
+ */
+export async function callAndAnswer(caller: DesktopHost, callee: DesktopHost, number: string, what = 'the call'): Promise<void> {
+  for (const k of [...number, 'OK']) await caller.pressKey(k as Key);
+  await until(() => callee.screen[0] === 'Incoming call', `${what}: the callee to ring`);
+  await callee.pressKey('OK');
+  await until(() => caller.screen[0] === 'Connected' && callee.screen[0] === 'Connected', `${what}: both phones connected`);
 }
 
 /** Development keys for phones named by SIP user on 127.0.0.1 (1024-bit, to keep XS quick). */
