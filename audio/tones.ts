@@ -2,11 +2,14 @@
 // frames of 160 samples. Frequencies and cadences follow ITU-T E.180 Supplement 2 for two common
 // plans: North America (350+440 dial, 440+480 ringback 2 s on / 4 s off, 480+620 busy 0.5/0.5 and
 // reorder or "fast busy" 0.25/0.25) and the CEPT plan used across Europe (425 Hz: continuous dial,
-// ringback 1 s on / 4 s off, busy 0.5/0.5, congestion 0.2/0.2).
+// ringback 1 s on / 4 s off, busy 0.5/0.5, congestion 0.2/0.2). The ringer that alerts the user to
+// an incoming call is no E.180 tone: it is the phone's own sound (a 1000+1300 Hz trill, apart from
+// every call-progress and DTMF frequency) with the cadence of the plan's ringing signal, which the
+// ringback tone mirrors (2 s on / 4 s off; 1 s on / 4 s off).
 
 import { AUDIO_FRAME_SAMPLES, AUDIO_SAMPLE_RATE } from '../hal/contracts.js';
 
-export type ToneName = 'dial' | 'ringback' | 'busy' | 'reorder';
+export type ToneName = 'dial' | 'ringback' | 'busy' | 'reorder' | 'ring';
 export type TonePlan = 'north-america' | 'europe';
 
 export interface ToneSpec {
@@ -23,12 +26,14 @@ export const TONES: Readonly<Record<TonePlan, Readonly<Record<ToneName, ToneSpec
     ringback: { frequencies: [440, 480], onMs: 2000, offMs: 4000 },
     busy: { frequencies: [480, 620], onMs: 500, offMs: 500 },
     reorder: { frequencies: [480, 620], onMs: 250, offMs: 250 },
+    ring: { frequencies: [1000, 1300], onMs: 2000, offMs: 4000 },
   },
   europe: {
     dial: { frequencies: [425], onMs: 1000, offMs: 0 },
     ringback: { frequencies: [425], onMs: 1000, offMs: 4000 },
     busy: { frequencies: [425], onMs: 500, offMs: 500 },
     reorder: { frequencies: [425], onMs: 200, offMs: 200 },
+    ring: { frequencies: [1000, 1300], onMs: 1000, offMs: 4000 },
   },
 };
 

@@ -212,6 +212,11 @@ export class Calls {
     return this.call?.kind === 'outgoing' && this.call.ringing;
   }
 
+  /** Whether a call is coming in and not yet answered: the ringer sounds. */
+  get incoming(): boolean {
+    return this.call?.kind === 'incoming';
+  }
+
   /** How the last outgoing call failed (its SIP status, 0 for a local failure), reported once. */
   takeFailure(): number | undefined {
     const f = this.failure;

@@ -84,13 +84,22 @@ export function createPhone(hal: Hal, identity: PhoneIdentity, provision?: Crede
     },
   });
 
-  /** Dial tone while dialing, ringback while the callee rings, nothing in the menu or a call. */
+  /**
+   * Dial tone while dialing, ringback while the callee rings, the ringer while a call comes in,
+   * nothing in the menu or a call.
+   */
   function updateTone(): void {
-    if (menu || (calls.active && !calls.ringback)) tones.stop();
-    else tones.play(calls.active ? 'ringback' : dialing !== undefined ? 'dial' : undefined);
+    if (menu || (calls.active && !calls.ringback && !calls.incoming)) tones.stop();
+    else tones.play(calls.incoming ? 'ring' : calls.active ? 'ringback' : dialing !== undefined ? 'dial' : undefined);
   }
 
   function render(): void {
+    if (menu && calls.incoming) {
+      // A call coming in takes the screen and the keypad from the menu, as on a desk phone; what
+      // the menu changed is already saved.
+      menu = undefined;
+      hal.log('menu closed: a call is coming in');
+    }
     updateTone();
     if (menu) return;
     if (calls.active) return hal.display.show(calls.screen());
