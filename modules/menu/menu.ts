@@ -3,10 +3,11 @@
 //
 // Screen model: line 0 is the title; lines 1-3 show up to three items, the selected one marked
 // ">" (the list scrolls); a view with a hint shows it on line 3. Up/Down move, OK enters or
-// confirms, Back returns (Back on the main list leaves the menu). Digits 1-8 pick a main entry.
+// confirms, Back returns (Back on the main list leaves the menu). Digits 1-9 pick a main entry.
 import type { Key } from '../../hal/contracts.js';
 import { SRTP_MODES, type PriorityTable, type RankedEntry } from '../negotiation/capabilities.js';
 import { DEFER_HEAVY_CRYPTO, factorySettings, isPeerUri, PSK_MAX_BYTES, PSK_MIN_BYTES, type Account, type Settings } from '../settings/model.js';
+import { certificateLine, forgetPeer, knownPeers, peerLabel, pinLine } from './known-peers.js';
 import { TextEntry } from './text-entry.js';
 
 export const MENU_ROWS = 4;
@@ -20,7 +21,7 @@ export interface MenuOutput {
   readonly exit?: boolean;
 }
 
-const MAIN = ['Key agreements', 'SRTP suites', 'SRTP mode', 'Peer keys', 'Account', 'Last call', 'Heavy crypto', 'Factory reset'] as const;
+const MAIN = ['Key agreements', 'SRTP suites', 'SRTP mode', 'Peer keys', 'Account', 'Last call', 'Heavy crypto', 'Factory reset', 'Known peers'] as const;
 const ACCOUNT_FIELDS: readonly [keyof Account, string, number][] = [
   ['sipUri', 'SIP URI', 64],
   ['displayName', 'Display name', 32],
@@ -41,6 +42,9 @@ type View =
   | { kind: 'account'; cursor: number }
   | { kind: 'lastCall' }
   | { kind: 'reset' }
+  | { kind: 'knownPeers'; cursor: number }
+  | { kind: 'knownPeer'; uri: string }
+  | { kind: 'forget'; uri: string }
   | { kind: 'entry'; title: string; entry: TextEntry; onAccept: (value: string) => string | undefined };
 
 const fit = (s: string) => (s.length > MENU_COLUMNS ? s.slice(0, MENU_COLUMNS) : s);
@@ -118,6 +122,17 @@ export class Menu {
       case 'reset':
         lines = ['Factory reset', 'Erase all settings?', '', 'OK=yes  Back=no'];
         break;
+      case 'knownPeers': {
+        const peers = knownPeers(this.settings);
+        lines = peers.length > 0 ? list('Known peers', peers.map((p) => peerLabel(p, MENU_COLUMNS - 1)), v.cursor) : ['Known peers', 'No peers yet', '', ''];
+        break;
+      }
+      case 'knownPeer':
+        lines = [peerLabel(v.uri, MENU_COLUMNS), fit(pinLine(this.settings, v.uri)), fit(certificateLine(this.settings, v.uri)), 'OK=forget Back'];
+        break;
+      case 'forget':
+        lines = ['Forget peer?', peerLabel(v.uri, MENU_COLUMNS), 'Pin and certificate', 'OK=yes  Back=no'];
+        break;
       case 'entry':
         lines = [fit(v.title), tail(v.entry.text + '_'), '', v.entry.kind === 'hex' ? '#=next OK=done' : '#=next *=ABC OK=done'];
         break;
@@ -136,7 +151,7 @@ export class Menu {
 
     switch (v.kind) {
       case 'main': {
-        const pick = /^[1-8]$/.test(key) ? Number(key) - 1 : key === 'OK' ? v.cursor : -1;
+        const pick = /^[1-9]$/.test(key) ? Number(key) - 1 : key === 'OK' ? v.cursor : -1;
         if (key === 'Up' || key === 'Down') v.cursor = move(MAIN.length, v.cursor);
         else if (key === 'Back' || key === 'Menu' || key === 'Hangup') exit = true;
         else if (pick >= 0) {
@@ -151,6 +166,7 @@ export class Menu {
               { kind: 'lastCall' },
               { kind: 'choice', which: 'deferHeavyCrypto', cursor: DEFER_HEAVY_CRYPTO.indexOf(this.settings.deferHeavyCrypto) },
               { kind: 'reset' },
+              { kind: 'knownPeers', cursor: 0 },
             ][pick] as View,
           );
         } else this.message = 'Up/Down, OK, Back';
@@ -242,6 +258,31 @@ export class Menu {
           change({ ...factorySettings(), credentials: this.settings.credentials });
           this.stack.pop();
           this.message = 'Factory settings';
+        } else if (key === 'Back' || key === 'Hangup') this.stack.pop();
+        else this.message = 'OK=yes  Back=no';
+        break;
+      case 'knownPeers': {
+        const peers = knownPeers(this.settings);
+        if (key === 'Up' || key === 'Down') v.cursor = move(peers.length, v.cursor);
+        else if (key === 'Back') this.stack.pop();
+        else if (key === 'OK' && peers.length > 0) this.stack.push({ kind: 'knownPeer', uri: peers[v.cursor] });
+        else this.message = peers.length > 0 ? 'OK=details Back' : 'Back';
+        break;
+      }
+      case 'knownPeer':
+        if (key === 'OK') this.stack.push({ kind: 'forget', uri: v.uri });
+        else if (key === 'Back') this.stack.pop();
+        else this.message = 'OK=forget Back';
+        break;
+      case 'forget':
+        if (key === 'OK') {
+          // Only what the phone learned goes; the peer's PSK under "Peer keys" is the user's own entry.
+          change(forgetPeer(this.settings, v.uri));
+          this.stack.pop();
+          this.stack.pop();
+          const peersView = this.view as Extract<View, { kind: 'knownPeers' }>;
+          peersView.cursor = Math.max(0, Math.min(peersView.cursor, knownPeers(this.settings).length - 1));
+          this.message = 'Forgotten';
         } else if (key === 'Back' || key === 'Hangup') this.stack.pop();
         else this.message = 'OK=yes  Back=no';
         break;
