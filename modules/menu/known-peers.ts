@@ -18,15 +18,15 @@ export function knownPeers(settings: Settings): string[] {
 }
 
 /**
- * The peer as it fits `width` columns: the whole URI, else without its scheme, else its user part
- * (RFC 3261 §19.1.1 "sip:user@host"), cut to the width.
+ * The peer as it fits `width` columns: user@host without the usual "sip:" scheme ("sips:" stays,
+ * it says more: RFC 3261 §19.1), else only the user part, cut to the width.
  */
 export function peerLabel(uri: string, width: number): string {
-  if (uri.length <= width) return uri;
-  const bare = uri.replace(/^sips?:/, '');
-  if (bare.length <= width) return bare;
-  const at = bare.lastIndexOf('@');
-  return (at > 0 ? bare.slice(0, at) : bare).slice(0, width);
+  const shown = uri.startsWith('sip:') ? uri.slice(4) : uri;
+  if (shown.length <= width) return shown;
+  const user = uri.replace(/^sips?:/, '');
+  const at = user.lastIndexOf('@');
+  return (at > 0 ? user.slice(0, at) : user).slice(0, width);
 }
 
 /** The first FINGERPRINT_BYTES of SHA-256 over the certificate's DER, in lower-case hex. */
