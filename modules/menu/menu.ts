@@ -263,7 +263,7 @@ export class Menu {
         break;
       case 'knownPeers': {
         const peers = knownPeers(this.settings);
-        if (key === 'Up' || key === 'Down') v.cursor = move(peers.length, v.cursor);
+        if ((key === 'Up' || key === 'Down') && peers.length > 0) v.cursor = move(peers.length, v.cursor);
         else if (key === 'Back') this.stack.pop();
         else if (key === 'OK' && peers.length > 0) this.stack.push({ kind: 'knownPeer', uri: peers[v.cursor] });
         else this.message = peers.length > 0 ? 'OK=details Back' : 'Back';

@@ -79,10 +79,10 @@ describe('Known peers: list', () => {
 
   it('says "No peers yet" when nothing was learned, even with PSKs', () => {
     const s: Settings = { ...factorySettings(), peerKeys: { [DAVE]: PSK } };
-    const outs = press(new Menu(s), '9 OK Down');
+    const outs = press(new Menu(s), '9 OK Down Up Back');
     expect(outs[0].lines).toEqual(['Known peers', 'No peers yet', '', '']);
-    expect(outs[1].lines[0]).toBe('Known peers');
-    expect(outs[2].lines[1]).toBe('No peers yet');
+    for (const out of outs.slice(1, 4)) expect(out.lines).toEqual(['Known peers', 'No peers yet', '', 'Back']);
+    expect(outs[4].lines[0]).toBe('Menu');
   });
 
   it('Back from the list returns to the main menu at the same entry', () => {
