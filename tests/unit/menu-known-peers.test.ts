@@ -9,7 +9,7 @@ import { Menu, MENU_COLUMNS, MENU_ROWS, type MenuOutput } from '../../modules/me
 import { parseTable } from '../../modules/negotiation/table.js';
 import { factorySettings, settingsFromJson, settingsToJson, type Settings } from '../../modules/settings/model.js';
 import { openSettingsStore } from '../../modules/settings/store.js';
-import { toBase64 } from '../../modules/util/bytes.js';
+import { toBase64, toHex } from '../../modules/util/bytes.js';
 import { fixtureBytes } from '../support/pki-fixtures.js';
 import { settingsArb, tableArb } from '../support/settings-arbitrary.js';
 import { SimFlash } from '../support/sim-flash.js';
@@ -238,6 +238,7 @@ describe('Known peers: any key sequence', () => {
     base: settingsArb,
     pins: fc.dictionary(fc.constantFrom(...POOL), fc.record({ table: tableArb, learnedAt: fc.oneof(fc.integer(), fc.double({ noNaN: true, noDefaultInfinity: true })) }), { maxKeys: 4 }),
     certs: fc.dictionary(fc.constantFrom(...POOL), certArb, { maxKeys: 4 }),
+    psks: fc.dictionary(fc.constantFrom(...POOL), fc.uint8Array({ minLength: 16, maxLength: 32 }).map(toHex), { maxKeys: 4 }),
     // Any key, OK drawn most often so that peers do get forgotten (OK OK OK from the list): about
     // a third of the runs forget at least one peer.
     keys: fc.array(
@@ -253,8 +254,13 @@ describe('Known peers: any key sequence', () => {
 
   it('never throws, keeps a 4x20 screen, and each save forgets exactly one peer and nothing else', () => {
     fc.assert(
-      fc.property(arb, ({ base, pins, certs, keys }) => {
-        const initial: Settings = { ...base, learnedPeers: { ...base.learnedPeers, ...pins }, peerCertificates: { ...base.peerCertificates, ...certs } };
+      fc.property(arb, ({ base, pins, certs, psks, keys }) => {
+        const initial: Settings = {
+          ...base,
+          peerKeys: { ...base.peerKeys, ...psks },
+          learnedPeers: { ...base.learnedPeers, ...pins },
+          peerCertificates: { ...base.peerCertificates, ...certs },
+        };
         const menu = new Menu(initial);
         let current = initial;
         let title = menu.press('9').lines[0];
