@@ -15,7 +15,7 @@ import { allowedRungs, decideAnswer, nextRung, type Rung } from '../negotiation/
 import { firstOfferKeyAgreement, reofferKeyAgreement } from '../negotiation/offer-plan.js';
 import { TableWireError, type WireTable } from '../negotiation/wire.js';
 import { CRYPTO, parseCryptoAttribute, type CryptoAttribute } from '../sdp/crypto-attr.js';
-import { parseKeyMgmt, MIKEY_PROTOCOL_ID } from '../sdp/key-mgmt.js';
+import { MIKEY_PROTOCOL_ID } from '../sdp/key-mgmt.js';
 import { mediaDirection, type Direction } from '../sdp/direction.js';
 import { audioDescription, PCMA, PCMU, TELEPHONE_EVENT, type MediaKeying } from '../sdp/offer-answer.js';
 import { effectiveAttributes, parseSdp, serializeSdp, type SessionDescription } from '../sdp/session-description.js';
@@ -27,6 +27,7 @@ import { fromBase64, fromHex, toBase64, toHex } from '../util/bytes.js';
 import {
   CALL_POLICY, callableTable, findTable, refusalWithTable, sdpIds, SP_SUITE, strippedProtocols, suiteLabel, tableExtension, tableFromRefusal,
 } from './call-negotiation.js';
+import { hostPort, keyMgmtProtocols, mediaTarget, mikeyIn, type MediaTarget } from './call-sdp.js';
 import { certificateOf, makeOffer, screenOffer, usableKeyAgreements, type CallOffer, type KeyingContext } from './keying.js';
 import { sdesAnswer, sdesKey, sdesOffer } from './sdes-keying.js';
 import { answerSdesReoffer, takeSdesAnswer, type SdesSession, type SdesUpdate } from './sdes-reoffer.js';
@@ -125,48 +126,6 @@ export interface CallsConfig {
   readonly onChange: () => void;
   /** Log SRTP master keys (development only; see PhoneIdentity.keyLog). */
   readonly keyLog?: boolean;
-}
-
-function hostPort(text: string): HostPort | undefined {
-  const m = /^([^:\s]+)(?::(\d{1,5}))?$/.exec(text.trim());
-  return m ? { address: m[1], port: Number(m[2] ?? 5060) } : undefined;
-}
-
-/** Where a peer takes the call's audio, and the payload type it gave telephone-events (RFC 4733 §7.1.1). */
-interface MediaTarget extends HostPort {
-  readonly telephoneEvent?: number;
-}
-
-function mediaTarget(sdp: SessionDescription): MediaTarget {
-  const m = sdp.media.find((x) => x.media === 'audio');
-  const address = m?.connection?.address ?? sdp.connection?.address;
-  if (!m || !address || m.port === 0) throw new RangeError('no audio stream in the session description');
-  const events = m.attributes
-    .filter((a) => a.name === 'rtpmap')
-    .map((a) => /^(\d{1,3})\s+telephone-event\/8000\b/i.exec(a.value ?? '')?.[1])
-    .find((pt) => pt !== undefined && m.formats.includes(pt));
-  return { address, port: m.port, ...(events !== undefined ? { telephoneEvent: Number(events) } : {}) };
-}
-
-/** The protocol ids of the a=key-mgmt lines the audio stream has (RFC 4567 §3.1). */
-function keyMgmtProtocols(sdp: SessionDescription): string[] {
-  const m = sdp.media.find((x) => x.media === 'audio');
-  if (!m) return [];
-  return effectiveAttributes(sdp, m, 'key-mgmt').flatMap((a) => {
-    try {
-      return [parseKeyMgmt(a).protocol];
-    } catch {
-      return [];
-    }
-  });
-}
-
-function mikeyIn(sdp: SessionDescription): Uint8Array | undefined {
-  const m = sdp.media.find((x) => x.media === 'audio');
-  const a = m ? effectiveAttributes(sdp, m, 'key-mgmt')[0] : undefined;
-  if (!a) return undefined;
-  const km = parseKeyMgmt(a);
-  return km.protocol === MIKEY_PROTOCOL_ID ? km.data : undefined;
 }
 
 export class Calls {
