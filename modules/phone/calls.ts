@@ -27,6 +27,7 @@ import { fromBase64, fromHex, toBase64, toHex } from '../util/bytes.js';
 import {
   CALL_POLICY, callableTable, findTable, refusalWithTable, sdpIds, SP_SUITE, strippedProtocols, suiteLabel, tableExtension, tableFromRefusal,
 } from './call-negotiation.js';
+import type { Call, Connected, Keyed, Update } from './call-state.js';
 import { hostPort, keyMgmtProtocols, mediaTarget, mikeyIn, type MediaTarget } from './call-sdp.js';
 import { certificateOf, makeOffer, screenOffer, usableKeyAgreements, type CallOffer, type KeyingContext } from './keying.js';
 import { sdesAnswer, sdesKey, sdesOffer } from './sdes-keying.js';
@@ -38,75 +39,6 @@ import { afterAnswer, answerHold, heldScreen, holdOffer, NOT_HELD, sending, type
 
 /** How long accepted I_MESSAGEs are remembered: the timestamp window (RFC 3830 §5.4). */
 const REPLAY_WINDOW_MS = 3600_000;
-
-type Protection = LastCall['protection'];
-
-/** How a call is keyed once both sides agree. */
-interface Keyed {
-  /** The MIKEY key agreement, or SDES. */
-  readonly method: KeyAgreement | 'SDES';
-  readonly suite: SrtpSuiteName;
-  readonly protection: Protection;
-}
-
-type Call =
-  | {
-      kind: 'outgoing';
-      callId: string;
-      peer: string;
-      rtp: UdpSocket;
-      rung: Rung;
-      offer: CallOffer | undefined;
-      sdes: readonly CryptoAttribute[];
-      ringing: boolean;
-      reoffered: boolean;
-    }
-  | {
-      kind: 'incoming';
-      callId: string;
-      peer: string;
-      rtp: UdpSocket;
-      remote: MediaTarget;
-      keyed?: Keyed;
-      screened?: Screened;
-      answerExtensions: readonly GeneralExtension[];
-      keys?: readonly SrtpKeys[];
-      response?: Uint8Array;
-      /** SDES: the line answered with (this phone's key) and the peer's key. */
-      sdes?: { readonly answer: CryptoAttribute; readonly theirs: MediaKeys['receive'] };
-      /** The caller's table from its authenticated I_MESSAGE, remembered once the call connects. */
-      learned?: WireTable;
-      /** The caller's certificate from its authenticated I_MESSAGE (PKE for later calls). */
-      certificate?: Uint8Array;
-    }
-  | {
-      kind: 'connected';
-      callId: string;
-      peer: string;
-      media: MediaSession;
-      security: string;
-      /** How the call is keyed (undefined: plain RTP); a re-key keeps the key agreement and suite. */
-      keyed?: Keyed;
-      rtpPort: number;
-      /** This phone put the call on hold / the peer did (RFC 3264 §8.4); see call-hold.ts. */
-      hold: HoldState;
-      /** Our re-INVITE waiting for its answer. */
-      update?: { readonly kind: 'hold' | 'resume' } | { readonly kind: 'rekey'; readonly offer: CallOffer };
-      /** The peer's re-key, answered: our new send key goes in force on its ACK. */
-      nextSend?: SrtpKeys;
-      /** A re-INVITE to send again after a 491 (RFC 3261 §14.1). */
-      retry?: number;
-      /** This phone placed the call (it owns the Call-ID, which sets the 491 back-off). */
-      placed: boolean;
-      dtmf: CallDtmf;
-      /** The peer's telephone-event payload type (RFC 4733), kept in re-offers and answers. */
-      events?: number;
-      /** SDES calls: the a=crypto line with our key and the peer's key, repeated in re-offers (sdes-reoffer.ts). */
-      sdes?: SdesSession;
-    };
-
-type Connected = Extract<Call, { kind: 'connected' }>;
-type Update = NonNullable<Connected['update']>;
 
 export interface CallsConfig {
   readonly hal: Hal;
