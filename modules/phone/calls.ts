@@ -19,15 +19,15 @@ import { MIKEY_PROTOCOL_ID } from '../sdp/key-mgmt.js';
 import { mediaDirection, type Direction } from '../sdp/direction.js';
 import { audioDescription, PCMA, PCMU, TELEPHONE_EVENT, type MediaKeying } from '../sdp/offer-answer.js';
 import { effectiveAttributes, parseSdp, serializeSdp, type SessionDescription } from '../sdp/session-description.js';
-import type { LastCall, Settings } from '../settings/model.js';
-import { SettingsTooLargeError, type SettingsStore } from '../settings/store.js';
+import type { SettingsStore } from '../settings/store.js';
 import type { HostPort, UaAction, UaEvent } from '../sip/user-agent.js';
 import { UserAgent } from '../sip/user-agent.js';
-import { fromBase64, fromHex, toBase64, toHex } from '../util/bytes.js';
+import { fromBase64, fromHex, toHex } from '../util/bytes.js';
 import {
   CALL_POLICY, callableTable, findTable, refusalWithTable, sdpIds, SP_SUITE, strippedProtocols, suiteLabel, tableExtension, tableFromRefusal,
 } from './call-negotiation.js';
 import type { Call, Connected, Keyed, Update } from './call-state.js';
+import { recordCall } from './call-record.js';
 import { hostPort, keyMgmtProtocols, mediaTarget, mikeyIn, type MediaTarget } from './call-sdp.js';
 import { certificateOf, makeOffer, screenOffer, usableKeyAgreements, type CallOffer, type KeyingContext } from './keying.js';
 import { sdesAnswer, sdesKey, sdesOffer } from './sdes-keying.js';
@@ -446,17 +446,7 @@ export class Calls {
     const media = new MediaSession(hal, rtp, remote, mediaKeys, 'PCMU', dtmf);
     const security = keyed ? `Secure ${keyed.method} ${suiteLabel(keyed.suite)}` : 'NOT ENCRYPTED';
     this.call = { kind: 'connected', callId, peer, media, security, ...(keyed ? { keyed } : {}), rtpPort: rtp.port, hold: NOT_HELD, placed: this.call?.kind === 'outgoing', dtmf, ...(remote.telephoneEvent !== undefined ? { events: remote.telephoneEvent } : {}) };
-    const lastCall: LastCall = keyed
-      ? { peer, protection: keyed.protection, ...(keyed.method !== 'SDES' ? { keyAgreement: keyed.method } : {}), suite: keyed.suite, at: hal.clock.wallClockMs() }
-      : { peer, protection: 'none', at: hal.clock.wallClockMs() };
-    const settings = this.c.store.settings;
-    // A table that arrived in an authenticated R_MESSAGE is remembered: the next call needs one round trip.
-    const learnedPeers = learned ? { ...settings.learnedPeers, [peer]: { table: learned.table, learnedAt: lastCall.at } } : settings.learnedPeers;
-    try {
-      this.saveAfterCall({ ...settings, lastCall, learnedPeers }, peer, certificate);
-    } catch (e) {
-      hal.log(`last call not saved: ${(e as Error).message}`);
-    }
+    recordCall(this.c.store, hal, peer, keyed, learned, certificate);
     hal.log(`call ${callId} connected with ${peer}: ${security}; media ${hal.network.localAddress}:${rtp.port} <-> ${remote.address}:${remote.port}`);
     if (keyed) this.logKeys(callId, keyed.suite, { send: keyed.send, receive: keyed.receive });
     this.c.onChange();
@@ -468,25 +458,6 @@ export class Calls {
     for (const [direction, k] of [['send', keys.send], ['receive', keys.receive]] as const) {
       if (k) this.c.hal.log(`keylog ${callId} ${direction} ${suite} ${toHex(k.masterKey)}${toHex(k.masterSalt)}`);
     }
-  }
-
-  /**
-   * Saves what a call leaves behind, with the peer's certificate from an authenticated signed
-   * exchange when there is one (PKE can be offered to this peer next time), unless the settings
-   * slot has no room for it: then without it (the store refuses before touching the flash).
-   */
-  private saveAfterCall(next: Settings, peer: string, certificate: Uint8Array | undefined): void {
-    const { store, hal } = this.c;
-    if (certificate) {
-      try {
-        store.save({ ...next, peerCertificates: { ...next.peerCertificates, [peer]: toBase64(certificate) } });
-        return;
-      } catch (e) {
-        if (!(e instanceof SettingsTooLargeError)) throw e;
-        hal.log(`certificate of ${peer} not kept: ${e.message}`);
-      }
-    }
-    store.save(next);
   }
 
   /** Ends the call; `failure` is the SIP status of an outgoing call that failed (0: failed here). */
