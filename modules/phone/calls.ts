@@ -22,7 +22,7 @@ import { effectiveAttributes, parseSdp, serializeSdp, type SessionDescription } 
 import type { SettingsStore } from '../settings/store.js';
 import type { HostPort, UaAction, UaEvent } from '../sip/user-agent.js';
 import { UserAgent } from '../sip/user-agent.js';
-import { fromBase64, fromHex, toHex } from '../util/bytes.js';
+import { fromBase64, fromHex } from '../util/bytes.js';
 import {
   CALL_POLICY, callableTable, findTable, refusalWithTable, sdpIds, SP_SUITE, strippedProtocols, suiteLabel, tableExtension, tableFromRefusal,
 } from './call-negotiation.js';
@@ -30,6 +30,7 @@ import type { Call, Connected, Keyed, Update } from './call-state.js';
 import { recordCall } from './call-record.js';
 import { hostPort, keyMgmtProtocols, mediaTarget, mikeyIn, type MediaTarget } from './call-sdp.js';
 import { certificateOf, makeOffer, screenOffer, usableKeyAgreements, type CallOffer, type KeyingContext } from './keying.js';
+import { keyLog, type KeyLog } from './key-log.js';
 import { sdesAnswer, sdesKey, sdesOffer } from './sdes-keying.js';
 import { answerSdesReoffer, takeSdesAnswer, type SdesSession, type SdesUpdate } from './sdes-reoffer.js';
 import { MediaSession, type MediaKeys } from './media.js';
@@ -65,6 +66,7 @@ export class Calls {
   private call: Call | undefined;
   private readonly timers = new Map<string, number>();
   private readonly replay: ReplayCache;
+  private readonly logKeys: KeyLog;
   private sessionVersion = 1;
   /** One line about the last call that ended or failed, shown on the idle screen. */
   notice: string | undefined;
@@ -76,6 +78,7 @@ export class Calls {
   constructor(private readonly c: CallsConfig) {
     const { hal } = c;
     this.replay = new ReplayCache(REPLAY_WINDOW_MS);
+    this.logKeys = keyLog((line) => hal.log(line), c.keyLog === true);
     const proxy = hostPort(c.outboundProxy);
     const registrar = hostPort(c.registrar);
     this.ua = new UserAgent({
@@ -450,14 +453,6 @@ export class Calls {
     hal.log(`call ${callId} connected with ${peer}: ${security}; media ${hal.network.localAddress}:${rtp.port} <-> ${remote.address}:${remote.port}`);
     if (keyed) this.logKeys(callId, keyed.suite, { send: keyed.send, receive: keyed.receive });
     this.c.onChange();
-  }
-
-  /** Development key log (PhoneIdentity.keyLog): the master key and salt in force per direction. */
-  private logKeys(callId: string, suite: SrtpSuiteName, keys: { readonly send?: SrtpKeys | MediaKeys['send']; readonly receive?: SrtpKeys | MediaKeys['receive'] }): void {
-    if (!this.c.keyLog) return;
-    for (const [direction, k] of [['send', keys.send], ['receive', keys.receive]] as const) {
-      if (k) this.c.hal.log(`keylog ${callId} ${direction} ${suite} ${toHex(k.masterKey)}${toHex(k.masterSalt)}`);
-    }
   }
 
   /** Ends the call; `failure` is the SIP status of an outgoing call that failed (0: failed here). */
