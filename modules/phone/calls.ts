@@ -6,17 +6,16 @@
 import type { Datagram, Hal, UdpSocket } from '../../hal/contracts.js';
 import type { PkCredentials } from '../mikey/pk-auth.js';
 import type { GeneralExtension, Refused, Screened } from '../mikey/pk-exchange.js';
-import type { SrtpKeys } from '../mikey/pk-keys.js';
 import { decodeMessage } from '../mikey/pk-wire.js';
 import { ReplayCache } from '../mikey/replay-cache.js';
 import { answerOffer, confirmAnswer } from '../negotiation/agreement.js';
-import type { KeyAgreement, SrtpSuiteName } from '../negotiation/capabilities.js';
+import type { KeyAgreement } from '../negotiation/capabilities.js';
 import { allowedRungs, decideAnswer, nextRung, type Rung } from '../negotiation/ladder.js';
 import { firstOfferKeyAgreement, reofferKeyAgreement } from '../negotiation/offer-plan.js';
 import { TableWireError, type WireTable } from '../negotiation/wire.js';
 import { CRYPTO, parseCryptoAttribute, type CryptoAttribute } from '../sdp/crypto-attr.js';
 import { MIKEY_PROTOCOL_ID } from '../sdp/key-mgmt.js';
-import { mediaDirection, type Direction } from '../sdp/direction.js';
+import type { Direction } from '../sdp/direction.js';
 import { audioDescription, PCMA, PCMU, TELEPHONE_EVENT, type MediaKeying } from '../sdp/offer-answer.js';
 import { effectiveAttributes, parseSdp, serializeSdp, type SessionDescription } from '../sdp/session-description.js';
 import type { SettingsStore } from '../settings/store.js';
@@ -26,17 +25,17 @@ import { fromBase64, fromHex } from '../util/bytes.js';
 import {
   CALL_POLICY, callableTable, findTable, refusalWithTable, sdpIds, SP_SUITE, strippedProtocols, suiteLabel, tableExtension, tableFromRefusal,
 } from './call-negotiation.js';
-import type { Call, Connected, Keyed, Update } from './call-state.js';
+import type { Call, Keyed } from './call-state.js';
 import { recordCall } from './call-record.js';
+import { CallUpdates } from './call-update.js';
 import { hostPort, keyMgmtProtocols, mediaTarget, mikeyIn, type MediaTarget } from './call-sdp.js';
-import { certificateOf, makeOffer, screenOffer, usableKeyAgreements, type CallOffer, type KeyingContext } from './keying.js';
+import { certificateOf, makeOffer, screenOffer, usableKeyAgreements, type KeyingContext } from './keying.js';
 import { keyLog, type KeyLog } from './key-log.js';
 import { sdesAnswer, sdesKey, sdesOffer } from './sdes-keying.js';
-import { answerSdesReoffer, takeSdesAnswer, type SdesSession, type SdesUpdate } from './sdes-reoffer.js';
 import { MediaSession, type MediaKeys } from './media.js';
 import { CallDtmf, DTMF_KEYS } from './call-dtmf.js';
 import type { DtmfDigit } from '../../audio/dtmf.js';
-import { afterAnswer, answerHold, heldScreen, holdOffer, NOT_HELD, sending, type HoldState } from './call-hold.js';
+import { heldScreen, NOT_HELD, sending } from './call-hold.js';
 
 /** How long accepted I_MESSAGEs are remembered: the timestamp window (RFC 3830 §5.4). */
 const REPLAY_WINDOW_MS = 3600_000;
@@ -67,6 +66,7 @@ export class Calls {
   private readonly timers = new Map<string, number>();
   private readonly replay: ReplayCache;
   private readonly logKeys: KeyLog;
+  private readonly updates: CallUpdates;
   private sessionVersion = 1;
   /** One line about the last call that ended or failed, shown on the idle screen. */
   notice: string | undefined;
@@ -87,6 +87,17 @@ export class Calls {
       ...(proxy ? { outboundProxy: proxy } : {}),
       ...(registrar ? { registrar } : {}),
       random: hal.random,
+    });
+    this.updates = new CallUpdates({
+      hal,
+      ua: this.ua,
+      current: () => this.call,
+      run: (actions) => this.run(actions),
+      description: (rtpPort, keying, events, direction) => this.description(rtpPort, keying, events, direction),
+      keying: () => this.keying(),
+      end: (notice) => this.end(notice),
+      onChange: () => c.onChange(),
+      logKeys: this.logKeys,
     });
     if (registrar) this.run(this.ua.register());
   }
@@ -212,7 +223,7 @@ export class Calls {
     const actions = this.ua.answer(call.callId, this.description(call.rtp.port, keying, call.remote.telephoneEvent));
     if (call.sdes && call.keyed) {
       this.connect(call.callId, call.peer, call.rtp, call.remote, { ...call.keyed, send: sdesKey(call.sdes.answer), receive: call.sdes.theirs });
-      this.keepSdes(call.keyed.suite, call.sdes.answer, call.sdes.theirs);
+      this.updates.keepSdes(call.keyed.suite, call.sdes.answer, call.sdes.theirs);
     } else {
       // The callee sends on the second crypto session and receives on the first.
       this.connect(call.callId, call.peer, call.rtp, call.remote, call.keys && call.keyed && { ...call.keyed, send: call.keys[1], receive: call.keys[0] }, call.learned, call.certificate);
@@ -228,190 +239,16 @@ export class Calls {
     this.end('Call ended');
   }
 
-  /** Down during a connected call: puts it on hold, or resumes it (RFC 3264 §8.4). */
+  /** Down during a connected call: puts it on hold, or resumes it (call-update.ts). */
   toggleHold(): void {
     const call = this.call;
-    if (call?.kind !== 'connected' || call.update || call.retry !== undefined) return;
-    this.sendUpdate(call, call.hold.local ? { kind: 'resume' } : { kind: 'hold' });
+    if (call?.kind === 'connected') this.updates.toggleHold(call);
   }
 
-  /**
-   * Up during a MIKEY-keyed call: a re-INVITE with a new MIKEY exchange of the same key agreement
-   * (RFC 3830 §4.5, RFC 4567 §3.1); the suite stays the one negotiated.
-   */
+  /** Up during a MIKEY-keyed call: re-keys it with a re-INVITE (call-update.ts). */
   rekey(): void {
     const call = this.call;
-    if (call?.kind !== 'connected' || call.update || call.retry !== undefined || !call.keyed || call.keyed.method === 'SDES') return;
-    let offer: CallOffer;
-    try {
-      offer = makeOffer(call.keyed.method, this.keying(), call.peer, 0, [sdpIds([MIKEY_PROTOCOL_ID])]);
-    } catch (e) {
-      this.c.hal.log(`call ${call.callId}: no re-key: ${(e as Error).message}`);
-      return;
-    }
-    this.sendUpdate(call, { kind: 'rekey', offer });
-  }
-
-  /** Sends our re-INVITE: a hold or resume keeps the keys in force, a re-key offers new ones. */
-  private sendUpdate(call: Connected, update: Update): void {
-    const local = update.kind === 'rekey' ? call.hold.local : update.kind === 'hold';
-    const keying: MediaKeying =
-      update.kind === 'rekey' ? { kind: 'mikey', message: update.offer.message } : call.sdes ? { kind: 'sdes', lines: [call.sdes.ours] } : call.keyed ? { kind: 'established' } : { kind: 'none' };
-    const actions = this.ua.reinvite(call.callId, this.description(call.rtpPort, keying, call.events, holdOffer(call.hold, local)));
-    if (actions.length === 0) return;
-    call.update = update;
-    this.c.hal.log(`call ${call.callId}: re-INVITE to ${update.kind}`);
-    this.run(actions);
-  }
-
-  /** The 2xx to our re-INVITE (already acknowledged by the UA). */
-  private onUpdateAnswered(call: Connected, body: string): void {
-    const update = call.update;
-    call.update = undefined;
-    if (!update) return;
-    try {
-      const sdp = parseSdp(body);
-      const audio = sdp.media.find((m) => m.media === 'audio');
-      if (!audio || audio.port === 0) throw new RangeError('the answer has no audio stream');
-      if ((call.keyed !== undefined) !== (audio.protocol === 'RTP/SAVP')) throw new RangeError(`the answer's ${audio.protocol} changes the call's protection`);
-      const direction = mediaDirection(sdp, audio);
-      if (update.kind === 'rekey') {
-        const response = mikeyIn(sdp);
-        if (!response) throw new RangeError('the answer has no MIKEY response');
-        // finish() authenticates the R_MESSAGE; the initiator sends on the first crypto session.
-        const k = update.offer.finish(response);
-        call.media.rekey({ send: k[0], receive: k[1] });
-        this.c.hal.log(`call ${call.callId}: re-keyed (${update.offer.keyAgreement})`);
-        this.logKeys(call.callId, call.keyed!.suite, { send: k[0], receive: k[1] });
-      } else if (call.sdes) {
-        this.takeSdes(call, takeSdesAnswer(call.sdes, effectiveAttributes(sdp, audio, CRYPTO).map(parseCryptoAttribute)));
-      }
-      this.setHold(call, afterAnswer(update.kind === 'rekey' ? call.hold.local : update.kind === 'hold', direction));
-    } catch (err) {
-      // The peer already took the new session: with keys or media we cannot follow, the call ends.
-      this.c.hal.log(`call ${call.callId}: ${update.kind} answer unusable: ${(err as Error).message}`);
-      this.run(this.ua.hangup(call.callId));
-      this.end(update.kind === 'rekey' ? 'Security failed' : 'Call failed');
-    }
-  }
-
-  /** Our re-INVITE was refused: the call goes on as it was (RFC 3261 §14.1), or glare (491). */
-  private onUpdateFailed(call: Connected, status: number): void {
-    const update = call.update;
-    call.update = undefined;
-    if (!update) return;
-    if (status === 491) {
-      // RFC 3261 §14.1: wait 2.1-4 s if this phone owns the Call-ID, 0-2 s otherwise, then retry.
-      const r = this.c.hal.random.bytes(1)[0] / 256;
-      const delayMs = Math.floor(call.placed ? 2100 + 1900 * r : 2000 * r);
-      this.c.hal.log(`call ${call.callId}: ${update.kind} crossed the peer's re-INVITE (491); again in ${delayMs} ms`);
-      call.retry = this.c.hal.timers.set(delayMs, () => {
-        call.retry = undefined;
-        if (this.call !== call) return;
-        if (update.kind === 'rekey') this.rekey();
-        else if ((update.kind === 'hold') !== call.hold.local) this.sendUpdate(call, update);
-      });
-      return;
-    }
-    this.c.hal.log(`call ${call.callId}: ${update.kind} refused with ${status}; the call goes on unchanged`);
-    this.c.onChange();
-  }
-
-  /** The peer's re-INVITE: hold, resume or re-key; what cannot be taken gets 488 and changes nothing. */
-  private onReinvite(call: Connected, body: string): void {
-    const refuse = (why: string): void => {
-      this.c.hal.log(`call ${call.callId}: re-INVITE refused: ${why}`);
-      this.run(this.ua.rejectReinvite(call.callId, 488));
-    };
-    let sdp: SessionDescription;
-    let offered: Direction;
-    let mikey: Uint8Array | undefined;
-    try {
-      sdp = parseSdp(body);
-      const audio = sdp.media.find((m) => m.media === 'audio');
-      if (!audio || audio.port === 0) return refuse('no audio stream');
-      // Plain RTP mid-call would drop SRTP; SRTP on a plain call has no keys (no downgrade, no surprise).
-      if ((call.keyed !== undefined) !== (audio.protocol === 'RTP/SAVP')) return refuse(`${audio.protocol} would change the call's protection`);
-      offered = mediaDirection(sdp, audio);
-      mikey = mikeyIn(sdp);
-    } catch (e) {
-      return refuse((e as Error).message);
-    }
-    let sdes: (SdesUpdate & { readonly answer: CryptoAttribute }) | undefined;
-    if (call.sdes) {
-      if (mikey) return refuse('a MIKEY offer on an SDES call');
-      try {
-        sdes = answerSdesReoffer(call.sdes, effectiveAttributes(sdp, sdp.media.find((m) => m.media === 'audio')!, CRYPTO).map(parseCryptoAttribute));
-      } catch (e) {
-        return refuse((e as Error).message);
-      }
-    }
-    let rekeyed: { keys: readonly SrtpKeys[]; response: Uint8Array | undefined } | undefined;
-    if (mikey) {
-      let done: ReturnType<Calls['screenRekey']>;
-      try {
-        done = this.screenRekey(call, mikey, sdp);
-      } catch (e) {
-        // Whatever the peer's bytes make the MIKEY code throw, the answer is 488 and the call goes on.
-        return refuse((e as Error).message);
-      }
-      if (typeof done === 'string') return refuse(done);
-      rekeyed = done;
-    }
-    const { direction, state } = answerHold(call.hold, offered);
-    const keying: MediaKeying = rekeyed?.response
-      ? { kind: 'mikey', message: rekeyed.response }
-      : sdes ? { kind: 'sdes', lines: [sdes.answer] } : call.keyed ? { kind: 'established' } : { kind: 'none' };
-    const actions = this.ua.acceptReinvite(call.callId, this.description(call.rtpPort, keying, call.events, direction));
-    if (rekeyed) {
-      // The offerer sends on the first crypto session: take it now; ours is used from the ACK on.
-      call.media.rekey({ receive: rekeyed.keys[0] });
-      call.nextSend = rekeyed.keys[1];
-      this.c.hal.log(`call ${call.callId}: re-keyed by the peer (${call.keyed!.method})`);
-      this.logKeys(call.callId, call.keyed!.suite, { receive: rekeyed.keys[0] });
-    }
-    if (sdes) this.takeSdes(call, sdes);
-    this.setHold(call, state);
-    this.run(actions);
-  }
-
-  /** Remembers an SDES call's lines once it connects (see sdes-reoffer.ts). */
-  private keepSdes(suite: SrtpSuiteName, ours: CryptoAttribute, theirs: SdesSession['theirs']): void {
-    if (this.call?.kind === 'connected') this.call.sdes = { suite, ours, theirs };
-  }
-
-  /** The SDES lines of a re-offer or answer: a key the peer changed replaces the receive key. */
-  private takeSdes(call: Connected, update: SdesUpdate): void {
-    call.sdes = update.session;
-    if (!update.newReceive) return;
-    call.media.rekey({ receive: update.newReceive });
-    this.c.hal.log(`call ${call.callId}: the peer changed its SDES key`);
-    this.logKeys(call.callId, call.sdes.suite, { receive: update.newReceive });
-  }
-
-  /** Screens and completes a re-key offer: the call's key agreement again, authenticated as the first. */
-  private screenRekey(call: Connected, mikey: Uint8Array, sdp: SessionDescription): string | { keys: readonly SrtpKeys[]; response: Uint8Array | undefined } {
-    const method = call.keyed!.method;
-    const s = screenOffer(mikey, this.keying(), call.peer);
-    if ('unsupported' in s) return s.unsupported;
-    if (!s.result.ok) return (s.result as Refused).reason;
-    if (s.keyAgreement !== method) return `a re-key with ${s.keyAgreement} on a ${method} call`;
-    const screened = s.result as Screened;
-    const stripped = strippedProtocols(screened.extensions, keyMgmtProtocols(sdp));
-    if (stripped.length > 0) return `key-mgmt for ${stripped.join(', ')} was stripped from the offer`;
-    const done = screened.complete(undefined, []);
-    return done.ok ? { keys: done.keys, response: done.response } : done.reason;
-  }
-
-  private setHold(call: Connected, state: HoldState): void {
-    const changed = state.local !== call.hold.local || state.remote !== call.hold.remote;
-    call.hold = state;
-    call.media.setSending(sending(state));
-    if (changed) {
-      const s = call.media.stats();
-      this.c.hal.log(`call ${call.callId} ${heldScreen(state)}: sent ${s.sent}, received ${s.received}, dropped ${s.dropped}`);
-      this.c.onChange();
-    }
+    if (call?.kind === 'connected') this.updates.rekey(call);
   }
 
   private onRtp(d: Datagram): void {
@@ -526,22 +363,17 @@ export class Calls {
         if (call?.callId === e.callId) this.end('Call ended');
         return;
       case 'reinvite':
-        if (call?.kind === 'connected' && call.callId === e.callId) this.onReinvite(call, e.sdp);
+        if (call?.kind === 'connected' && call.callId === e.callId) this.updates.onReinvite(call, e.sdp);
         else this.run(this.ua.rejectReinvite(e.callId, 488));
         return;
       case 'reinviteAnswered':
-        if (call?.kind === 'connected' && call.callId === e.callId) this.onUpdateAnswered(call, e.sdp);
+        if (call?.kind === 'connected' && call.callId === e.callId) this.updates.onUpdateAnswered(call, e.sdp);
         return;
       case 'reinviteFailed':
-        if (call?.kind === 'connected' && call.callId === e.callId) this.onUpdateFailed(call, e.status);
+        if (call?.kind === 'connected' && call.callId === e.callId) this.updates.onUpdateFailed(call, e.status);
         return;
       case 'reinviteConfirmed':
-        if (call?.kind === 'connected' && call.callId === e.callId && call.nextSend) {
-          // The ACK: the peer has the answer, so it takes our new key from here on.
-          call.media.rekey({ send: call.nextSend });
-          this.logKeys(call.callId, call.keyed!.suite, { send: call.nextSend });
-          call.nextSend = undefined;
-        }
+        if (call?.kind === 'connected' && call.callId === e.callId) this.updates.onReinviteConfirmed(call);
         return;
       case 'registered':
         this.registration = `Registered`;
@@ -714,7 +546,7 @@ export class Calls {
     if (!ours) throw new Error('the SDES answer names no offered line');
     const theirs = sdesKey(lines[0]);
     this.connect(call.callId, call.peer, call.rtp, remote, { method: 'SDES', suite: theirs.suite, protection: 'sdes', send: sdesKey(ours), receive: theirs });
-    this.keepSdes(theirs.suite, ours, theirs);
+    this.updates.keepSdes(theirs.suite, ours, theirs);
   }
 
   /** After a 488 carrying the callee's table: re-offer once with the key agreement the tables give. */
