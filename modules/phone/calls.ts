@@ -5,15 +5,15 @@
 // pick-up, as its settings say (seed §2.1.3).
 import type { Datagram, Hal, UdpSocket } from '../../hal/contracts.js';
 import type { PkCredentials } from '../mikey/pk-auth.js';
-import type { GeneralExtension, Refused, Screened } from '../mikey/pk-exchange.js';
+import type { GeneralExtension } from '../mikey/pk-exchange.js';
 import { decodeMessage } from '../mikey/pk-wire.js';
 import { ReplayCache } from '../mikey/replay-cache.js';
-import { answerOffer, confirmAnswer } from '../negotiation/agreement.js';
+import { confirmAnswer } from '../negotiation/agreement.js';
 import type { KeyAgreement } from '../negotiation/capabilities.js';
-import { allowedRungs, decideAnswer, nextRung, type Rung } from '../negotiation/ladder.js';
+import { allowedRungs, nextRung, type Rung } from '../negotiation/ladder.js';
 import { firstOfferKeyAgreement, reofferKeyAgreement } from '../negotiation/offer-plan.js';
-import { TableWireError, type WireTable } from '../negotiation/wire.js';
-import { CRYPTO, parseCryptoAttribute, type CryptoAttribute } from '../sdp/crypto-attr.js';
+import type { WireTable } from '../negotiation/wire.js';
+import { CRYPTO, parseCryptoAttribute } from '../sdp/crypto-attr.js';
 import { MIKEY_PROTOCOL_ID } from '../sdp/key-mgmt.js';
 import type { Direction } from '../sdp/direction.js';
 import { audioDescription, PCMA, PCMU, TELEPHONE_EVENT, type MediaKeying } from '../sdp/offer-answer.js';
@@ -23,15 +23,16 @@ import type { HostPort, UaAction, UaEvent } from '../sip/user-agent.js';
 import { UserAgent } from '../sip/user-agent.js';
 import { fromBase64, fromHex } from '../util/bytes.js';
 import {
-  CALL_POLICY, callableTable, findTable, refusalWithTable, sdpIds, SP_SUITE, strippedProtocols, suiteLabel, tableExtension, tableFromRefusal,
+  CALL_POLICY, callableTable, findTable, sdpIds, SP_SUITE, suiteLabel, tableExtension, tableFromRefusal,
 } from './call-negotiation.js';
 import type { Call, Keyed } from './call-state.js';
 import { recordCall } from './call-record.js';
 import { CallUpdates } from './call-update.js';
-import { hostPort, keyMgmtProtocols, mediaTarget, mikeyIn, type MediaTarget } from './call-sdp.js';
-import { certificateOf, makeOffer, screenOffer, usableKeyAgreements, type KeyingContext } from './keying.js';
+import { decideIncoming } from './call-incoming.js';
+import { hostPort, mediaTarget, mikeyIn, type MediaTarget } from './call-sdp.js';
+import { certificateOf, makeOffer, usableKeyAgreements, type KeyingContext } from './keying.js';
 import { keyLog, type KeyLog } from './key-log.js';
-import { sdesAnswer, sdesKey, sdesOffer } from './sdes-keying.js';
+import { sdesKey, sdesOffer } from './sdes-keying.js';
 import { MediaSession, type MediaKeys } from './media.js';
 import { CallDtmf, DTMF_KEYS } from './call-dtmf.js';
 import type { DtmfDigit } from '../../audio/dtmf.js';
@@ -393,129 +394,19 @@ export class Calls {
   private onIncoming(callId: string, from: string, body: string): void {
     const settings = this.c.store.settings;
     if (this.call) return this.run(this.ua.reject(callId, 486));
-    let sdp: SessionDescription;
-    let remote: HostPort;
-    let mikey: Uint8Array | undefined;
-    try {
-      sdp = parseSdp(body);
-      remote = mediaTarget(sdp);
-      mikey = mikeyIn(sdp);
-    } catch (e) {
-      this.c.hal.log(`incoming call ${callId}: ${(e as Error).message}`);
-      return this.run(this.ua.reject(callId, 488));
-    }
-    const protocol = sdp.media.find((m) => m.media === 'audio')!.protocol;
-    let keyed: Keyed | undefined;
-    let screened: Screened | undefined;
-    let answerExtensions: readonly GeneralExtension[] = [];
-    let learned: WireTable | undefined;
-    let certificate: Uint8Array | undefined;
-    if (mikey && settings.srtpMode !== 'Off') {
-      const s = screenOffer(mikey, this.keying(), from);
-      const refused = 'unsupported' in s ? s.unsupported : s.result.ok ? undefined : (s.result as Refused).reason;
-      if (refused !== undefined) {
-        this.c.hal.log(`incoming call ${callId} refused: ${refused}`);
-        return this.run(this.ua.reject(callId, 488));
-      }
-      const offered = (s as { keyAgreement: KeyAgreement }).keyAgreement;
-      screened = (s as { result: Screened }).result;
-      const stripped = strippedProtocols(screened.extensions, keyMgmtProtocols(sdp));
-      if (stripped.length > 0) {
-        this.c.hal.log(`incoming call ${callId} refused: key-mgmt for ${stripped.join(', ')} was stripped from the offer`);
-        return this.run(this.ua.reject(callId, 488));
-      }
-      const decided = this.negotiateIncoming(callId, mikey, offered, screened);
-      if (!decided) return;
-      ({ keyed, answerExtensions, learned } = decided);
-      certificate = certificateOf(mikey);
-    }
-    if (!mikey && settings.learnedPeers[from]) {
-      // Pinning: this peer proved it speaks priority MIKEY; an offer without it is a downgrade.
-      this.c.hal.log(`incoming call ${callId} refused: ${from} is known to speak MIKEY; refusing a weaker offer`);
-      return this.run(this.ua.reject(callId, 488));
-    }
-    let sdes: { answer: CryptoAttribute; theirs: MediaKeys['receive'] } | undefined;
-    if (!screened) {
-      // No MIKEY (or SRTP off): SDES, plain RTP or a refusal, as the ladder and the mode say.
-      const audio = sdp.media.find((m) => m.media === 'audio')!;
-      let offered: CryptoAttribute[];
-      try {
-        offered = effectiveAttributes(sdp, audio, CRYPTO).map(parseCryptoAttribute);
-      } catch {
-        offered = [];
-      }
-      const decision = decideAnswer({ protocol, crypto: offered }, settings.srtpMode, settings.priorities);
-      if ('reject' in decision) {
-        this.c.hal.log(`incoming call ${callId} refused: ${decision.reason}`);
-        return this.run(this.ua.reject(callId, 488));
-      }
-      if (decision.rung === 'sdes') {
-        try {
-          const theirs = sdesKey(decision.offered);
-          sdes = { answer: sdesAnswer(decision.offered, this.c.hal.random), theirs };
-          keyed = { method: 'SDES', suite: theirs.suite, protection: 'sdes' };
-        } catch (e) {
-          this.c.hal.log(`incoming call ${callId} refused: ${(e as Error).message}`);
-          return this.run(this.ua.reject(callId, 488));
-        }
-      }
-    }
+    const offer = decideIncoming(
+      { settings, hal: this.c.hal, keying: () => this.keying(), description: (rtpPort, keying) => this.description(rtpPort, keying) },
+      callId,
+      from,
+      body,
+    );
+    if ('refused' in offer) return this.run(this.ua.reject(callId, offer.refused, offer.body));
     const rtp = this.c.hal.network.bindUdp(0, (d) => this.onRtp(d));
-    const call: Extract<Call, { kind: 'incoming' }> = {
-      kind: 'incoming', callId, peer: from, rtp, remote, answerExtensions,
-      ...(keyed ? { keyed } : {}), ...(screened ? { screened } : {}), ...(sdes ? { sdes } : {}), ...(learned ? { learned } : {}),
-      ...(certificate ? { certificate } : {}),
-    };
+    const call: Extract<Call, { kind: 'incoming' }> = { kind: 'incoming', callId, peer: from, rtp, ...offer };
     this.call = call;
     this.run(this.ua.ringing(callId));
-    if (screened && settings.deferHeavyCrypto === 'at-ring') this.complete(call);
+    if (offer.screened && settings.deferHeavyCrypto === 'at-ring') this.complete(call);
     this.c.onChange();
-  }
-
-  /**
-   * The callee's side of the negotiation for a screened (authenticated) offer. With the caller's
-   * table: the rule picks the key agreement and suite; an offer keyed with another key agreement
-   * is answered 488 with this phone's table so the caller re-offers once. Without a table (a plain
-   * RFC 3830 phone): the offered key agreement is taken if enabled here, with the SP's suite.
-   */
-  private negotiateIncoming(
-    callId: string,
-    mikey: Uint8Array,
-    offered: KeyAgreement,
-    screened: Screened,
-  ): { keyed: Keyed; answerExtensions: GeneralExtension[]; learned?: WireTable } | undefined {
-    const { hal, store } = this.c;
-    const own = callableTable(store.settings.priorities, usableKeyAgreements(this.keying(), screened.peerUri, 'responder'));
-    let offerTable: WireTable | undefined;
-    try {
-      offerTable = findTable(screened.extensions);
-    } catch (e) {
-      if (!(e instanceof TableWireError)) throw e;
-      hal.log(`incoming call ${callId} refused: ${e.message}`);
-      this.run(this.ua.reject(callId, 488));
-      return undefined;
-    }
-    if (!offerTable) {
-      if (!own.keyAgreements.some((k) => k.name === offered && k.enabled)) {
-        hal.log(`incoming call ${callId} refused: ${offered} is not enabled here`);
-        this.run(this.ua.reject(callId, 488));
-        return undefined;
-      }
-      return { keyed: { method: offered, suite: SP_SUITE, protection: 'mikey' }, answerExtensions: [] };
-    }
-    const { selection, answer } = answerOffer({ ...offerTable, table: callableTable(offerTable.table) }, own, 0);
-    if (!selection.keyAgreement || !selection.suite) {
-      hal.log(`incoming call ${callId} refused: no key agreement or suite in common`);
-      this.run(this.ua.reject(callId, 488));
-      return undefined;
-    }
-    if (selection.keyAgreement.name !== offered) {
-      hal.log(`incoming call ${callId}: offered ${offered}, the tables give ${selection.keyAgreement.name}: 488 with this table`);
-      const body = this.description(9, { kind: 'mikey', message: refusalWithTable(mikey, answer, hal.clock.wallClockMs()) });
-      this.run(this.ua.reject(callId, 488, body));
-      return undefined;
-    }
-    return { keyed: { method: offered, suite: selection.suite.name, protection: 'mikey-priority' }, answerExtensions: [tableExtension(answer)], learned: offerTable };
   }
 
   /**
