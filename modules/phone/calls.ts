@@ -2,7 +2,9 @@
 // at a time. The caller offers MIKEY with the key agreement its priority table gives for this
 // peer (modules/negotiation/offer-plan.ts) on RTP/SAVP, or plain RTP when its SRTP mode is Off.
 // The callee screens the offer cheaply when it rings and does the expensive step at ring or at
-// pick-up, as its settings say (seed §2.1.3).
+// pick-up, as its settings say (seed §2.1.3). The callee's decision on an offer is in
+// call-incoming.ts, mid-call re-INVITEs in call-update.ts, what a call leaves in the settings in
+// call-record.ts.
 import type { Datagram, Hal, UdpSocket } from '../../hal/contracts.js';
 import type { PkCredentials } from '../mikey/pk-auth.js';
 import type { GeneralExtension } from '../mikey/pk-exchange.js';
