@@ -2,110 +2,46 @@
 // at a time. The caller offers MIKEY with the key agreement its priority table gives for this
 // peer (modules/negotiation/offer-plan.ts) on RTP/SAVP, or plain RTP when its SRTP mode is Off.
 // The callee screens the offer cheaply when it rings and does the expensive step at ring or at
-// pick-up, as its settings say (seed §2.1.3).
+// pick-up, as its settings say (seed §2.1.3). The callee's decision on an offer is in
+// call-incoming.ts, mid-call re-INVITEs in call-update.ts, what a call leaves in the settings in
+// call-record.ts.
 import type { Datagram, Hal, UdpSocket } from '../../hal/contracts.js';
 import type { PkCredentials } from '../mikey/pk-auth.js';
-import type { GeneralExtension, Refused, Screened } from '../mikey/pk-exchange.js';
-import type { SrtpKeys } from '../mikey/pk-keys.js';
+import type { GeneralExtension } from '../mikey/pk-exchange.js';
 import { decodeMessage } from '../mikey/pk-wire.js';
 import { ReplayCache } from '../mikey/replay-cache.js';
-import { answerOffer, confirmAnswer } from '../negotiation/agreement.js';
-import type { KeyAgreement, SrtpSuiteName } from '../negotiation/capabilities.js';
-import { allowedRungs, decideAnswer, nextRung, type Rung } from '../negotiation/ladder.js';
+import { confirmAnswer } from '../negotiation/agreement.js';
+import type { KeyAgreement } from '../negotiation/capabilities.js';
+import { allowedRungs, nextRung, type Rung } from '../negotiation/ladder.js';
 import { firstOfferKeyAgreement, reofferKeyAgreement } from '../negotiation/offer-plan.js';
-import { TableWireError, type WireTable } from '../negotiation/wire.js';
-import { CRYPTO, parseCryptoAttribute, type CryptoAttribute } from '../sdp/crypto-attr.js';
-import { parseKeyMgmt, MIKEY_PROTOCOL_ID } from '../sdp/key-mgmt.js';
-import { mediaDirection, type Direction } from '../sdp/direction.js';
+import type { WireTable } from '../negotiation/wire.js';
+import { CRYPTO, parseCryptoAttribute } from '../sdp/crypto-attr.js';
+import { MIKEY_PROTOCOL_ID } from '../sdp/key-mgmt.js';
+import type { Direction } from '../sdp/direction.js';
 import { audioDescription, PCMA, PCMU, TELEPHONE_EVENT, type MediaKeying } from '../sdp/offer-answer.js';
 import { effectiveAttributes, parseSdp, serializeSdp, type SessionDescription } from '../sdp/session-description.js';
-import type { LastCall, Settings } from '../settings/model.js';
-import { SettingsTooLargeError, type SettingsStore } from '../settings/store.js';
+import type { SettingsStore } from '../settings/store.js';
 import type { HostPort, UaAction, UaEvent } from '../sip/user-agent.js';
 import { UserAgent } from '../sip/user-agent.js';
-import { fromBase64, fromHex, toBase64, toHex } from '../util/bytes.js';
+import { fromBase64, fromHex } from '../util/bytes.js';
 import {
-  CALL_POLICY, callableTable, findTable, refusalWithTable, sdpIds, SP_SUITE, strippedProtocols, suiteLabel, tableExtension, tableFromRefusal,
+  CALL_POLICY, callableTable, findTable, sdpIds, SP_SUITE, suiteLabel, tableExtension, tableFromRefusal,
 } from './call-negotiation.js';
-import { certificateOf, makeOffer, screenOffer, usableKeyAgreements, type CallOffer, type KeyingContext } from './keying.js';
-import { sdesAnswer, sdesKey, sdesOffer } from './sdes-keying.js';
-import { answerSdesReoffer, takeSdesAnswer, type SdesSession, type SdesUpdate } from './sdes-reoffer.js';
+import type { Call, Keyed } from './call-state.js';
+import { recordCall } from './call-record.js';
+import { CallUpdates } from './call-update.js';
+import { decideIncoming } from './call-incoming.js';
+import { hostPort, mediaTarget, mikeyIn, type MediaTarget } from './call-sdp.js';
+import { certificateOf, makeOffer, usableKeyAgreements, type KeyingContext } from './keying.js';
+import { keyLog, type KeyLog } from './key-log.js';
+import { sdesKey, sdesOffer } from './sdes-keying.js';
 import { MediaSession, type MediaKeys } from './media.js';
 import { CallDtmf, DTMF_KEYS } from './call-dtmf.js';
 import type { DtmfDigit } from '../../audio/dtmf.js';
-import { afterAnswer, answerHold, heldScreen, holdOffer, NOT_HELD, sending, type HoldState } from './call-hold.js';
+import { heldScreen, NOT_HELD, sending } from './call-hold.js';
 
 /** How long accepted I_MESSAGEs are remembered: the timestamp window (RFC 3830 §5.4). */
 const REPLAY_WINDOW_MS = 3600_000;
-
-type Protection = LastCall['protection'];
-
-/** How a call is keyed once both sides agree. */
-interface Keyed {
-  /** The MIKEY key agreement, or SDES. */
-  readonly method: KeyAgreement | 'SDES';
-  readonly suite: SrtpSuiteName;
-  readonly protection: Protection;
-}
-
-type Call =
-  | {
-      kind: 'outgoing';
-      callId: string;
-      peer: string;
-      rtp: UdpSocket;
-      rung: Rung;
-      offer: CallOffer | undefined;
-      sdes: readonly CryptoAttribute[];
-      ringing: boolean;
-      reoffered: boolean;
-    }
-  | {
-      kind: 'incoming';
-      callId: string;
-      peer: string;
-      rtp: UdpSocket;
-      remote: MediaTarget;
-      keyed?: Keyed;
-      screened?: Screened;
-      answerExtensions: readonly GeneralExtension[];
-      keys?: readonly SrtpKeys[];
-      response?: Uint8Array;
-      /** SDES: the line answered with (this phone's key) and the peer's key. */
-      sdes?: { readonly answer: CryptoAttribute; readonly theirs: MediaKeys['receive'] };
-      /** The caller's table from its authenticated I_MESSAGE, remembered once the call connects. */
-      learned?: WireTable;
-      /** The caller's certificate from its authenticated I_MESSAGE (PKE for later calls). */
-      certificate?: Uint8Array;
-    }
-  | {
-      kind: 'connected';
-      callId: string;
-      peer: string;
-      media: MediaSession;
-      security: string;
-      /** How the call is keyed (undefined: plain RTP); a re-key keeps the key agreement and suite. */
-      keyed?: Keyed;
-      rtpPort: number;
-      /** This phone put the call on hold / the peer did (RFC 3264 §8.4); see call-hold.ts. */
-      hold: HoldState;
-      /** Our re-INVITE waiting for its answer. */
-      update?: { readonly kind: 'hold' | 'resume' } | { readonly kind: 'rekey'; readonly offer: CallOffer };
-      /** The peer's re-key, answered: our new send key goes in force on its ACK. */
-      nextSend?: SrtpKeys;
-      /** A re-INVITE to send again after a 491 (RFC 3261 §14.1). */
-      retry?: number;
-      /** This phone placed the call (it owns the Call-ID, which sets the 491 back-off). */
-      placed: boolean;
-      dtmf: CallDtmf;
-      /** The peer's telephone-event payload type (RFC 4733), kept in re-offers and answers. */
-      events?: number;
-      /** SDES calls: the a=crypto line with our key and the peer's key, repeated in re-offers (sdes-reoffer.ts). */
-      sdes?: SdesSession;
-    };
-
-type Connected = Extract<Call, { kind: 'connected' }>;
-type Update = NonNullable<Connected['update']>;
 
 export interface CallsConfig {
   readonly hal: Hal;
@@ -127,53 +63,13 @@ export interface CallsConfig {
   readonly keyLog?: boolean;
 }
 
-function hostPort(text: string): HostPort | undefined {
-  const m = /^([^:\s]+)(?::(\d{1,5}))?$/.exec(text.trim());
-  return m ? { address: m[1], port: Number(m[2] ?? 5060) } : undefined;
-}
-
-/** Where a peer takes the call's audio, and the payload type it gave telephone-events (RFC 4733 §7.1.1). */
-interface MediaTarget extends HostPort {
-  readonly telephoneEvent?: number;
-}
-
-function mediaTarget(sdp: SessionDescription): MediaTarget {
-  const m = sdp.media.find((x) => x.media === 'audio');
-  const address = m?.connection?.address ?? sdp.connection?.address;
-  if (!m || !address || m.port === 0) throw new RangeError('no audio stream in the session description');
-  const events = m.attributes
-    .filter((a) => a.name === 'rtpmap')
-    .map((a) => /^(\d{1,3})\s+telephone-event\/8000\b/i.exec(a.value ?? '')?.[1])
-    .find((pt) => pt !== undefined && m.formats.includes(pt));
-  return { address, port: m.port, ...(events !== undefined ? { telephoneEvent: Number(events) } : {}) };
-}
-
-/** The protocol ids of the a=key-mgmt lines the audio stream has (RFC 4567 §3.1). */
-function keyMgmtProtocols(sdp: SessionDescription): string[] {
-  const m = sdp.media.find((x) => x.media === 'audio');
-  if (!m) return [];
-  return effectiveAttributes(sdp, m, 'key-mgmt').flatMap((a) => {
-    try {
-      return [parseKeyMgmt(a).protocol];
-    } catch {
-      return [];
-    }
-  });
-}
-
-function mikeyIn(sdp: SessionDescription): Uint8Array | undefined {
-  const m = sdp.media.find((x) => x.media === 'audio');
-  const a = m ? effectiveAttributes(sdp, m, 'key-mgmt')[0] : undefined;
-  if (!a) return undefined;
-  const km = parseKeyMgmt(a);
-  return km.protocol === MIKEY_PROTOCOL_ID ? km.data : undefined;
-}
-
 export class Calls {
   private readonly ua: UserAgent;
   private call: Call | undefined;
   private readonly timers = new Map<string, number>();
   private readonly replay: ReplayCache;
+  private readonly logKeys: KeyLog;
+  private readonly updates: CallUpdates;
   private sessionVersion = 1;
   /** One line about the last call that ended or failed, shown on the idle screen. */
   notice: string | undefined;
@@ -185,6 +81,7 @@ export class Calls {
   constructor(private readonly c: CallsConfig) {
     const { hal } = c;
     this.replay = new ReplayCache(REPLAY_WINDOW_MS);
+    this.logKeys = keyLog((line) => hal.log(line), c.keyLog === true);
     const proxy = hostPort(c.outboundProxy);
     const registrar = hostPort(c.registrar);
     this.ua = new UserAgent({
@@ -193,6 +90,17 @@ export class Calls {
       ...(proxy ? { outboundProxy: proxy } : {}),
       ...(registrar ? { registrar } : {}),
       random: hal.random,
+    });
+    this.updates = new CallUpdates({
+      hal,
+      ua: this.ua,
+      current: () => this.call,
+      run: (actions) => this.run(actions),
+      description: (rtpPort, keying, events, direction) => this.description(rtpPort, keying, events, direction),
+      keying: () => this.keying(),
+      end: (notice) => this.end(notice),
+      onChange: () => c.onChange(),
+      logKeys: this.logKeys,
     });
     if (registrar) this.run(this.ua.register());
   }
@@ -323,7 +231,7 @@ export class Calls {
     const actions = this.ua.answer(call.callId, this.description(call.rtp.port, keying, call.remote.telephoneEvent));
     if (call.sdes && call.keyed) {
       this.connect(call.callId, call.peer, call.rtp, call.remote, { ...call.keyed, send: sdesKey(call.sdes.answer), receive: call.sdes.theirs });
-      this.keepSdes(call.keyed.suite, call.sdes.answer, call.sdes.theirs);
+      this.updates.keepSdes(call.keyed.suite, call.sdes.answer, call.sdes.theirs);
     } else {
       // The callee sends on the second crypto session and receives on the first.
       this.connect(call.callId, call.peer, call.rtp, call.remote, call.keys && call.keyed && { ...call.keyed, send: call.keys[1], receive: call.keys[0] }, call.learned, call.certificate);
@@ -339,190 +247,16 @@ export class Calls {
     this.end('Call ended');
   }
 
-  /** Down during a connected call: puts it on hold, or resumes it (RFC 3264 §8.4). */
+  /** Down during a connected call: puts it on hold, or resumes it (call-update.ts). */
   toggleHold(): void {
     const call = this.call;
-    if (call?.kind !== 'connected' || call.update || call.retry !== undefined) return;
-    this.sendUpdate(call, call.hold.local ? { kind: 'resume' } : { kind: 'hold' });
+    if (call?.kind === 'connected') this.updates.toggleHold(call);
   }
 
-  /**
-   * Up during a MIKEY-keyed call: a re-INVITE with a new MIKEY exchange of the same key agreement
-   * (RFC 3830 §4.5, RFC 4567 §3.1); the suite stays the one negotiated.
-   */
+  /** Up during a MIKEY-keyed call: re-keys it with a re-INVITE (call-update.ts). */
   rekey(): void {
     const call = this.call;
-    if (call?.kind !== 'connected' || call.update || call.retry !== undefined || !call.keyed || call.keyed.method === 'SDES') return;
-    let offer: CallOffer;
-    try {
-      offer = makeOffer(call.keyed.method, this.keying(), call.peer, 0, [sdpIds([MIKEY_PROTOCOL_ID])]);
-    } catch (e) {
-      this.c.hal.log(`call ${call.callId}: no re-key: ${(e as Error).message}`);
-      return;
-    }
-    this.sendUpdate(call, { kind: 'rekey', offer });
-  }
-
-  /** Sends our re-INVITE: a hold or resume keeps the keys in force, a re-key offers new ones. */
-  private sendUpdate(call: Connected, update: Update): void {
-    const local = update.kind === 'rekey' ? call.hold.local : update.kind === 'hold';
-    const keying: MediaKeying =
-      update.kind === 'rekey' ? { kind: 'mikey', message: update.offer.message } : call.sdes ? { kind: 'sdes', lines: [call.sdes.ours] } : call.keyed ? { kind: 'established' } : { kind: 'none' };
-    const actions = this.ua.reinvite(call.callId, this.description(call.rtpPort, keying, call.events, holdOffer(call.hold, local)));
-    if (actions.length === 0) return;
-    call.update = update;
-    this.c.hal.log(`call ${call.callId}: re-INVITE to ${update.kind}`);
-    this.run(actions);
-  }
-
-  /** The 2xx to our re-INVITE (already acknowledged by the UA). */
-  private onUpdateAnswered(call: Connected, body: string): void {
-    const update = call.update;
-    call.update = undefined;
-    if (!update) return;
-    try {
-      const sdp = parseSdp(body);
-      const audio = sdp.media.find((m) => m.media === 'audio');
-      if (!audio || audio.port === 0) throw new RangeError('the answer has no audio stream');
-      if ((call.keyed !== undefined) !== (audio.protocol === 'RTP/SAVP')) throw new RangeError(`the answer's ${audio.protocol} changes the call's protection`);
-      const direction = mediaDirection(sdp, audio);
-      if (update.kind === 'rekey') {
-        const response = mikeyIn(sdp);
-        if (!response) throw new RangeError('the answer has no MIKEY response');
-        // finish() authenticates the R_MESSAGE; the initiator sends on the first crypto session.
-        const k = update.offer.finish(response);
-        call.media.rekey({ send: k[0], receive: k[1] });
-        this.c.hal.log(`call ${call.callId}: re-keyed (${update.offer.keyAgreement})`);
-        this.logKeys(call.callId, call.keyed!.suite, { send: k[0], receive: k[1] });
-      } else if (call.sdes) {
-        this.takeSdes(call, takeSdesAnswer(call.sdes, effectiveAttributes(sdp, audio, CRYPTO).map(parseCryptoAttribute)));
-      }
-      this.setHold(call, afterAnswer(update.kind === 'rekey' ? call.hold.local : update.kind === 'hold', direction));
-    } catch (err) {
-      // The peer already took the new session: with keys or media we cannot follow, the call ends.
-      this.c.hal.log(`call ${call.callId}: ${update.kind} answer unusable: ${(err as Error).message}`);
-      this.run(this.ua.hangup(call.callId));
-      this.end(update.kind === 'rekey' ? 'Security failed' : 'Call failed');
-    }
-  }
-
-  /** Our re-INVITE was refused: the call goes on as it was (RFC 3261 §14.1), or glare (491). */
-  private onUpdateFailed(call: Connected, status: number): void {
-    const update = call.update;
-    call.update = undefined;
-    if (!update) return;
-    if (status === 491) {
-      // RFC 3261 §14.1: wait 2.1-4 s if this phone owns the Call-ID, 0-2 s otherwise, then retry.
-      const r = this.c.hal.random.bytes(1)[0] / 256;
-      const delayMs = Math.floor(call.placed ? 2100 + 1900 * r : 2000 * r);
-      this.c.hal.log(`call ${call.callId}: ${update.kind} crossed the peer's re-INVITE (491); again in ${delayMs} ms`);
-      call.retry = this.c.hal.timers.set(delayMs, () => {
-        call.retry = undefined;
-        if (this.call !== call) return;
-        if (update.kind === 'rekey') this.rekey();
-        else if ((update.kind === 'hold') !== call.hold.local) this.sendUpdate(call, update);
-      });
-      return;
-    }
-    this.c.hal.log(`call ${call.callId}: ${update.kind} refused with ${status}; the call goes on unchanged`);
-    this.c.onChange();
-  }
-
-  /** The peer's re-INVITE: hold, resume or re-key; what cannot be taken gets 488 and changes nothing. */
-  private onReinvite(call: Connected, body: string): void {
-    const refuse = (why: string): void => {
-      this.c.hal.log(`call ${call.callId}: re-INVITE refused: ${why}`);
-      this.run(this.ua.rejectReinvite(call.callId, 488));
-    };
-    let sdp: SessionDescription;
-    let offered: Direction;
-    let mikey: Uint8Array | undefined;
-    try {
-      sdp = parseSdp(body);
-      const audio = sdp.media.find((m) => m.media === 'audio');
-      if (!audio || audio.port === 0) return refuse('no audio stream');
-      // Plain RTP mid-call would drop SRTP; SRTP on a plain call has no keys (no downgrade, no surprise).
-      if ((call.keyed !== undefined) !== (audio.protocol === 'RTP/SAVP')) return refuse(`${audio.protocol} would change the call's protection`);
-      offered = mediaDirection(sdp, audio);
-      mikey = mikeyIn(sdp);
-    } catch (e) {
-      return refuse((e as Error).message);
-    }
-    let sdes: (SdesUpdate & { readonly answer: CryptoAttribute }) | undefined;
-    if (call.sdes) {
-      if (mikey) return refuse('a MIKEY offer on an SDES call');
-      try {
-        sdes = answerSdesReoffer(call.sdes, effectiveAttributes(sdp, sdp.media.find((m) => m.media === 'audio')!, CRYPTO).map(parseCryptoAttribute));
-      } catch (e) {
-        return refuse((e as Error).message);
-      }
-    }
-    let rekeyed: { keys: readonly SrtpKeys[]; response: Uint8Array | undefined } | undefined;
-    if (mikey) {
-      let done: ReturnType<Calls['screenRekey']>;
-      try {
-        done = this.screenRekey(call, mikey, sdp);
-      } catch (e) {
-        // Whatever the peer's bytes make the MIKEY code throw, the answer is 488 and the call goes on.
-        return refuse((e as Error).message);
-      }
-      if (typeof done === 'string') return refuse(done);
-      rekeyed = done;
-    }
-    const { direction, state } = answerHold(call.hold, offered);
-    const keying: MediaKeying = rekeyed?.response
-      ? { kind: 'mikey', message: rekeyed.response }
-      : sdes ? { kind: 'sdes', lines: [sdes.answer] } : call.keyed ? { kind: 'established' } : { kind: 'none' };
-    const actions = this.ua.acceptReinvite(call.callId, this.description(call.rtpPort, keying, call.events, direction));
-    if (rekeyed) {
-      // The offerer sends on the first crypto session: take it now; ours is used from the ACK on.
-      call.media.rekey({ receive: rekeyed.keys[0] });
-      call.nextSend = rekeyed.keys[1];
-      this.c.hal.log(`call ${call.callId}: re-keyed by the peer (${call.keyed!.method})`);
-      this.logKeys(call.callId, call.keyed!.suite, { receive: rekeyed.keys[0] });
-    }
-    if (sdes) this.takeSdes(call, sdes);
-    this.setHold(call, state);
-    this.run(actions);
-  }
-
-  /** Remembers an SDES call's lines once it connects (see sdes-reoffer.ts). */
-  private keepSdes(suite: SrtpSuiteName, ours: CryptoAttribute, theirs: SdesSession['theirs']): void {
-    if (this.call?.kind === 'connected') this.call.sdes = { suite, ours, theirs };
-  }
-
-  /** The SDES lines of a re-offer or answer: a key the peer changed replaces the receive key. */
-  private takeSdes(call: Connected, update: SdesUpdate): void {
-    call.sdes = update.session;
-    if (!update.newReceive) return;
-    call.media.rekey({ receive: update.newReceive });
-    this.c.hal.log(`call ${call.callId}: the peer changed its SDES key`);
-    this.logKeys(call.callId, call.sdes.suite, { receive: update.newReceive });
-  }
-
-  /** Screens and completes a re-key offer: the call's key agreement again, authenticated as the first. */
-  private screenRekey(call: Connected, mikey: Uint8Array, sdp: SessionDescription): string | { keys: readonly SrtpKeys[]; response: Uint8Array | undefined } {
-    const method = call.keyed!.method;
-    const s = screenOffer(mikey, this.keying(), call.peer);
-    if ('unsupported' in s) return s.unsupported;
-    if (!s.result.ok) return (s.result as Refused).reason;
-    if (s.keyAgreement !== method) return `a re-key with ${s.keyAgreement} on a ${method} call`;
-    const screened = s.result as Screened;
-    const stripped = strippedProtocols(screened.extensions, keyMgmtProtocols(sdp));
-    if (stripped.length > 0) return `key-mgmt for ${stripped.join(', ')} was stripped from the offer`;
-    const done = screened.complete(undefined, []);
-    return done.ok ? { keys: done.keys, response: done.response } : done.reason;
-  }
-
-  private setHold(call: Connected, state: HoldState): void {
-    const changed = state.local !== call.hold.local || state.remote !== call.hold.remote;
-    call.hold = state;
-    call.media.setSending(sending(state));
-    if (changed) {
-      const s = call.media.stats();
-      this.c.hal.log(`call ${call.callId} ${heldScreen(state)}: sent ${s.sent}, received ${s.received}, dropped ${s.dropped}`);
-      this.c.onChange();
-    }
+    if (call?.kind === 'connected') this.updates.rekey(call);
   }
 
   private onRtp(d: Datagram): void {
@@ -560,47 +294,10 @@ export class Calls {
     const media = new MediaSession(hal, rtp, remote, mediaKeys, 'PCMU', dtmf);
     const security = keyed ? `Secure ${keyed.method} ${suiteLabel(keyed.suite)}` : 'NOT ENCRYPTED';
     this.call = { kind: 'connected', callId, peer, media, security, ...(keyed ? { keyed } : {}), rtpPort: rtp.port, hold: NOT_HELD, placed: this.call?.kind === 'outgoing', dtmf, ...(remote.telephoneEvent !== undefined ? { events: remote.telephoneEvent } : {}) };
-    const lastCall: LastCall = keyed
-      ? { peer, protection: keyed.protection, ...(keyed.method !== 'SDES' ? { keyAgreement: keyed.method } : {}), suite: keyed.suite, at: hal.clock.wallClockMs() }
-      : { peer, protection: 'none', at: hal.clock.wallClockMs() };
-    const settings = this.c.store.settings;
-    // A table that arrived in an authenticated R_MESSAGE is remembered: the next call needs one round trip.
-    const learnedPeers = learned ? { ...settings.learnedPeers, [peer]: { table: learned.table, learnedAt: lastCall.at } } : settings.learnedPeers;
-    try {
-      this.saveAfterCall({ ...settings, lastCall, learnedPeers }, peer, certificate);
-    } catch (e) {
-      hal.log(`last call not saved: ${(e as Error).message}`);
-    }
+    recordCall(this.c.store, hal, peer, keyed, learned, certificate);
     hal.log(`call ${callId} connected with ${peer}: ${security}; media ${hal.network.localAddress}:${rtp.port} <-> ${remote.address}:${remote.port}`);
     if (keyed) this.logKeys(callId, keyed.suite, { send: keyed.send, receive: keyed.receive });
     this.c.onChange();
-  }
-
-  /** Development key log (PhoneIdentity.keyLog): the master key and salt in force per direction. */
-  private logKeys(callId: string, suite: SrtpSuiteName, keys: { readonly send?: SrtpKeys | MediaKeys['send']; readonly receive?: SrtpKeys | MediaKeys['receive'] }): void {
-    if (!this.c.keyLog) return;
-    for (const [direction, k] of [['send', keys.send], ['receive', keys.receive]] as const) {
-      if (k) this.c.hal.log(`keylog ${callId} ${direction} ${suite} ${toHex(k.masterKey)}${toHex(k.masterSalt)}`);
-    }
-  }
-
-  /**
-   * Saves what a call leaves behind, with the peer's certificate from an authenticated signed
-   * exchange when there is one (PKE can be offered to this peer next time), unless the settings
-   * slot has no room for it: then without it (the store refuses before touching the flash).
-   */
-  private saveAfterCall(next: Settings, peer: string, certificate: Uint8Array | undefined): void {
-    const { store, hal } = this.c;
-    if (certificate) {
-      try {
-        store.save({ ...next, peerCertificates: { ...next.peerCertificates, [peer]: toBase64(certificate) } });
-        return;
-      } catch (e) {
-        if (!(e instanceof SettingsTooLargeError)) throw e;
-        hal.log(`certificate of ${peer} not kept: ${e.message}`);
-      }
-    }
-    store.save(next);
   }
 
   /** Ends the call; `failure` is the SIP status of an outgoing call that failed (0: failed here). */
@@ -674,22 +371,17 @@ export class Calls {
         if (call?.callId === e.callId) this.end('Call ended');
         return;
       case 'reinvite':
-        if (call?.kind === 'connected' && call.callId === e.callId) this.onReinvite(call, e.sdp);
+        if (call?.kind === 'connected' && call.callId === e.callId) this.updates.onReinvite(call, e.sdp);
         else this.run(this.ua.rejectReinvite(e.callId, 488));
         return;
       case 'reinviteAnswered':
-        if (call?.kind === 'connected' && call.callId === e.callId) this.onUpdateAnswered(call, e.sdp);
+        if (call?.kind === 'connected' && call.callId === e.callId) this.updates.onUpdateAnswered(call, e.sdp);
         return;
       case 'reinviteFailed':
-        if (call?.kind === 'connected' && call.callId === e.callId) this.onUpdateFailed(call, e.status);
+        if (call?.kind === 'connected' && call.callId === e.callId) this.updates.onUpdateFailed(call, e.status);
         return;
       case 'reinviteConfirmed':
-        if (call?.kind === 'connected' && call.callId === e.callId && call.nextSend) {
-          // The ACK: the peer has the answer, so it takes our new key from here on.
-          call.media.rekey({ send: call.nextSend });
-          this.logKeys(call.callId, call.keyed!.suite, { send: call.nextSend });
-          call.nextSend = undefined;
-        }
+        if (call?.kind === 'connected' && call.callId === e.callId) this.updates.onReinviteConfirmed(call);
         return;
       case 'registered':
         this.registration = `Registered`;
@@ -709,129 +401,19 @@ export class Calls {
   private onIncoming(callId: string, from: string, body: string): void {
     const settings = this.c.store.settings;
     if (this.call) return this.run(this.ua.reject(callId, 486));
-    let sdp: SessionDescription;
-    let remote: HostPort;
-    let mikey: Uint8Array | undefined;
-    try {
-      sdp = parseSdp(body);
-      remote = mediaTarget(sdp);
-      mikey = mikeyIn(sdp);
-    } catch (e) {
-      this.c.hal.log(`incoming call ${callId}: ${(e as Error).message}`);
-      return this.run(this.ua.reject(callId, 488));
-    }
-    const protocol = sdp.media.find((m) => m.media === 'audio')!.protocol;
-    let keyed: Keyed | undefined;
-    let screened: Screened | undefined;
-    let answerExtensions: readonly GeneralExtension[] = [];
-    let learned: WireTable | undefined;
-    let certificate: Uint8Array | undefined;
-    if (mikey && settings.srtpMode !== 'Off') {
-      const s = screenOffer(mikey, this.keying(), from);
-      const refused = 'unsupported' in s ? s.unsupported : s.result.ok ? undefined : (s.result as Refused).reason;
-      if (refused !== undefined) {
-        this.c.hal.log(`incoming call ${callId} refused: ${refused}`);
-        return this.run(this.ua.reject(callId, 488));
-      }
-      const offered = (s as { keyAgreement: KeyAgreement }).keyAgreement;
-      screened = (s as { result: Screened }).result;
-      const stripped = strippedProtocols(screened.extensions, keyMgmtProtocols(sdp));
-      if (stripped.length > 0) {
-        this.c.hal.log(`incoming call ${callId} refused: key-mgmt for ${stripped.join(', ')} was stripped from the offer`);
-        return this.run(this.ua.reject(callId, 488));
-      }
-      const decided = this.negotiateIncoming(callId, mikey, offered, screened);
-      if (!decided) return;
-      ({ keyed, answerExtensions, learned } = decided);
-      certificate = certificateOf(mikey);
-    }
-    if (!mikey && settings.learnedPeers[from]) {
-      // Pinning: this peer proved it speaks priority MIKEY; an offer without it is a downgrade.
-      this.c.hal.log(`incoming call ${callId} refused: ${from} is known to speak MIKEY; refusing a weaker offer`);
-      return this.run(this.ua.reject(callId, 488));
-    }
-    let sdes: { answer: CryptoAttribute; theirs: MediaKeys['receive'] } | undefined;
-    if (!screened) {
-      // No MIKEY (or SRTP off): SDES, plain RTP or a refusal, as the ladder and the mode say.
-      const audio = sdp.media.find((m) => m.media === 'audio')!;
-      let offered: CryptoAttribute[];
-      try {
-        offered = effectiveAttributes(sdp, audio, CRYPTO).map(parseCryptoAttribute);
-      } catch {
-        offered = [];
-      }
-      const decision = decideAnswer({ protocol, crypto: offered }, settings.srtpMode, settings.priorities);
-      if ('reject' in decision) {
-        this.c.hal.log(`incoming call ${callId} refused: ${decision.reason}`);
-        return this.run(this.ua.reject(callId, 488));
-      }
-      if (decision.rung === 'sdes') {
-        try {
-          const theirs = sdesKey(decision.offered);
-          sdes = { answer: sdesAnswer(decision.offered, this.c.hal.random), theirs };
-          keyed = { method: 'SDES', suite: theirs.suite, protection: 'sdes' };
-        } catch (e) {
-          this.c.hal.log(`incoming call ${callId} refused: ${(e as Error).message}`);
-          return this.run(this.ua.reject(callId, 488));
-        }
-      }
-    }
+    const offer = decideIncoming(
+      { settings, hal: this.c.hal, keying: () => this.keying(), description: (rtpPort, keying) => this.description(rtpPort, keying) },
+      callId,
+      from,
+      body,
+    );
+    if ('refused' in offer) return this.run(this.ua.reject(callId, offer.refused, offer.body));
     const rtp = this.c.hal.network.bindUdp(0, (d) => this.onRtp(d));
-    const call: Extract<Call, { kind: 'incoming' }> = {
-      kind: 'incoming', callId, peer: from, rtp, remote, answerExtensions,
-      ...(keyed ? { keyed } : {}), ...(screened ? { screened } : {}), ...(sdes ? { sdes } : {}), ...(learned ? { learned } : {}),
-      ...(certificate ? { certificate } : {}),
-    };
+    const call: Extract<Call, { kind: 'incoming' }> = { kind: 'incoming', callId, peer: from, rtp, ...offer };
     this.call = call;
     this.run(this.ua.ringing(callId));
-    if (screened && settings.deferHeavyCrypto === 'at-ring') this.complete(call);
+    if (offer.screened && settings.deferHeavyCrypto === 'at-ring') this.complete(call);
     this.c.onChange();
-  }
-
-  /**
-   * The callee's side of the negotiation for a screened (authenticated) offer. With the caller's
-   * table: the rule picks the key agreement and suite; an offer keyed with another key agreement
-   * is answered 488 with this phone's table so the caller re-offers once. Without a table (a plain
-   * RFC 3830 phone): the offered key agreement is taken if enabled here, with the SP's suite.
-   */
-  private negotiateIncoming(
-    callId: string,
-    mikey: Uint8Array,
-    offered: KeyAgreement,
-    screened: Screened,
-  ): { keyed: Keyed; answerExtensions: GeneralExtension[]; learned?: WireTable } | undefined {
-    const { hal, store } = this.c;
-    const own = callableTable(store.settings.priorities, usableKeyAgreements(this.keying(), screened.peerUri, 'responder'));
-    let offerTable: WireTable | undefined;
-    try {
-      offerTable = findTable(screened.extensions);
-    } catch (e) {
-      if (!(e instanceof TableWireError)) throw e;
-      hal.log(`incoming call ${callId} refused: ${e.message}`);
-      this.run(this.ua.reject(callId, 488));
-      return undefined;
-    }
-    if (!offerTable) {
-      if (!own.keyAgreements.some((k) => k.name === offered && k.enabled)) {
-        hal.log(`incoming call ${callId} refused: ${offered} is not enabled here`);
-        this.run(this.ua.reject(callId, 488));
-        return undefined;
-      }
-      return { keyed: { method: offered, suite: SP_SUITE, protection: 'mikey' }, answerExtensions: [] };
-    }
-    const { selection, answer } = answerOffer({ ...offerTable, table: callableTable(offerTable.table) }, own, 0);
-    if (!selection.keyAgreement || !selection.suite) {
-      hal.log(`incoming call ${callId} refused: no key agreement or suite in common`);
-      this.run(this.ua.reject(callId, 488));
-      return undefined;
-    }
-    if (selection.keyAgreement.name !== offered) {
-      hal.log(`incoming call ${callId}: offered ${offered}, the tables give ${selection.keyAgreement.name}: 488 with this table`);
-      const body = this.description(9, { kind: 'mikey', message: refusalWithTable(mikey, answer, hal.clock.wallClockMs()) });
-      this.run(this.ua.reject(callId, 488, body));
-      return undefined;
-    }
-    return { keyed: { method: offered, suite: selection.suite.name, protection: 'mikey-priority' }, answerExtensions: [tableExtension(answer)], learned: offerTable };
   }
 
   /**
@@ -862,7 +444,7 @@ export class Calls {
     if (!ours) throw new Error('the SDES answer names no offered line');
     const theirs = sdesKey(lines[0]);
     this.connect(call.callId, call.peer, call.rtp, remote, { method: 'SDES', suite: theirs.suite, protection: 'sdes', send: sdesKey(ours), receive: theirs });
-    this.keepSdes(theirs.suite, ours, theirs);
+    this.updates.keepSdes(theirs.suite, ours, theirs);
   }
 
   /** After a 488 carrying the callee's table: re-offer once with the key agreement the tables give. */

@@ -1,0 +1,239 @@
+// Mid-call re-INVITEs of a connected call (RFC 3261 §14): hold and resume (RFC 3264 §8.4, pure
+// logic in call-hold.ts), re-key with a new MIKEY exchange of the call's key agreement (RFC 3830
+// §4.5, RFC 4567 §3.1), and the a=crypto lines SDES calls repeat in every re-offer and answer
+// (RFC 4568 §7.1.4, pure logic in sdes-reoffer.ts). Ours and the peer's, with the 491 glare
+// back-off. What it needs from the phone's call handling (calls.ts) is the CallUpdateContext.
+import type { Hal } from '../../hal/contracts.js';
+import type { Refused, Screened } from '../mikey/pk-exchange.js';
+import type { SrtpKeys } from '../mikey/pk-keys.js';
+import type { SrtpSuiteName } from '../negotiation/capabilities.js';
+import { CRYPTO, parseCryptoAttribute, type CryptoAttribute } from '../sdp/crypto-attr.js';
+import { mediaDirection, type Direction } from '../sdp/direction.js';
+import { MIKEY_PROTOCOL_ID } from '../sdp/key-mgmt.js';
+import type { MediaKeying } from '../sdp/offer-answer.js';
+import { effectiveAttributes, parseSdp, type SessionDescription } from '../sdp/session-description.js';
+import type { UaAction, UserAgent } from '../sip/user-agent.js';
+import { afterAnswer, answerHold, heldScreen, holdOffer, sending, type HoldState } from './call-hold.js';
+import { sdpIds, strippedProtocols } from './call-negotiation.js';
+import { keyMgmtProtocols, mikeyIn } from './call-sdp.js';
+import type { Call, Connected, Update } from './call-state.js';
+import type { KeyLog } from './key-log.js';
+import { makeOffer, screenOffer, type CallOffer, type KeyingContext } from './keying.js';
+import { answerSdesReoffer, takeSdesAnswer, type SdesSession, type SdesUpdate } from './sdes-reoffer.js';
+
+/** What the re-INVITE handling needs from the phone's call handling (calls.ts). */
+export interface CallUpdateContext {
+  readonly hal: Pick<Hal, 'log' | 'random' | 'timers'>;
+  readonly ua: Pick<UserAgent, 'reinvite' | 'acceptReinvite' | 'rejectReinvite' | 'hangup'>;
+  /** The call in progress: a 491 retry goes ahead only while it is still the same call. */
+  current(): Call | undefined;
+  /** Carries out the user agent's actions (datagrams, timers, events). */
+  run(actions: readonly UaAction[]): void;
+  /** This phone's offer or answer; `events` is the telephone-event payload type. */
+  description(rtpPort: number, keying: MediaKeying, events: number | undefined, direction: Direction): string;
+  /** What MIKEY needs to offer or screen an exchange with the peer now. */
+  keying(): KeyingContext;
+  /** Ends the call with `notice` on the idle screen. */
+  end(notice: string): void;
+  /** What the phone shows changed. */
+  onChange(): void;
+  readonly logKeys: KeyLog;
+}
+
+/** The re-INVITEs of the connected call: ours (hold, resume, re-key) and the peer's. */
+export class CallUpdates {
+  constructor(private readonly ctx: CallUpdateContext) {}
+
+  /** Down during a connected call: puts it on hold, or resumes it (RFC 3264 §8.4). */
+  toggleHold(call: Connected): void {
+    if (call.update || call.retry !== undefined) return;
+    this.sendUpdate(call, call.hold.local ? { kind: 'resume' } : { kind: 'hold' });
+  }
+
+  /**
+   * Up during a MIKEY-keyed call: a re-INVITE with a new MIKEY exchange of the same key agreement
+   * (RFC 3830 §4.5, RFC 4567 §3.1); the suite stays the one negotiated.
+   */
+  rekey(call: Connected): void {
+    if (call.update || call.retry !== undefined || !call.keyed || call.keyed.method === 'SDES') return;
+    let offer: CallOffer;
+    try {
+      offer = makeOffer(call.keyed.method, this.ctx.keying(), call.peer, 0, [sdpIds([MIKEY_PROTOCOL_ID])]);
+    } catch (e) {
+      this.ctx.hal.log(`call ${call.callId}: no re-key: ${(e as Error).message}`);
+      return;
+    }
+    this.sendUpdate(call, { kind: 'rekey', offer });
+  }
+
+  /** Sends our re-INVITE: a hold or resume keeps the keys in force, a re-key offers new ones. */
+  private sendUpdate(call: Connected, update: Update): void {
+    const local = update.kind === 'rekey' ? call.hold.local : update.kind === 'hold';
+    const keying: MediaKeying =
+      update.kind === 'rekey' ? { kind: 'mikey', message: update.offer.message } : call.sdes ? { kind: 'sdes', lines: [call.sdes.ours] } : call.keyed ? { kind: 'established' } : { kind: 'none' };
+    const actions = this.ctx.ua.reinvite(call.callId, this.ctx.description(call.rtpPort, keying, call.events, holdOffer(call.hold, local)));
+    if (actions.length === 0) return;
+    call.update = update;
+    this.ctx.hal.log(`call ${call.callId}: re-INVITE to ${update.kind}`);
+    this.ctx.run(actions);
+  }
+
+  /** The 2xx to our re-INVITE (already acknowledged by the UA). */
+  onUpdateAnswered(call: Connected, body: string): void {
+    const update = call.update;
+    call.update = undefined;
+    if (!update) return;
+    try {
+      const sdp = parseSdp(body);
+      const audio = sdp.media.find((m) => m.media === 'audio');
+      if (!audio || audio.port === 0) throw new RangeError('the answer has no audio stream');
+      if ((call.keyed !== undefined) !== (audio.protocol === 'RTP/SAVP')) throw new RangeError(`the answer's ${audio.protocol} changes the call's protection`);
+      const direction = mediaDirection(sdp, audio);
+      if (update.kind === 'rekey') {
+        const response = mikeyIn(sdp);
+        if (!response) throw new RangeError('the answer has no MIKEY response');
+        // finish() authenticates the R_MESSAGE; the initiator sends on the first crypto session.
+        const k = update.offer.finish(response);
+        call.media.rekey({ send: k[0], receive: k[1] });
+        this.ctx.hal.log(`call ${call.callId}: re-keyed (${update.offer.keyAgreement})`);
+        this.ctx.logKeys(call.callId, call.keyed!.suite, { send: k[0], receive: k[1] });
+      } else if (call.sdes) {
+        this.takeSdes(call, takeSdesAnswer(call.sdes, effectiveAttributes(sdp, audio, CRYPTO).map(parseCryptoAttribute)));
+      }
+      this.setHold(call, afterAnswer(update.kind === 'rekey' ? call.hold.local : update.kind === 'hold', direction));
+    } catch (err) {
+      // The peer already took the new session: with keys or media we cannot follow, the call ends.
+      this.ctx.hal.log(`call ${call.callId}: ${update.kind} answer unusable: ${(err as Error).message}`);
+      this.ctx.run(this.ctx.ua.hangup(call.callId));
+      this.ctx.end(update.kind === 'rekey' ? 'Security failed' : 'Call failed');
+    }
+  }
+
+  /** Our re-INVITE was refused: the call goes on as it was (RFC 3261 §14.1), or glare (491). */
+  onUpdateFailed(call: Connected, status: number): void {
+    const update = call.update;
+    call.update = undefined;
+    if (!update) return;
+    if (status === 491) {
+      // RFC 3261 §14.1: wait 2.1-4 s if this phone owns the Call-ID, 0-2 s otherwise, then retry.
+      const r = this.ctx.hal.random.bytes(1)[0] / 256;
+      const delayMs = Math.floor(call.placed ? 2100 + 1900 * r : 2000 * r);
+      this.ctx.hal.log(`call ${call.callId}: ${update.kind} crossed the peer's re-INVITE (491); again in ${delayMs} ms`);
+      call.retry = this.ctx.hal.timers.set(delayMs, () => {
+        call.retry = undefined;
+        if (this.ctx.current() !== call) return;
+        if (update.kind === 'rekey') this.rekey(call);
+        else if ((update.kind === 'hold') !== call.hold.local) this.sendUpdate(call, update);
+      });
+      return;
+    }
+    this.ctx.hal.log(`call ${call.callId}: ${update.kind} refused with ${status}; the call goes on unchanged`);
+    this.ctx.onChange();
+  }
+
+  /** The peer's re-INVITE: hold, resume or re-key; what cannot be taken gets 488 and changes nothing. */
+  onReinvite(call: Connected, body: string): void {
+    const refuse = (why: string): void => {
+      this.ctx.hal.log(`call ${call.callId}: re-INVITE refused: ${why}`);
+      this.ctx.run(this.ctx.ua.rejectReinvite(call.callId, 488));
+    };
+    let sdp: SessionDescription;
+    let offered: Direction;
+    let mikey: Uint8Array | undefined;
+    try {
+      sdp = parseSdp(body);
+      const audio = sdp.media.find((m) => m.media === 'audio');
+      if (!audio || audio.port === 0) return refuse('no audio stream');
+      // Plain RTP mid-call would drop SRTP; SRTP on a plain call has no keys (no downgrade, no surprise).
+      if ((call.keyed !== undefined) !== (audio.protocol === 'RTP/SAVP')) return refuse(`${audio.protocol} would change the call's protection`);
+      offered = mediaDirection(sdp, audio);
+      mikey = mikeyIn(sdp);
+    } catch (e) {
+      return refuse((e as Error).message);
+    }
+    let sdes: (SdesUpdate & { readonly answer: CryptoAttribute }) | undefined;
+    if (call.sdes) {
+      if (mikey) return refuse('a MIKEY offer on an SDES call');
+      try {
+        sdes = answerSdesReoffer(call.sdes, effectiveAttributes(sdp, sdp.media.find((m) => m.media === 'audio')!, CRYPTO).map(parseCryptoAttribute));
+      } catch (e) {
+        return refuse((e as Error).message);
+      }
+    }
+    let rekeyed: { keys: readonly SrtpKeys[]; response: Uint8Array | undefined } | undefined;
+    if (mikey) {
+      let done: ReturnType<CallUpdates['screenRekey']>;
+      try {
+        done = this.screenRekey(call, mikey, sdp);
+      } catch (e) {
+        // Whatever the peer's bytes make the MIKEY code throw, the answer is 488 and the call goes on.
+        return refuse((e as Error).message);
+      }
+      if (typeof done === 'string') return refuse(done);
+      rekeyed = done;
+    }
+    const { direction, state } = answerHold(call.hold, offered);
+    const keying: MediaKeying = rekeyed?.response
+      ? { kind: 'mikey', message: rekeyed.response }
+      : sdes ? { kind: 'sdes', lines: [sdes.answer] } : call.keyed ? { kind: 'established' } : { kind: 'none' };
+    const actions = this.ctx.ua.acceptReinvite(call.callId, this.ctx.description(call.rtpPort, keying, call.events, direction));
+    if (rekeyed) {
+      // The offerer sends on the first crypto session: take it now; ours is used from the ACK on.
+      call.media.rekey({ receive: rekeyed.keys[0] });
+      call.nextSend = rekeyed.keys[1];
+      this.ctx.hal.log(`call ${call.callId}: re-keyed by the peer (${call.keyed!.method})`);
+      this.ctx.logKeys(call.callId, call.keyed!.suite, { receive: rekeyed.keys[0] });
+    }
+    if (sdes) this.takeSdes(call, sdes);
+    this.setHold(call, state);
+    this.ctx.run(actions);
+  }
+
+  /** Remembers an SDES call's lines once it connects (see sdes-reoffer.ts). */
+  keepSdes(suite: SrtpSuiteName, ours: CryptoAttribute, theirs: SdesSession['theirs']): void {
+    const call = this.ctx.current();
+    if (call?.kind === 'connected') call.sdes = { suite, ours, theirs };
+  }
+
+  /** The SDES lines of a re-offer or answer: a key the peer changed replaces the receive key. */
+  private takeSdes(call: Connected, update: SdesUpdate): void {
+    call.sdes = update.session;
+    if (!update.newReceive) return;
+    call.media.rekey({ receive: update.newReceive });
+    this.ctx.hal.log(`call ${call.callId}: the peer changed its SDES key`);
+    this.ctx.logKeys(call.callId, call.sdes.suite, { receive: update.newReceive });
+  }
+
+  /** Screens and completes a re-key offer: the call's key agreement again, authenticated as the first. */
+  private screenRekey(call: Connected, mikey: Uint8Array, sdp: SessionDescription): string | { keys: readonly SrtpKeys[]; response: Uint8Array | undefined } {
+    const method = call.keyed!.method;
+    const s = screenOffer(mikey, this.ctx.keying(), call.peer);
+    if ('unsupported' in s) return s.unsupported;
+    if (!s.result.ok) return (s.result as Refused).reason;
+    if (s.keyAgreement !== method) return `a re-key with ${s.keyAgreement} on a ${method} call`;
+    const screened = s.result as Screened;
+    const stripped = strippedProtocols(screened.extensions, keyMgmtProtocols(sdp));
+    if (stripped.length > 0) return `key-mgmt for ${stripped.join(', ')} was stripped from the offer`;
+    const done = screened.complete(undefined, []);
+    return done.ok ? { keys: done.keys, response: done.response } : done.reason;
+  }
+
+  private setHold(call: Connected, state: HoldState): void {
+    const changed = state.local !== call.hold.local || state.remote !== call.hold.remote;
+    call.hold = state;
+    call.media.setSending(sending(state));
+    if (changed) {
+      const s = call.media.stats();
+      this.ctx.hal.log(`call ${call.callId} ${heldScreen(state)}: sent ${s.sent}, received ${s.received}, dropped ${s.dropped}`);
+      this.ctx.onChange();
+    }
+  }
+
+  /** The ACK to our answer of the peer's re-key: the peer has the answer, so it takes our new key from here on. */
+  onReinviteConfirmed(call: Connected): void {
+    if (!call.nextSend) return;
+    call.media.rekey({ send: call.nextSend });
+    this.ctx.logKeys(call.callId, call.keyed!.suite, { send: call.nextSend });
+    call.nextSend = undefined;
+  }
+}
