@@ -4,11 +4,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ensureDevKeys } from '../../sim/dev-keys.js';
 import { DesktopHost } from '../../sim/host.js';
-import { toBase64 } from '../../modules/util/bytes.js';
 import { callAndAnswer, freePort, until } from '../support/desktop-phones.js';
-import { Kamailio } from '../support/kamailio.js';
+import { Kamailio, pbxPhones } from '../support/kamailio.js';
 
 describe('hold and re-key through Kamailio', () => {
   const dir = mkdtempSync(join(tmpdir(), 'hold-rekey-kamailio-'));
@@ -22,22 +20,9 @@ describe('hold and re-key through Kamailio', () => {
   });
 
   it('holds, resumes and re-keys a call placed through the proxy', async () => {
-    const keys = ensureDevKeys(join(dir, 'keys'), ['sip:1001@example.test', 'sip:1002@example.test'], { bits: 1024 });
-    const provision = (user: string) => {
-      const own = keys.phones.get(`sip:${user}@example.test`)!;
-      return { ownKey: toBase64(own.privateKey), ownChain: [toBase64(own.certificate)], trustAnchors: [toBase64(keys.caCertificate)] };
-    };
-    const pbx = `127.0.0.1:${kamailio.port}`;
-    const phone = (user: string) =>
-      DesktopHost.start({
-        identity: { displayName: user, user, sipPort: 0, domain: 'example.test', registrar: pbx, outboundProxy: pbx, password: `${user}-secret`, keyLog: true },
-        provision: provision(user),
-        flashPath: join(dir, `${user}.flash`),
-      });
     const lastKey = (host: DesktopHost, direction: string): string => / ([0-9a-f]+)$/.exec([...host.log].reverse().find((l) => l.startsWith('keylog ') && l.includes(` ${direction} `))!)![1];
     const keylogs = (host: DesktopHost): number => host.log.filter((l) => l.startsWith('keylog ')).length;
-    const alice = await phone('1001');
-    const bob = await phone('1002');
+    const [alice, bob] = await pbxPhones(kamailio, dir, ['1001', '1002'], { keyLog: true });
     try {
       await until(() => alice.screen[3] === 'Registered' && bob.screen[3] === 'Registered', 'both phones to register');
       await callAndAnswer(alice, bob, '1002');

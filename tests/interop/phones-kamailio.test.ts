@@ -5,11 +5,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Key } from '../../hal/contracts.js';
-import { ensureDevKeys } from '../../sim/dev-keys.js';
-import { DesktopHost } from '../../sim/host.js';
-import { toBase64 } from '../../modules/util/bytes.js';
 import { freePort, until } from '../support/desktop-phones.js';
-import { Kamailio } from '../support/kamailio.js';
+import { Kamailio, pbxPhones } from '../support/kamailio.js';
 
 describe('phones through Kamailio', () => {
   const dir = mkdtempSync(join(tmpdir(), 'phones-kamailio-'));
@@ -23,20 +20,7 @@ describe('phones through Kamailio', () => {
   });
 
   it('register with digest, call 1002 from 1001 through the proxy, talk securely and hang up', async () => {
-    const keys = ensureDevKeys(join(dir, 'keys'), ['sip:1001@example.test', 'sip:1002@example.test'], { bits: 1024 });
-    const provision = (user: string) => {
-      const own = keys.phones.get(`sip:${user}@example.test`)!;
-      return { ownKey: toBase64(own.privateKey), ownChain: [toBase64(own.certificate)], trustAnchors: [toBase64(keys.caCertificate)] };
-    };
-    const pbx = `127.0.0.1:${kamailio.port}`;
-    const phone = (user: string) =>
-      DesktopHost.start({
-        identity: { displayName: user, user, sipPort: 0, domain: 'example.test', registrar: pbx, outboundProxy: pbx, password: `${user}-secret` },
-        provision: provision(user),
-        flashPath: join(dir, `${user}.flash`),
-      });
-    const alice = await phone('1001');
-    const bob = await phone('1002');
+    const [alice, bob] = await pbxPhones(kamailio, dir, ['1001', '1002']);
     try {
       await until(() => alice.screen[3] === 'Registered' && bob.screen[3] === 'Registered', 'both phones to register');
       expect(alice.screen[1]).toBe('1001@example.test');

@@ -38,12 +38,12 @@ export async function callAndAnswer(caller: DesktopHost, callee: DesktopHost, nu
   await until(() => caller.screen[0] === 'Connected' && callee.screen[0] === 'Connected', `${what}: both phones connected`);
 }
 
-/** Development keys for phones named by SIP user on 127.0.0.1 (1024-bit, to keep XS quick). */
-export function devCredentials(dir: string, users: readonly string[]): (user: string) => Credentials {
-  const uris = users.map((u) => `sip:${u}@127.0.0.1`);
+/** Development keys for phones named by SIP user in `domain` (1024-bit, to keep XS quick). */
+export function devCredentials(dir: string, users: readonly string[], domain = '127.0.0.1'): (user: string) => Credentials {
+  const uris = users.map((u) => `sip:${u}@${domain}`);
   const keys = ensureDevKeys(join(dir, 'keys'), uris, { bits: 1024 });
   return (user) => {
-    const own = keys.phones.get(`sip:${user}@127.0.0.1`)!;
+    const own = keys.phones.get(`sip:${user}@${domain}`)!;
     return { ownKey: toBase64(own.privateKey), ownChain: [toBase64(own.certificate)], trustAnchors: [toBase64(keys.caCertificate)] };
   };
 }

@@ -5,6 +5,9 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { PhoneIdentity } from '../../modules/phone/identity.js';
+import { DesktopHost } from '../../sim/host.js';
+import { devCredentials } from './desktop-phones.js';
 
 const KAMAILIO = '/usr/sbin/kamailio';
 const CONFIG = join(dirname(fileURLToPath(import.meta.url)), '..', 'interop', 'kamailio', 'registrar-proxy.cfg');
@@ -51,4 +54,23 @@ export class Kamailio {
     }
     rmSync(this.runtime, { recursive: true, force: true });
   }
+}
+
+/**
+ * Desktop phones with the accounts of registrar-proxy.cfg (1001, 1002, ... in realm example.test),
+ * registering at `kamailio` and calling through it as their outbound proxy, each with a development
+ * certificate for sip:USER@example.test and a flash image in `dir`.
+ */
+export function pbxPhones(kamailio: Kamailio, dir: string, users: readonly string[], identity: Partial<PhoneIdentity> = {}): Promise<DesktopHost[]> {
+  const provision = devCredentials(dir, users, 'example.test');
+  const pbx = `127.0.0.1:${kamailio.port}`;
+  return Promise.all(
+    users.map((user) =>
+      DesktopHost.start({
+        identity: { displayName: user, user, sipPort: 0, domain: 'example.test', registrar: pbx, outboundProxy: pbx, password: `${user}-secret`, ...identity },
+        provision: provision(user),
+        flashPath: join(dir, `${user}.flash`),
+      }),
+    ),
+  );
 }
