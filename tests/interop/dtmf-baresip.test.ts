@@ -6,26 +6,16 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Key } from '../../hal/contracts.js';
-import { DesktopHost } from '../../sim/host.js';
-import { startBaresip, type BaresipControl } from '../support/baresip.js';
-import { devCredentials, freePort, presetSettings, until } from '../support/desktop-phones.js';
+import { phoneAndBaresip } from '../support/baresip.js';
+import { until } from '../support/desktop-phones.js';
 
 describe('DTMF with baresip (RFC 4733 over SDES-keyed SRTP)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'dtmf-baresip-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('shows the digits baresip sends, and baresip receives ours', async () => {
-    const [sipPort, ctrlPort] = [await freePort(), await freePort()];
-    const baresip = startBaresip({ dir, sipPort, ctrlPort, user: '7102', mediaenc: 'srtp-mand' });
-    const phoneFlash = join(dir, 'p.flash');
-    presetSettings(phoneFlash, (s) => ({ ...s, srtpMode: 'Mandatory' }));
-    let phone: DesktopHost | undefined;
-    let ctrl!: BaresipControl;
+    const { baresip, ctrl, phone: p, stop } = await phoneAndBaresip(dir, '7101', '7102');
     try {
-      await until(() => baresip.log().includes('baresip is ready'), 'baresip to start', 15000);
-      ctrl = await baresip.control();
-      phone = await DesktopHost.start({ identity: { displayName: 'P', user: '7101', sipPort: 0, outboundProxy: `127.0.0.1:${sipPort}` }, provision: devCredentials(dir, ['7101'])('7101'), flashPath: phoneFlash });
-      const p = phone;
       for (const k of ['7', '1', '0', '2', 'OK'] as Key[]) await p.pressKey(k);
       await until(() => p.screen[0] === 'Connected', `the call to connect\n${baresip.log().slice(-1500)}`);
       expect(p.screen[2]).toMatch(/^Secure SDES /);
@@ -42,9 +32,7 @@ describe('DTMF with baresip (RFC 4733 over SDES-keyed SRTP)', () => {
       // Nothing refused by SRTP on our side; baresip's one event counted once, however many packets carried it.
       expect(p.log.find((l) => / ended: sent/.test(l))).toMatch(/dropped 0, .*dtmf sent 2, dtmf received 1$/);
     } finally {
-      await phone?.stop();
-      ctrl?.close();
-      baresip.child.kill('SIGKILL');
+      await stop();
     }
   });
 });

@@ -7,8 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Key } from '../../hal/contracts.js';
 import { DesktopHost } from '../../sim/host.js';
-import { startBaresip, type BaresipControl } from '../support/baresip.js';
-import { devCredentials, freePort, presetSettings, until } from '../support/desktop-phones.js';
+import { phoneAndBaresip } from '../support/baresip.js';
+import { until } from '../support/desktop-phones.js';
 
 /** The counters of the last `call <id> <state>: sent .., received .., dropped ..` log line. */
 function countersAt(host: DesktopHost, state: string): { sent: number; received: number; dropped: number } {
@@ -22,17 +22,8 @@ describe('hold with baresip (SDES-keyed SRTP)', () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('holds and resumes from either side, audio coming back each time', async () => {
-    const [sipPort, ctrlPort] = [await freePort(), await freePort()];
-    const baresip = startBaresip({ dir, sipPort, ctrlPort, user: '7202', mediaenc: 'srtp-mand' });
-    const phoneFlash = join(dir, 'p.flash');
-    presetSettings(phoneFlash, (s) => ({ ...s, srtpMode: 'Mandatory' }));
-    let phone: DesktopHost | undefined;
-    let ctrl!: BaresipControl;
+    const { baresip, ctrl, phone: p, stop } = await phoneAndBaresip(dir, '7201', '7202');
     try {
-      await until(() => baresip.log().includes('baresip is ready'), 'baresip to start', 15000);
-      ctrl = await baresip.control();
-      phone = await DesktopHost.start({ identity: { displayName: 'P', user: '7201', sipPort: 0, outboundProxy: `127.0.0.1:${sipPort}` }, provision: devCredentials(dir, ['7201'])('7201'), flashPath: phoneFlash });
-      const p = phone;
       const tail = () => `(screen ${p.screen.join('|')})\n${p.log.slice(-8).join('\n')}\n${baresip.log().slice(-1500)}`;
       for (const k of ['7', '2', '0', '2', 'OK'] as Key[]) await p.pressKey(k);
       await until(() => p.screen[0] === 'Connected', `the call to connect ${tail()}`);
@@ -59,9 +50,7 @@ describe('hold with baresip (SDES-keyed SRTP)', () => {
       expect(total - afterTheirResume).toBeGreaterThan(20);
       expect(dropped).toBe(0);
     } finally {
-      await phone?.stop();
-      ctrl?.close();
-      baresip.child.kill('SIGKILL');
+      await stop();
     }
   });
 });

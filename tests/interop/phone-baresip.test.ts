@@ -7,24 +7,16 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Key } from '../../hal/contracts.js';
-import { DesktopHost } from '../../sim/host.js';
-import { startBaresip } from '../support/baresip.js';
-import { devCredentials, freePort, presetSettings, until } from '../support/desktop-phones.js';
+import { phoneAndBaresip } from '../support/baresip.js';
+import { until } from '../support/desktop-phones.js';
 
 describe('a call to baresip (SDES, SRTP mandatory)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'phone-baresip-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('steps from MIKEY to SDES and talks over SRTP with baresip', async () => {
-    const port = await freePort();
-    const baresip = startBaresip({ dir, sipPort: port, ctrlPort: await freePort(), user: '7002', mediaenc: 'srtp-mand', rtpPorts: '42000-42100' });
-    const phoneFlash = join(dir, 'p.flash');
-    presetSettings(phoneFlash, (s) => ({ ...s, srtpMode: 'Mandatory' }));
-    let phone: DesktopHost | undefined;
+    const { baresip, phone: p, stop } = await phoneAndBaresip(dir, '7001', '7002', '42000-42100');
     try {
-      await until(() => baresip.log().includes('baresip is ready'), 'baresip to start', 15000);
-      phone = await DesktopHost.start({ identity: { displayName: 'P', user: '7001', sipPort: 0, outboundProxy: `127.0.0.1:${port}` }, provision: devCredentials(dir, ['7001'])('7001'), flashPath: phoneFlash });
-      const p = phone;
       for (const k of ['7', '0', '0', '2', 'OK'] as Key[]) await p.pressKey(k);
       await until(() => p.screen[0] === 'Connected', `the SDES call to connect\n${baresip.log().slice(-1500)}`);
       expect(p.screen[2]).toMatch(/^Secure SDES /);
@@ -41,8 +33,7 @@ describe('a call to baresip (SDES, SRTP mandatory)', () => {
       expect(baresip.log()).toContain("incoming rtp for 'audio' established");
       expect(baresip.log()).not.toMatch(/unprotect|auth.*fail/i);
     } finally {
-      await phone?.stop();
-      baresip.child.kill('SIGKILL');
+      await stop();
     }
   });
 });

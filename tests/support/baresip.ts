@@ -5,7 +5,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
+import { DesktopHost } from '../../sim/host.js';
 import { encodeWav } from '../../sim/wav.js';
+import { devCredentials, freePort, presetSettings, until } from './desktop-phones.js';
 
 const BARESIP = '/usr/bin/baresip';
 
@@ -106,4 +108,45 @@ function control(port: number): Promise<BaresipControl> {
       }
     });
   });
+}
+
+export interface PhoneAndBaresip {
+  readonly baresip: Baresip;
+  readonly ctrl: BaresipControl;
+  /** Our phone on the desktop XS host; keying baresip's user number calls it. */
+  readonly phone: DesktopHost;
+  /** Stops our phone, closes the control connection and kills baresip. */
+  stop(): Promise<void>;
+}
+
+/**
+ * baresip as sip:PEER@127.0.0.1 (SDES with SRTP mandatory, auto-answer) and our phone USER (SRTP
+ * Mandatory) whose outbound proxy is baresip's SIP port, both started and ready.
+ */
+export async function phoneAndBaresip(dir: string, user: string, peer: string, rtpPorts?: string): Promise<PhoneAndBaresip> {
+  const sipPort = await freePort();
+  const baresip = startBaresip({ dir, sipPort, ctrlPort: await freePort(), user: peer, mediaenc: 'srtp-mand', rtpPorts });
+  let ctrl: BaresipControl | undefined;
+  try {
+    await until(() => baresip.log().includes('baresip is ready'), 'baresip to start', 15000);
+    ctrl = await baresip.control();
+    const flashPath = join(dir, `${user}.flash`);
+    presetSettings(flashPath, (s) => ({ ...s, srtpMode: 'Mandatory' }));
+    const phone = await DesktopHost.start({ identity: { displayName: 'P', user, sipPort: 0, outboundProxy: `127.0.0.1:${sipPort}` }, provision: devCredentials(dir, [user])(user), flashPath });
+    const control = ctrl;
+    return {
+      baresip,
+      ctrl: control,
+      phone,
+      async stop() {
+        await phone.stop();
+        control.close();
+        baresip.child.kill('SIGKILL');
+      },
+    };
+  } catch (e) {
+    ctrl?.close();
+    baresip.child.kill('SIGKILL');
+    throw e;
+  }
 }
