@@ -12,6 +12,7 @@ import { openSettingsStore } from '../../modules/settings/store.js';
 import { toBase64, toHex } from '../../modules/util/bytes.js';
 import { fixtureBytes } from '../support/pki-fixtures.js';
 import { settingsArb, tableArb } from '../support/settings-arbitrary.js';
+import { useMenu } from '../support/menu-on-store.js';
 import { SimFlash } from '../support/sim-flash.js';
 
 const ALICE = 'sip:alice@example.com';
@@ -173,24 +174,6 @@ describe('Known peers: forget', () => {
 });
 
 describe('Known peers over the settings store', () => {
-  /** Boots from `flash`, presses `keys`, saving each change as the phone does; returns the last screen. */
-  function useMenu(flash: SimFlash, keys: string): string[] {
-    const store = openSettingsStore(flash);
-    const menu = new Menu(store.settings);
-    let lines = menu.render();
-    for (const out of press(menu, keys)) {
-      lines = out.lines;
-      if (out.save) {
-        try {
-          store.save(out.save);
-        } catch (e) {
-          lines = menu.saveFailed(store.settings, (e as Error).message);
-        }
-      }
-    }
-    return lines;
-  }
-
   it('a forgotten peer stays forgotten after a restart, its PSK kept', () => {
     const flash = new SimFlash(4096, 8);
     openSettingsStore(flash).save(learned());

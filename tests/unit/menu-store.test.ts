@@ -1,33 +1,13 @@
 // The menu and the settings store together, the way the phone joins them (modules/phone/phone.ts):
 // each change the menu hands out is saved at once, survives a restart (a new store on the same
 // flash), and a save the store refuses is shown and loses nothing.
-import type { Key } from '../../hal/contracts.js';
-import { Menu } from '../../modules/menu/menu.js';
 import { formatTable } from '../../modules/negotiation/table.js';
 import { factorySettings, settingsToJson, type Settings } from '../../modules/settings/model.js';
 import { recordSize } from '../../modules/settings/record.js';
 import { DEFAULT_SLOT_BYTES, openSettingsStore } from '../../modules/settings/store.js';
 import { utf8Encode } from '../../modules/util/bytes.js';
+import { useMenu } from '../support/menu-on-store.js';
 import { SimFlash } from '../support/sim-flash.js';
-
-/** Boots a phone's settings from `flash` and presses `keys` (space-separated) in its menu; returns the last screen. */
-function useMenu(flash: SimFlash, keys: string): string[] {
-  const store = openSettingsStore(flash);
-  const menu = new Menu(store.settings);
-  let lines = menu.render();
-  for (const key of keys.split(' ').filter(Boolean)) {
-    const out = menu.press(key as Key);
-    lines = out.lines;
-    if (out.save) {
-      try {
-        store.save(out.save);
-      } catch (e) {
-        lines = menu.saveFailed(store.settings, (e as Error).message);
-      }
-    }
-  }
-  return lines;
-}
 
 const bootedSettings = (flash: SimFlash): Settings => openSettingsStore(flash).settings;
 
