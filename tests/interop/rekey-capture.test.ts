@@ -2,7 +2,7 @@
 // under the first logged send key up to a point and under the re-keyed one after it, never a
 // mix, with the packet index going on (RFC 3711 §3.3.1); decrypted with `phonectl srtp unprotect`
 // under the key they belong to, every one is the sender's microphone tone after G.711.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,13 +11,8 @@ import { parseRtp } from '../../audio/rtp.js';
 import { fromHex } from '../../modules/util/bytes.js';
 import { DesktopHost } from '../../sim/host.js';
 import { callAndAnswer, devCredentials, freePort, until } from '../support/desktop-phones.js';
+import { startLoopbackCapture } from '../support/loopback-capture.js';
 import { phonectl } from '../support/phonectl.js';
-
-function tshark(): string {
-  const r = spawnSync('tshark', ['--version'], { encoding: 'utf8' });
-  if (r.status !== 0) throw new Error('tshark is not installed: .ci/run installs it (apt-get install tshark)');
-  return 'tshark';
-}
 
 /** The host's microphone when no WAV is given: a 440 Hz tone, amplitude 8000 (sim/host.ts). */
 const TONE = Int16Array.from({ length: 200 + 160 }, (_, n) => Math.round(8000 * Math.sin((2 * Math.PI * 440 * n) / 8000)));
@@ -50,14 +45,10 @@ describe('a re-key on the wire', () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('switches each direction from the old key to the new one at one packet, both decrypting to the tone', async () => {
-    const bin = tshark();
     const provision = devCredentials(dir, ['4101', '4102']);
     const [a, b] = [await freePort(), await freePort()];
     const pcap = join(dir, 'rekey.pcap');
-    const capture = spawn(bin, ['-i', 'lo', '-f', 'udp and host 127.0.0.1', '-w', pcap, '-q'], { stdio: ['ignore', 'ignore', 'pipe'] });
-    let captureLog = '';
-    capture.stderr.on('data', (d) => (captureLog += d));
-    await until(() => captureLog.includes('Capturing on'), 'tshark to start capturing', 15000);
+    const capture = await startLoopbackCapture(pcap);
 
     const alice = await DesktopHost.start({ identity: { displayName: 'A', user: '4101', sipPort: a, outboundProxy: `127.0.0.1:${b}`, keyLog: true }, provision: provision('4101'), flashPath: join(dir, 'a.flash') });
     const bob = await DesktopHost.start({ identity: { displayName: 'B', user: '4102', sipPort: b, keyLog: true }, provision: provision('4102'), flashPath: join(dir, 'b.flash') });
@@ -72,15 +63,13 @@ describe('a re-key on the wire', () => {
     } finally {
       await alice.stop();
       await bob.stop();
-      await new Promise((r) => setTimeout(r, 500));
-      capture.kill('SIGINT');
-      await new Promise((r) => capture.once('exit', r));
+      await capture.stop();
     }
 
     const connected = alice.log.find((l) => l.includes(' connected with '))!;
     const [, alicePort, bobPort] = /media 127\.0\.0\.1:(\d+) <-> 127\.0\.0\.1:(\d+)/.exec(connected)!;
     for (const [sender, from, to] of [[alice, alicePort, bobPort], [bob, bobPort, alicePort]] as const) {
-      const fields = spawnSync(bin, ['-r', pcap, '-Y', `udp.srcport == ${from} && udp.dstport == ${to}`, '-T', 'fields', '-e', 'udp.payload'], { encoding: 'utf8' });
+      const fields = spawnSync('tshark', ['-r', pcap, '-Y', `udp.srcport == ${from} && udp.dstport == ${to}`, '-T', 'fields', '-e', 'udp.payload'], { encoding: 'utf8' });
       expect(fields.status).toBe(0);
       const packets = fields.stdout.split('\n').map((l) => l.replace(/:/g, '').trim()).filter(Boolean);
       const [first, second] = sendKeys(sender);
