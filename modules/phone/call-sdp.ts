@@ -1,5 +1,6 @@
 // What a call reads from a peer's session description and from configured host:port text: where
 // the audio goes, the telephone-event payload type, and the a=key-mgmt lines (RFC 4567).
+import { directionFor, flows, mediaDirection, type Direction } from '../sdp/direction.js';
 import { parseKeyMgmt, MIKEY_PROTOCOL_ID } from '../sdp/key-mgmt.js';
 import { effectiveAttributes, type SessionDescription } from '../sdp/session-description.js';
 import type { HostPort } from '../sip/user-agent.js';
@@ -24,6 +25,28 @@ export function mediaTarget(sdp: SessionDescription): MediaTarget {
     .map((a) => /^(\d{1,3})\s+telephone-event\/8000\b/i.exec(a.value ?? '')?.[1])
     .find((pt) => pt !== undefined && m.formats.includes(pt));
   return { address, port: m.port, ...(events !== undefined ? { telephoneEvent: Number(events) } : {}) };
+}
+
+/** The peer's audio stream in a re-offer or an answer during a call. */
+export interface PeerStream {
+  /** RTP/AVP or RTP/SAVP (RFC 3551, RFC 3711). */
+  readonly protocol: string;
+  /** Where its audio goes now; undefined for c=0.0.0.0, which moves nothing. */
+  readonly target?: MediaTarget;
+  readonly direction: Direction;
+}
+
+/**
+ * The audio stream of a peer's re-offer or answer: RangeError without one. Its address may have
+ * moved (RFC 3264 §8.3.1); c=0.0.0.0 is the older way to hold (RFC 3264 §8.4, RFC 2543): the peer
+ * takes nothing, whatever direction it writes.
+ */
+export function peerStream(sdp: SessionDescription): PeerStream {
+  const target = mediaTarget(sdp);
+  const audio = sdp.media.find((m) => m.media === 'audio')!;
+  const direction = mediaDirection(sdp, audio);
+  if (target.address !== '0.0.0.0') return { protocol: audio.protocol, target, direction };
+  return { protocol: audio.protocol, direction: directionFor(flows(direction).send, false) };
 }
 
 /** The protocol ids of the a=key-mgmt lines the audio stream has (RFC 4567 §3.1). */

@@ -68,6 +68,8 @@ export type Call =
       hold: HoldState;
       /** Our re-INVITE waiting for its answer. */
       update?: { readonly kind: 'hold' | 'resume' } | { readonly kind: 'rekey'; readonly offer: CallOffer };
+      /** Our 2xx to the peer's re-INVITE without an offer made one: its ACK brings the answer (RFC 3261 §14.2). */
+      answerInAck?: boolean;
       /** The peer's re-key, answered: our new send key goes in force on its ACK. */
       nextSend?: SrtpKeys;
       /** A re-INVITE to send again after a 491 (RFC 3261 §14.1). */

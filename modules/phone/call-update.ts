@@ -8,14 +8,14 @@ import type { Refused, Screened } from '../mikey/pk-exchange.js';
 import type { SrtpKeys } from '../mikey/pk-keys.js';
 import type { SrtpSuiteName } from '../negotiation/capabilities.js';
 import { CRYPTO, parseCryptoAttribute, type CryptoAttribute } from '../sdp/crypto-attr.js';
-import { mediaDirection, type Direction } from '../sdp/direction.js';
+import type { Direction } from '../sdp/direction.js';
 import { MIKEY_PROTOCOL_ID } from '../sdp/key-mgmt.js';
 import type { MediaKeying } from '../sdp/offer-answer.js';
 import { effectiveAttributes, parseSdp, type SessionDescription } from '../sdp/session-description.js';
 import type { UaAction, UserAgent } from '../sip/user-agent.js';
 import { afterAnswer, answerHold, heldScreen, holdOffer, sending, type HoldState } from './call-hold.js';
 import { sdpIds, strippedProtocols } from './call-negotiation.js';
-import { keyMgmtProtocols, mikeyIn } from './call-sdp.js';
+import { keyMgmtProtocols, mikeyIn, peerStream, type PeerStream } from './call-sdp.js';
 import type { Call, Connected, Update } from './call-state.js';
 import type { KeyLog } from './key-log.js';
 import { makeOffer, screenOffer, type CallOffer, type KeyingContext } from './keying.js';
@@ -85,10 +85,6 @@ export class CallUpdates {
     if (!update) return;
     try {
       const sdp = parseSdp(body);
-      const audio = sdp.media.find((m) => m.media === 'audio');
-      if (!audio || audio.port === 0) throw new RangeError('the answer has no audio stream');
-      if ((call.keyed !== undefined) !== (audio.protocol === 'RTP/SAVP')) throw new RangeError(`the answer's ${audio.protocol} changes the call's protection`);
-      const direction = mediaDirection(sdp, audio);
       if (update.kind === 'rekey') {
         const response = mikeyIn(sdp);
         if (!response) throw new RangeError('the answer has no MIKEY response');
@@ -97,16 +93,30 @@ export class CallUpdates {
         call.media.rekey({ send: k[0], receive: k[1] });
         this.ctx.hal.log(`call ${call.callId}: re-keyed (${update.offer.keyAgreement})`);
         this.ctx.logKeys(call.callId, call.keyed!.suite, { send: k[0], receive: k[1] });
-      } else if (call.sdes) {
-        this.takeSdes(call, takeSdesAnswer(call.sdes, effectiveAttributes(sdp, audio, CRYPTO).map(parseCryptoAttribute)));
       }
-      this.setHold(call, afterAnswer(update.kind === 'rekey' ? call.hold.local : update.kind === 'hold', direction));
+      this.takeAnswer(call, sdp, update.kind === 'rekey' ? call.hold.local : update.kind === 'hold', update.kind !== 'rekey');
     } catch (err) {
       // The peer already took the new session: with keys or media we cannot follow, the call ends.
       this.ctx.hal.log(`call ${call.callId}: ${update.kind} answer unusable: ${(err as Error).message}`);
       this.ctx.run(this.ctx.ua.hangup(call.callId));
       this.ctx.end(update.kind === 'rekey' ? 'Security failed' : 'Call failed');
     }
+  }
+
+  /**
+   * The peer's answer to our offer, in a 2xx or in an ACK: its stream keeps the call's protection,
+   * may move (RFC 3264 §8.3.1) and sets the hold state; an SDES answer repeats a=crypto. Throws
+   * what it cannot take; the caller ends the call, since the peer already took the new session.
+   */
+  private takeAnswer(call: Connected, sdp: SessionDescription, local: boolean, sdesLines: boolean): void {
+    const stream = peerStream(sdp);
+    if ((call.keyed !== undefined) !== (stream.protocol === 'RTP/SAVP')) throw new RangeError(`the answer's ${stream.protocol} changes the call's protection`);
+    if (call.sdes && sdesLines) {
+      const audio = sdp.media.find((m) => m.media === 'audio')!;
+      this.takeSdes(call, takeSdesAnswer(call.sdes, effectiveAttributes(sdp, audio, CRYPTO).map(parseCryptoAttribute)));
+    }
+    this.retarget(call, stream);
+    this.setHold(call, afterAnswer(local, stream.direction));
   }
 
   /** Our re-INVITE was refused: the call goes on as it was (RFC 3261 §14.1), or glare (491). */
@@ -131,22 +141,24 @@ export class CallUpdates {
     this.ctx.onChange();
   }
 
-  /** The peer's re-INVITE: hold, resume or re-key; what cannot be taken gets 488 and changes nothing. */
+  /**
+   * The peer's re-INVITE: hold, resume, re-key or a moved stream; what cannot be taken gets 488 and
+   * changes nothing. Without an offer, our 2xx makes one and the ACK answers it (RFC 3261 §14.2).
+   */
   onReinvite(call: Connected, body: string): void {
     const refuse = (why: string): void => {
       this.ctx.hal.log(`call ${call.callId}: re-INVITE refused: ${why}`);
       this.ctx.run(this.ctx.ua.rejectReinvite(call.callId, 488));
     };
+    if (body.trim() === '') return this.offerInAnswer(call);
     let sdp: SessionDescription;
-    let offered: Direction;
+    let stream: PeerStream;
     let mikey: Uint8Array | undefined;
     try {
       sdp = parseSdp(body);
-      const audio = sdp.media.find((m) => m.media === 'audio');
-      if (!audio || audio.port === 0) return refuse('no audio stream');
+      stream = peerStream(sdp);
       // Plain RTP mid-call would drop SRTP; SRTP on a plain call has no keys (no downgrade, no surprise).
-      if ((call.keyed !== undefined) !== (audio.protocol === 'RTP/SAVP')) return refuse(`${audio.protocol} would change the call's protection`);
-      offered = mediaDirection(sdp, audio);
+      if ((call.keyed !== undefined) !== (stream.protocol === 'RTP/SAVP')) return refuse(`${stream.protocol} would change the call's protection`);
       mikey = mikeyIn(sdp);
     } catch (e) {
       return refuse((e as Error).message);
@@ -172,7 +184,7 @@ export class CallUpdates {
       if (typeof done === 'string') return refuse(done);
       rekeyed = done;
     }
-    const { direction, state } = answerHold(call.hold, offered);
+    const { direction, state } = answerHold(call.hold, stream.direction);
     const keying: MediaKeying = rekeyed?.response
       ? { kind: 'mikey', message: rekeyed.response }
       : sdes ? { kind: 'sdes', lines: [sdes.answer] } : call.keyed ? { kind: 'established' } : { kind: 'none' };
@@ -185,8 +197,24 @@ export class CallUpdates {
       this.ctx.logKeys(call.callId, call.keyed!.suite, { receive: rekeyed.keys[0] });
     }
     if (sdes) this.takeSdes(call, sdes);
+    this.retarget(call, stream);
     this.setHold(call, state);
     this.ctx.run(actions);
+  }
+
+  /** The peer's re-INVITE without an offer: our 2xx offers the session as it stands (RFC 3261 §14.2). */
+  private offerInAnswer(call: Connected): void {
+    const keying: MediaKeying = call.sdes ? { kind: 'sdes', lines: [call.sdes.ours] } : call.keyed ? { kind: 'established' } : { kind: 'none' };
+    const actions = this.ctx.ua.acceptReinvite(call.callId, this.ctx.description(call.rtpPort, keying, call.events, holdOffer(call.hold, call.hold.local)));
+    if (actions.length === 0) return;
+    call.answerInAck = true;
+    this.ctx.hal.log(`call ${call.callId}: re-INVITE without an offer; offering in the 200`);
+    this.ctx.run(actions);
+  }
+
+  /** A peer's stream that moved: the audio goes to its new address from now on (RFC 3264 §8.3.1). */
+  private retarget(call: Connected, stream: PeerStream): void {
+    if (stream.target && call.media.retarget(stream.target)) this.ctx.hal.log(`call ${call.callId}: media now to ${stream.target.address}:${stream.target.port}`);
   }
 
   /** Remembers an SDES call's lines once it connects (see sdes-reoffer.ts). */
@@ -229,8 +257,24 @@ export class CallUpdates {
     }
   }
 
-  /** The ACK to our answer of the peer's re-key: the peer has the answer, so it takes our new key from here on. */
-  onReinviteConfirmed(call: Connected): void {
+  /**
+   * The ACK to our 2xx for the peer's re-INVITE. After a re-key the peer has our answer, so our new
+   * send key goes in force; after an offer of ours in the 2xx, the ACK must carry the answer, and
+   * one missing or unusable ends the call with BYE (RFC 3261 §13.3.1.4, §14.2).
+   */
+  onReinviteConfirmed(call: Connected, body: string): void {
+    if (call.answerInAck) {
+      call.answerInAck = undefined;
+      try {
+        if (body.trim() === '') throw new RangeError('the ACK has no answer');
+        this.takeAnswer(call, parseSdp(body), call.hold.local, true);
+      } catch (err) {
+        this.ctx.hal.log(`call ${call.callId}: answer in the ACK unusable: ${(err as Error).message}`);
+        this.ctx.run(this.ctx.ua.hangup(call.callId));
+        this.ctx.end('Call failed');
+      }
+      return;
+    }
     if (!call.nextSend) return;
     call.media.rekey({ send: call.nextSend });
     this.ctx.logKeys(call.callId, call.keyed!.suite, { send: call.nextSend });

@@ -381,7 +381,7 @@ export class Calls {
         if (call?.kind === 'connected' && call.callId === e.callId) this.updates.onUpdateFailed(call, e.status);
         return;
       case 'reinviteConfirmed':
-        if (call?.kind === 'connected' && call.callId === e.callId) this.updates.onReinviteConfirmed(call);
+        if (call?.kind === 'connected' && call.callId === e.callId) this.updates.onReinviteConfirmed(call, e.sdp);
         return;
       case 'registered':
         this.registration = `Registered`;

@@ -42,7 +42,7 @@ export class MediaSession {
   constructor(
     private readonly hal: Hal,
     private readonly socket: UdpSocket,
-    private readonly remote: { readonly address: string; readonly port: number },
+    private remote: { readonly address: string; readonly port: number },
     keys: MediaKeys | undefined,
     private readonly law: G711Law = 'PCMU',
     private readonly dtmf?: CallDtmf,
@@ -70,6 +70,13 @@ export class MediaSession {
   /** Starts or stops sending (hold, resume); playout goes on, with concealment while nothing arrives. */
   setSending(sending: boolean): void {
     this.sending = sending;
+  }
+
+  /** Where the peer now takes the audio (RFC 3264 §8.3.1); false if it had not moved. */
+  retarget(remote: { readonly address: string; readonly port: number }): boolean {
+    if (remote.address === this.remote.address && remote.port === this.remote.port) return false;
+    this.remote = { address: remote.address, port: remote.port };
+    return true;
   }
 
   /** A re-key: new master keys for sending and/or receiving (see RekeyableSrtp). */

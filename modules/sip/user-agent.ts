@@ -53,8 +53,13 @@ export type UaEvent =
   /** The peer sent a re-INVITE: answer with acceptReinvite or rejectReinvite. */
   | { readonly type: 'reinvite'; readonly callId: string; readonly sdp: string }
   | { readonly type: 'reinviteAnswered'; readonly callId: string; readonly sdp: string }
-  /** The ACK to our 2xx for the peer's re-INVITE arrived: the new session is in force on both sides. */
-  | { readonly type: 'reinviteConfirmed'; readonly callId: string }
+  /** Our re-INVITE without an offer got a 2xx with the peer's offer: answer it with ackReinvite (RFC 3261 §14.1). */
+  | { readonly type: 'reinviteOffered'; readonly callId: string; readonly sdp: string }
+  /**
+   * The ACK to our 2xx for the peer's re-INVITE arrived: the new session is in force on both sides.
+   * `sdp` is the ACK body: the answer when the re-INVITE had no offer and our 2xx made one (§14.2).
+   */
+  | { readonly type: 'reinviteConfirmed'; readonly callId: string; readonly sdp: string }
   | { readonly type: 'reinviteFailed'; readonly callId: string; readonly status: number; readonly reason: string }
   | { readonly type: 'optionsResult'; readonly uri: string; readonly status: number };
 
@@ -107,7 +112,8 @@ interface Call {
   source?: HostPort;
   pending2xx?: Pending2xx;
   byeAfterAck: boolean;
-  reinvite?: { readonly direction: 'out' } | { readonly direction: 'in'; readonly request: SipRequest; readonly serverKey: string; readonly source: HostPort };
+  /** A re-INVITE in progress; `ackSeq` once the 2xx to ours without an offer waits for our answer in the ACK. */
+  reinvite?: { readonly direction: 'out'; readonly ackSeq?: number } | { readonly direction: 'in'; readonly request: SipRequest; readonly serverKey: string; readonly source: HostPort };
   authTries: number;
 }
 
@@ -396,13 +402,29 @@ export class UserAgent {
 
   // ---- re-INVITE (§14) -------------------------------------------------------------------------
 
-  /** Sends a re-INVITE with a new offer (re-keying, hold, resume). */
+  /**
+   * Sends a re-INVITE with a new offer (re-keying, hold, resume), or with none when `sdp` is '':
+   * then the 2xx carries the peer's offer (event reinviteOffered) and ackReinvite answers it (§14.1).
+   */
   reinvite(callId: string, sdp: string): UaAction[] {
     const call = this.calls.get(callId);
     if (call === undefined || call.state !== 'confirmed' || call.reinvite !== undefined) return [];
     call.reinvite = { direction: 'out' };
-    const request = this.withVia(call.dialog!.createRequest('INVITE', [{ name: 'Contact', value: this.contact() }, { name: 'Content-Type', value: 'application/sdp' }, ...this.commonHeaders()], sdp));
+    const body = sdp === '' ? [] : [{ name: 'Content-Type', value: 'application/sdp' }];
+    const request = this.withVia(call.dialog!.createRequest('INVITE', [{ name: 'Contact', value: this.contact() }, ...body, ...this.commonHeaders()], sdp));
     return this.sendReinvite(call, request, 0);
+  }
+
+  /** The ACK with our answer to the offer in the 2xx to our offerless re-INVITE (§13.2.2.4, §14.1). */
+  ackReinvite(callId: string, sdp: string): UaAction[] {
+    const call = this.calls.get(callId);
+    const re = call?.reinvite;
+    if (call === undefined || re?.direction !== 'out' || re.ackSeq === undefined) return [];
+    call.reinvite = undefined;
+    const dialog = call.dialog!;
+    const ack = this.withVia(dialog.createRequest('ACK', [{ name: 'Content-Type', value: 'application/sdp' }], sdp, re.ackSeq));
+    call.ack = { request: ack, dest: this.hop(dialog.nextHop()) };
+    return [this.sendTo(ack, call.ack.dest)];
   }
 
   private sendReinvite(call: Call, request: SipRequest, authTries: number): UaAction[] {
@@ -411,8 +433,13 @@ export class UserAgent {
       if (r.status < 200 || !this.calls.has(call.callId)) return [];
       if (r.status < 300) {
         dialog.acceptTargetRefresh(r);
+        const seq = parseCSeq(headerValue(request, 'CSeq')!).seq;
+        if (request.body === '') {
+          call.reinvite = { direction: 'out', ackSeq: seq };
+          return [this.event({ type: 'reinviteOffered', callId: call.callId, sdp: r.body })];
+        }
         call.reinvite = undefined;
-        const ack = this.withVia(dialog.createRequest('ACK', [], '', parseCSeq(headerValue(request, 'CSeq')!).seq));
+        const ack = this.withVia(dialog.createRequest('ACK', [], '', seq));
         call.ack = { request: ack, dest: this.hop(dialog.nextHop()) };
         return [this.sendTo(ack, call.ack.dest), this.event({ type: 'reinviteAnswered', callId: call.callId, sdp: r.body })];
       }
@@ -660,7 +687,7 @@ export class UserAgent {
     if (parseCSeq(headerValue(call.pending2xx.response, 'CSeq')!).seq !== seq) return [];
     call.pending2xx = undefined;
     const actions = this.clearTimer(`2xx:${call.callId}`);
-    if (call.state === 'confirmed') return [...actions, this.event({ type: 'reinviteConfirmed', callId: call.callId })];
+    if (call.state === 'confirmed') return [...actions, this.event({ type: 'reinviteConfirmed', callId: call.callId, sdp: ack.body })];
     if (call.state !== 'answered') return actions;
     call.state = 'confirmed';
     actions.push(this.event({ type: 'confirmed', callId: call.callId, sdp: ack.body }));

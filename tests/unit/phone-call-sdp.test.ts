@@ -1,5 +1,6 @@
 import fc from 'fast-check';
-import { hostPort, keyMgmtProtocols, mediaTarget, mikeyIn } from '../../modules/phone/call-sdp.js';
+import { hostPort, keyMgmtProtocols, mediaTarget, mikeyIn, peerStream } from '../../modules/phone/call-sdp.js';
+import { DIRECTIONS, flows } from '../../modules/sdp/direction.js';
 import { KeyMgmtError } from '../../modules/sdp/key-mgmt.js';
 import { parseSdp } from '../../modules/sdp/session-description.js';
 
@@ -75,5 +76,29 @@ describe('call-sdp: a=key-mgmt lines (RFC 4567 §3.1)', () => {
     expect(keyMgmtProtocols(sdp)).toEqual(['mikey', 'kerberos']);
     expect(keyMgmtProtocols(parseSdp(offer([]).replace('m=audio', 'm=video')))).toEqual([]);
     expect(() => mikeyIn(parseSdp(offer(['a=key-mgmt:mikey'])))).toThrow(KeyMgmtError);
+  });
+});
+
+describe('call-sdp: the peer stream of a re-offer or answer (RFC 3264 §8.3.1, §8.4)', () => {
+  it('gives the protocol, where the audio goes now and the direction', () => {
+    expect(peerStream(parseSdp(offer(['a=sendonly'])))).toEqual({ protocol: 'RTP/SAVP', target: { address: '192.0.2.10', port: 49170 }, direction: 'sendonly' });
+    expect(peerStream(parseSdp(offer([]).replace('m=audio 49170', 'm=audio 50000').replace('c=IN IP4 192.0.2.10', 'c=IN IP4 192.0.2.99')))).toEqual({
+      protocol: 'RTP/SAVP',
+      target: { address: '192.0.2.99', port: 50000 },
+      direction: 'sendrecv',
+    });
+  });
+
+  it('reads c=0.0.0.0 as the older hold: no new target, and the peer receives nothing', () => {
+    for (const direction of DIRECTIONS) {
+      const held = peerStream(parseSdp(offer([`a=${direction}`]).replace('c=IN IP4 192.0.2.10', 'c=IN IP4 0.0.0.0')));
+      expect(held.target).toBe(undefined);
+      expect(flows(held.direction)).toEqual({ send: flows(direction).send, receive: false });
+    }
+  });
+
+  it('refuses a description without an audio stream, or with the stream refused (port 0)', () => {
+    expect(() => peerStream(parseSdp(offer([]).replace('m=audio 49170', 'm=audio 0')))).toThrow(RangeError);
+    expect(() => peerStream(parseSdp(offer([]).replace('m=audio', 'm=video')))).toThrow(RangeError);
   });
 });

@@ -193,7 +193,7 @@ describe('user agent: re-INVITE (§14)', () => {
     s.net.run(s.net.now + 20);
     expect(s.net.eventsOf('alice').slice(-1)).toEqual([{ type: 'reinviteAnswered', callId: id, sdp: 'rekey-answer' }]);
     // Alice's ACK puts the new session in force on Bob's side too.
-    expect(s.net.eventsOf('bob').slice(-1)).toEqual([{ type: 'reinviteConfirmed', callId: id }]);
+    expect(s.net.eventsOf('bob').slice(-1)).toEqual([{ type: 'reinviteConfirmed', callId: id, sdp: '' }]);
     s.net.apply(s.b, s.bob.reinvite(id, 'hold-offer'));
     s.net.run(s.net.now + 20);
     s.net.apply(s.a, s.alice.rejectReinvite(id, 488));
@@ -204,6 +204,38 @@ describe('user agent: re-INVITE (§14)', () => {
     s.net.apply(s.b, s.bob.hangup(id));
     s.net.run(s.net.now + 20);
     expect(s.net.eventsOf('alice').slice(-1)).toEqual([{ type: 'ended', callId: id, reason: 'remote-bye' }]);
+    expectClean(s);
+  });
+
+  it('takes a re-INVITE without an offer: the 2xx offers, the ACK answers, through a lost 2xx (§14.1, §14.2)', () => {
+    const s = setup();
+    const id = established(s);
+    s.net.apply(s.a, s.alice.reinvite(id, ''));
+    s.net.run(s.net.now + 20);
+    const reinvite = s.net.wire.filter((w) => w.message.kind === 'request' && w.message.method === 'INVITE').slice(-1)[0].message;
+    // An offerless re-INVITE has no body, so no Content-Type either (RFC 3261 §20.15).
+    expect([reinvite.body, headerValue(reinvite, 'Content-Type')]).toEqual(['', undefined]);
+    expect(s.net.eventsOf('bob').slice(-1)).toEqual([{ type: 'reinvite', callId: id, sdp: '' }]);
+    // Bob's first 2xx is lost: its retransmission (§13.3.1.4) reaches Alice.
+    let lost = false;
+    s.net.deliver = (w) => lost || w.message.kind !== 'response' || (lost = true, false);
+    s.net.apply(s.b, s.bob.acceptReinvite(id, 'bob-offer'));
+    s.net.run(s.net.now + 800);
+    expect(lost).toBe(true);
+    expect(s.net.eventsOf('alice').slice(-1)).toEqual([{ type: 'reinviteOffered', callId: id, sdp: 'bob-offer' }]);
+    // Nothing goes out until Alice answers; then the ACK carries the answer and confirms Bob's side.
+    const acks = () => s.net.wire.filter((w) => w.message.kind === 'request' && w.message.method === 'ACK');
+    const before = acks().length;
+    s.net.apply(s.a, s.alice.ackReinvite(id, 'alice-answer'));
+    s.net.run(s.net.now + 20);
+    expect(acks().length).toBe(before + 1);
+    const ack = acks().slice(-1)[0].message;
+    expect([ack.body, headerValue(ack, 'Content-Type'), headerValue(ack, 'CSeq')]).toEqual(['alice-answer', 'application/sdp', headerValue(reinvite, 'CSeq')!.replace('INVITE', 'ACK')]);
+    expect(s.net.eventsOf('bob').slice(-1)).toEqual([{ type: 'reinviteConfirmed', callId: id, sdp: 'alice-answer' }]);
+    // A second answer has nothing to answer.
+    expect(s.alice.ackReinvite(id, 'again')).toEqual([]);
+    s.net.apply(s.a, s.alice.hangup(id));
+    s.net.run(s.net.now + 20);
     expectClean(s);
   });
 
