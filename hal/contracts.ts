@@ -78,8 +78,16 @@ export interface Keypad {
 }
 
 /**
+ * The padlock desk phones show while a call is secure: one character of a screen line (Unicode
+ * private use, U+E000), drawn as a padlock glyph by every display (a user-defined character on
+ * the device's LCD, an emoji on the desktop terminal).
+ */
+export const PADLOCK = '\uE000';
+
+/**
  * A small character screen: `rows` lines of `columns` characters. `show` replaces the whole screen;
- * each line is at most `columns` characters (longer lines are cut by the display).
+ * each line is at most `columns` characters (longer lines are cut by the display). PADLOCK is one
+ * character like any other.
  */
 export interface Display {
   readonly rows: number;

@@ -8,10 +8,11 @@
 // line: three port states per nibble (RS and data with E low, then E high, then E low again, so RS
 // and data are set up before E rises and held after it falls). At 100 kHz a port state lasts about
 // 90 us: more than the 40 ns set-up, the 450 ns E pulse and the 37 us most instructions take.
-// Clear display (1.52 ms) gets its own write followed by a delay.
+// Clear display (1.52 ms) gets its own write followed by a delay. The padlock of a secure call is
+// user-defined character 0, written into CGRAM at start-up (datasheet, Table 5 and "CGRAM").
 import I2C from 'embedded:io/i2c';
 import Timer from 'timer';
-import type { Display } from '../contracts.js';
+import { PADLOCK, type Display } from '../contracts.js';
 
 export interface CharDisplayConfig {
   /** GPIO of SDA and SCL. */
@@ -36,12 +37,19 @@ const FUNCTION_SET_4BIT_2LINE = 0x28;
 const DISPLAY_ON_CURSOR_OFF = 0x0c;
 const CLEAR_DISPLAY = 0x01;
 const ENTRY_MODE_INCREMENT = 0x06;
+/** Set CGRAM address: data bytes that follow define user characters, eight rows each. */
+const SET_CGRAM_ADDRESS = 0x40;
+/** The character code of user character 0, where the padlock is defined. */
+const PADLOCK_CODE = 0x00;
+/** The padlock, 5x8 dots, top row first, the leftmost dot in bit 4: a shackle over a body with a keyhole. */
+const PADLOCK_ROWS = [0b01110, 0b10001, 0b10001, 0b11111, 0b11011, 0b11011, 0b11111, 0b00000];
 
 /**
- * The character ROM code for one character: ASCII 0x20-0x7D except "\" (0x5C is a yen sign in the
- * common A00 ROM); anything else shows as "?".
+ * The character code for one character: PADLOCK is user character 0; otherwise the ROM's ASCII
+ * 0x20-0x7D except "\" (0x5C is a yen sign in the common A00 ROM); anything else shows as "?".
  */
 function romCode(code: number): number {
+  if (code === PADLOCK.charCodeAt(0)) return PADLOCK_CODE;
   return code >= 0x20 && code <= 0x7d && code !== 0x5c ? code : 0x3f;
 }
 
@@ -77,6 +85,12 @@ export function createCharDisplay(config: CharDisplayConfig): Display {
   i2c.write(portStates([CLEAR_DISPLAY], 0));
   Timer.delay(2);
   i2c.write(portStates([ENTRY_MODE_INCREMENT], 0));
+  const cgram = portStates([SET_CGRAM_ADDRESS | (PADLOCK_CODE * 8)], 0);
+  const glyph = portStates(PADLOCK_ROWS, RS);
+  const define = new Uint8Array(cgram.length + glyph.length);
+  define.set(cgram);
+  define.set(glyph, cgram.length);
+  i2c.write(define);
 
   const shown: string[] = new Array<string>(ROWS).fill(' '.repeat(COLUMNS));
   return {

@@ -65,9 +65,13 @@ export function tableFromRefusal(message: Uint8Array): WireTable | undefined {
   }
 }
 
-/** A short name for the display: "CM128/80", "CM128/32", "F8/80". */
+/** A short name for the display: "CM128/80", "CM128/32", "F8/80", "CM256/80", "GCM128", "GCM256". */
 export function suiteLabel(suite: SrtpSuiteName): string {
-  return suite.replace('AES_CM_128_HMAC_SHA1_', 'CM128/').replace('AES_F8_128_HMAC_SHA1_', 'F8/');
+  return suite
+    .replace('AES_CM_128_HMAC_SHA1_', 'CM128/')
+    .replace('AES_F8_128_HMAC_SHA1_', 'F8/')
+    .replace('AES_256_CM_HMAC_SHA1_', 'CM256/')
+    .replace(/^AEAD_AES_(128|256)_GCM$/, 'GCM$1');
 }
 
 /** RFC 4567 §4: the key-management protocol ids this offer's SDP carries, inside the MIKEY message. */

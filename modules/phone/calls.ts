@@ -5,7 +5,7 @@
 // pick-up, as its settings say (seed §2.1.3). The callee's decision on an offer is in
 // call-incoming.ts, mid-call re-INVITEs in call-update.ts, what a call leaves in the settings in
 // call-record.ts.
-import type { Datagram, Hal, UdpSocket } from '../../hal/contracts.js';
+import { PADLOCK, type Datagram, type Hal, type UdpSocket } from '../../hal/contracts.js';
 import type { PkCredentials } from '../mikey/pk-auth.js';
 import type { GeneralExtension } from '../mikey/pk-exchange.js';
 import { decodeMessage } from '../mikey/pk-wire.js';
@@ -292,10 +292,12 @@ export class Calls {
     const receivePayloadTypes = remote.telephoneEvent === undefined ? [TELEPHONE_EVENT] : [TELEPHONE_EVENT, remote.telephoneEvent];
     const dtmf = new CallDtmf({ sendPayloadType: remote.telephoneEvent, receivePayloadTypes, onChange: () => this.c.onChange() });
     const media = new MediaSession(hal, rtp, remote, mediaKeys, 'PCMU', dtmf);
-    const security = keyed ? `Secure ${keyed.method} ${suiteLabel(keyed.suite)}` : 'NOT ENCRYPTED';
+    // The screen's padlock line (the key agreement and suite), and the same in words for the log.
+    const label = keyed && `${keyed.method} ${suiteLabel(keyed.suite)}`;
+    const security = label ? `${PADLOCK} ${label}` : 'NOT ENCRYPTED';
     this.call = { kind: 'connected', callId, peer, media, security, ...(keyed ? { keyed } : {}), rtpPort: rtp.port, hold: NOT_HELD, placed: this.call?.kind === 'outgoing', dtmf, ...(remote.telephoneEvent !== undefined ? { events: remote.telephoneEvent } : {}) };
     recordCall(this.c.store, hal, peer, keyed, learned, certificate);
-    hal.log(`call ${callId} connected with ${peer}: ${security}; media ${hal.network.localAddress}:${rtp.port} <-> ${remote.address}:${remote.port}`);
+    hal.log(`call ${callId} connected with ${peer}: ${label ? `Secure ${label}` : security}; media ${hal.network.localAddress}:${rtp.port} <-> ${remote.address}:${remote.port}`);
     if (keyed) this.logKeys(callId, keyed.suite, { send: keyed.send, receive: keyed.receive });
     this.c.onChange();
   }

@@ -46,7 +46,7 @@ describe('fallback ladder in calls', () => {
     const provision = devCredentials(dir, ['3001', '3002']);
     const { alice, bob } = await pair({ mode: 'Optional', provision: provision('3001') }, { mode: 'Optional' });
     try {
-      expect(await talk(alice, bob)).toEqual(['Secure SDES CM128/80', 'Secure SDES CM128/80']);
+      expect(await talk(alice, bob)).toEqual(['\uE000 SDES CM128/80', '\uE000 SDES CM128/80']);
       expect(alice.log.some((l) => l.includes('refused with 488; offering sdes'))).toBe(true);
     } finally {
       await alice.stop();

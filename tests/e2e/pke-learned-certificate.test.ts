@@ -45,8 +45,8 @@ describe('a peer certificate learned from a signed exchange', () => {
       return screens;
     };
     try {
-      expect(await call()).toEqual(['Secure DH CM128/80', 'Secure DH CM128/80']);
-      expect(await call()).toEqual(['Secure PKE CM128/80', 'Secure PKE CM128/80']);
+      expect(await call()).toEqual(['\uE000 DH CM128/80', '\uE000 DH CM128/80']);
+      expect(await call()).toEqual(['\uE000 PKE CM128/80', '\uE000 PKE CM128/80']);
     } finally {
       await alice.stop();
       await bob.stop();

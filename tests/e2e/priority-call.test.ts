@@ -35,11 +35,11 @@ describe('priority negotiation in calls', () => {
       return screens;
     };
     try {
-      expect(await call()).toEqual(['Secure DH CM128/32', 'Secure DH CM128/32']);
+      expect(await call()).toEqual(['\uE000 DH CM128/32', '\uE000 DH CM128/32']);
       expect(bob.log.filter((l) => l.includes('offered RSA-R, the tables give DH: 488'))).toHaveLength(1);
       expect(alice.log.filter((l) => l.includes("the callee's table points to DH; offering again"))).toHaveLength(1);
 
-      expect(await call()).toEqual(['Secure DH CM128/32', 'Secure DH CM128/32']);
+      expect(await call()).toEqual(['\uE000 DH CM128/32', '\uE000 DH CM128/32']);
       // The second call was keyed on the first offer: no new 488, no new re-offer.
       expect(bob.log.filter((l) => l.includes(': 488 with this table'))).toHaveLength(1);
       expect(alice.log.filter((l) => l.includes('offering again'))).toHaveLength(1);

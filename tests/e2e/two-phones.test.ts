@@ -35,7 +35,7 @@ describe('two desktop phones', () => {
       await until(() => alice.screen[2] === 'Ringing...', 'Alice to hear ringing');
       await bob.pressKey('OK');
       await until(() => alice.screen[0] === 'Connected' && bob.screen[0] === 'Connected', 'both phones connected');
-      expect(alice.screen[2]).toBe('Secure DH CM128/80');
+      expect(alice.screen[2]).toBe('\uE000 DH CM128/80');
       // Let about a second of audio flow both ways, then Alice hangs up.
       await new Promise((r) => setTimeout(r, 1200));
       await alice.pressKey('Hangup');

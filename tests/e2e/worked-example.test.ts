@@ -67,7 +67,7 @@ describe('the worked example in calls', () => {
       'PSK,PKE,DH;AES_CM_128_HMAC_SHA1_80,AES_CM_128_HMAC_SHA1_32',
       'PKE,DH,PSK;AES_CM_128_HMAC_SHA1_32,AES_F8_128_HMAC_SHA1_80',
     );
-    expect(screens).toEqual(['Secure PKE CM128/32', 'Secure PKE CM128/32']);
+    expect(screens).toEqual(['\uE000 PKE CM128/32', '\uE000 PKE CM128/32']);
     expect(callee.log.filter((l) => l.includes('offered PSK, the tables give PKE: 488'))).toHaveLength(1);
     expect(caller.log.filter((l) => l.includes("the callee's table points to PKE; offering again"))).toHaveLength(1);
     expectAudioBothWays([caller, callee], heard);
@@ -79,7 +79,7 @@ describe('the worked example in calls', () => {
       'PSK,PKE,DH;AES_CM_128_HMAC_SHA1_80,AES_CM_128_HMAC_SHA1_32',
       'PSK,DH;AES_CM_128_HMAC_SHA1_80',
     );
-    expect(screens).toEqual(['Secure PSK CM128/80', 'Secure PSK CM128/80']);
+    expect(screens).toEqual(['\uE000 PSK CM128/80', '\uE000 PSK CM128/80']);
     expect(callee.log.some((l) => l.includes(': 488'))).toBe(false);
     expectAudioBothWays([caller, callee], heard);
   });
@@ -92,6 +92,6 @@ describe('the worked example in calls', () => {
     }));
     expect(callee.log.filter((l) => / refused: KEMAC MAC does not verify$/.test(l))).toHaveLength(1);
     expect(caller.log.some((l) => l.includes('refused with 488; offering sdes'))).toBe(true);
-    expect(screens).toEqual(['Secure SDES CM128/80', 'Secure SDES CM128/80']);
+    expect(screens).toEqual(['\uE000 SDES CM128/80', '\uE000 SDES CM128/80']);
   });
 });

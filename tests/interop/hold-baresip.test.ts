@@ -27,7 +27,7 @@ describe('hold with baresip (SDES-keyed SRTP)', () => {
       const tail = () => `(screen ${p.screen.join('|')})\n${p.log.slice(-8).join('\n')}\n${baresip.log().slice(-1500)}`;
       for (const k of ['7', '2', '0', '2', 'OK'] as Key[]) await p.pressKey(k);
       await until(() => p.screen[0] === 'Connected', `the call to connect ${tail()}`);
-      expect(p.screen[2]).toMatch(/^Secure SDES /);
+      expect(p.screen[2]).toMatch(/^\uE000 SDES /);
       const received = () => countersAt(p, 'Connected').received;
 
       await p.pressKey('Down');

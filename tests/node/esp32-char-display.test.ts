@@ -1,7 +1,7 @@
 // hal/esp32/char-display.ts against a datasheet model of the HD44780 + PCF8574 backpack
 // (tests/support/hd44780-model.ts): Moddable's "embedded:io/i2c" and "timer" are replaced by fakes
 // that feed every byte written on the bus to the model.
-import type { Display } from '../../hal/contracts.js';
+import { PADLOCK, type Display } from '../../hal/contracts.js';
 import { Hd44780Model } from '../support/hd44780-model.js';
 
 const bus: { options?: Record<string, unknown>; writes: number; lcd: Hd44780Model; delays: number[] } = { writes: 0, lcd: new Hd44780Model(), delays: [] };
@@ -68,6 +68,18 @@ describe('HD44780 over a PCF8574 backpack', () => {
     const display = createCharDisplay({ data: 21, clock: 22 });
     display.show(['café\\~', '', '', '']);
     expect(bus.lcd.screen()[0].trimEnd()).toBe('caf???');
+  });
+
+  it('shows the padlock as user character 0, defined in CGRAM at start-up as a shackle over a body', () => {
+    const display = createCharDisplay({ data: 21, clock: 22 });
+    const rows = bus.lcd.userCharacter(0);
+    // A shackle: the top row's middle three dots, then its two sides; a solid body below, with a keyhole.
+    expect(rows.map((r) => r.toString(2).padStart(5, '0'))).toEqual(['01110', '10001', '10001', '11111', '11011', '11011', '11111', '00000']);
+    display.show(['Connected', '1002@127.0.0.1', `${PADLOCK} DH CM128/32`, '']);
+    const line = bus.lcd.screen()[2];
+    expect([line.charCodeAt(0), line.slice(1).trimEnd()]).toEqual([0, ' DH CM128/32']);
+    // The other lines are unchanged text: defining the glyph left the DDRAM address mode behind it.
+    expect(bus.lcd.screen()[1].trimEnd()).toBe('1002@127.0.0.1');
   });
 
   it('refuses an I2C address that is not 7-bit', () => {

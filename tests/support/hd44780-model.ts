@@ -12,7 +12,11 @@ export class Hd44780Model {
   backlight = false;
   clears = 0;
   readonly ddram = new Uint8Array(0x80).fill(0x20);
+  /** User characters 0-7, eight 5-dot rows each. */
+  readonly cgram = new Uint8Array(64);
   private address = 0;
+  /** Data goes to CGRAM after "set CGRAM address", to DDRAM after "set DDRAM address" or a clear. */
+  private toCgram = false;
   private high: number | undefined;
   private atRise: number | undefined;
   /** The PCF8574's outputs are high after power-up. */
@@ -53,11 +57,19 @@ export class Hd44780Model {
   }
 
   private execute(byte: number, rs: boolean): void {
-    if (rs) {
+    if (rs && this.toCgram) {
+      this.cgram[this.address] = byte & 0x1f;
+      this.address = (this.address + (this.incrementing ? 1 : -1)) & 0x3f;
+    } else if (rs) {
       this.ddram[this.address] = byte;
       this.address = (this.address + (this.incrementing ? 1 : -1)) & 0x7f;
-    } else if (byte & 0x80) this.address = byte & 0x7f;
-    else if (byte & 0x20) {
+    } else if (byte & 0x80) {
+      this.address = byte & 0x7f;
+      this.toCgram = false;
+    } else if (byte & 0x40) {
+      this.address = byte & 0x3f;
+      this.toCgram = true;
+    } else if (byte & 0x20) {
       this.fourBit = (byte & 0x10) === 0;
       this.twoLines = (byte & 0x08) !== 0;
     } else if (byte & 0x08) this.displayOn = (byte & 0x04) !== 0;
@@ -65,8 +77,14 @@ export class Hd44780Model {
     else if (byte === 0x01) {
       this.ddram.fill(0x20);
       this.address = 0;
+      this.toCgram = false;
       this.clears++;
     }
+  }
+
+  /** User character `code` (0-7) as eight rows of five dots, top row first. */
+  userCharacter(code: number): number[] {
+    return [...this.cgram.subarray(code * 8, code * 8 + 8)];
   }
 
   /** The text of a 20x4 module: its lines start at DDRAM 0x00, 0x40, 0x14 and 0x54. */

@@ -1,4 +1,6 @@
-import { sdpIds, strippedProtocols, tableExtension, findTable, callableTable } from '../../modules/phone/call-negotiation.js';
+import { sdpIds, strippedProtocols, tableExtension, findTable, callableTable, suiteLabel } from '../../modules/phone/call-negotiation.js';
+import { KEY_AGREEMENTS, SRTP_SUITES } from '../../modules/negotiation/capabilities.js';
+import { SCREEN_COLUMNS } from '../../modules/phone/screens.js';
 import { parseTable } from '../../modules/negotiation/table.js';
 
 describe('SDP IDs against stripped key-mgmt lines (RFC 4567 §4)', () => {
@@ -22,5 +24,17 @@ describe('SDP IDs against stripped key-mgmt lines (RFC 4567 §4)', () => {
       keyAgreements: [{ name: 'DH', rank: 0, enabled: true }],
       suites: [{ name: 'AES_CM_128_HMAC_SHA1_32', rank: 1, enabled: true }],
     });
+  });
+});
+
+describe('the suite on the padlock line', () => {
+  it('names every suite apart, and the padlock line of any key agreement and suite fits the display', () => {
+    const labels = SRTP_SUITES.map(suiteLabel);
+    expect(new Set(labels).size).toBe(SRTP_SUITES.length);
+    expect(labels).toEqual(['CM128/80', 'CM128/32', 'F8/80', 'CM256/80', 'CM256/32', 'GCM128', 'GCM256']);
+    // The padlock, a space, the key agreement (SDES for a=crypto calls), a space, the suite.
+    for (const method of [...KEY_AGREEMENTS, 'SDES']) {
+      for (const label of labels) expect(2 + method.length + 1 + label.length).toBeLessThanOrEqual(SCREEN_COLUMNS);
+    }
   });
 });
