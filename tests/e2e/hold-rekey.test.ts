@@ -5,9 +5,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseTable } from '../../modules/negotiation/table.js';
-import { DesktopHost } from '../../sim/host.js';
+import type { DesktopHost } from '../../sim/host.js';
 import { readWav } from '../../sim/wav.js';
-import { callAndAnswer, devCredentials, freePort, presetSettings, toneShare, until } from '../support/desktop-phones.js';
+import { callAndAnswer, presetSettings, startPair, toneShare, until } from '../support/desktop-phones.js';
 
 interface Counters {
   readonly sent: number;
@@ -38,23 +38,10 @@ const pause = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 describe('hold and re-key between two desktop phones', () => {
   const dir = mkdtempSync(join(tmpdir(), 'hold-rekey-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
-  const provision = devCredentials(dir, ['1001', '1002']);
-
   async function connectedPair(name: string, table?: string): Promise<[DesktopHost, DesktopHost]> {
-    const [alicePort, bobPort] = [await freePort(), await freePort()];
-    if (table) for (const who of ['alice', 'bob']) presetSettings(join(dir, `${name}-${who}.flash`), (s) => ({ ...s, priorities: parseTable(table) }));
-    const alice = await DesktopHost.start({
-      identity: { displayName: 'Alice', user: '1001', sipPort: alicePort, outboundProxy: `127.0.0.1:${bobPort}`, keyLog: true },
-      provision: provision('1001'),
-      flashPath: join(dir, `${name}-alice.flash`),
-      audioOutPath: join(dir, `${name}-alice-heard.wav`),
-    });
-    const bob = await DesktopHost.start({
-      identity: { displayName: 'Bob', user: '1002', sipPort: bobPort, keyLog: true },
-      provision: provision('1002'),
-      flashPath: join(dir, `${name}-bob.flash`),
-      audioOutPath: join(dir, `${name}-bob-heard.wav`),
-    });
+    const phone = (who: string) => ({ flashPath: join(dir, `${name}-${who}.flash`), audioOutPath: join(dir, `${name}-${who}-heard.wav`) });
+    if (table) for (const who of ['alice', 'bob']) presetSettings(phone(who).flashPath, (s) => ({ ...s, priorities: parseTable(table) }));
+    const { alice, bob } = await startPair(dir, ['1001', '1002'], { keyLog: true, alice: phone('alice'), bob: phone('bob') });
     await dial(alice, bob);
     return [alice, bob];
   }

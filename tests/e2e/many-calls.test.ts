@@ -4,8 +4,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DesktopHost } from '../../sim/host.js';
-import { callAndAnswer, devCredentials, freePort, until } from '../support/desktop-phones.js';
+import { callAndAnswer, startPair, until } from '../support/desktop-phones.js';
 
 const CALLS = 100;
 
@@ -14,10 +13,7 @@ describe('100 calls in a row', () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('leaves no stale state, handles or memory growth', async () => {
-    const provision = devCredentials(dir, ['5001', '5002']);
-    const [a, b] = [await freePort(), await freePort()];
-    const alice = await DesktopHost.start({ identity: { displayName: 'A', user: '5001', sipPort: a, outboundProxy: `127.0.0.1:${b}` }, provision: provision('5001'), flashPath: join(dir, 'a.flash') });
-    const bob = await DesktopHost.start({ identity: { displayName: 'B', user: '5002', sipPort: b }, provision: provision('5002'), flashPath: join(dir, 'b.flash') });
+    const { alice, bob } = await startPair(dir, ['5001', '5002']);
     const heap: number[] = [];
     // A BYE's server transaction lingers for Timer J (64*T1 = 32 s over UDP, RFC 3261 §17.2.2) to
     // absorb retransmissions; after that nothing of a call remains.

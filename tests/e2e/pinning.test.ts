@@ -6,21 +6,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Key } from '../../hal/contracts.js';
 import type { SrtpMode } from '../../modules/negotiation/capabilities.js';
-import { DesktopHost } from '../../sim/host.js';
-import { devCredentials, freePort, presetSettings, until } from '../support/desktop-phones.js';
+import type { DesktopHost } from '../../sim/host.js';
+import { presetSettings, startPair, until } from '../support/desktop-phones.js';
 
 describe('pinning peers that speak priority MIKEY', () => {
   const dir = mkdtempSync(join(tmpdir(), 'pinning-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('refuses to step down with a learned peer, as caller and as callee', async () => {
-    const provision = devCredentials(dir, ['8001', '8002']);
-    const [a, b] = [await freePort(), await freePort()];
-    const start = async () => {
-      const alice = await DesktopHost.start({ identity: { displayName: 'A', user: '8001', sipPort: a, outboundProxy: `127.0.0.1:${b}` }, provision: provision('8001'), flashPath: join(dir, 'a.flash') });
-      const bob = await DesktopHost.start({ identity: { displayName: 'B', user: '8002', sipPort: b }, provision: provision('8002'), flashPath: join(dir, 'b.flash') });
-      return { alice, bob };
-    };
+    // Each start boots the same two flash images again, with what the phones learned in them.
+    const start = () => startPair(dir, ['8001', '8002']);
     const dial = async (host: DesktopHost) => {
       for (const k of ['8', '0', '0', '2', 'OK'] as Key[]) await host.pressKey(k);
     };
@@ -38,7 +33,7 @@ describe('pinning peers that speak priority MIKEY', () => {
     await bob.stop();
 
     // 2. Bob now refuses SRTP (as a stripped or rewritten answer would look): Alice does not step down.
-    setMode('b.flash', 'Off');
+    setMode('8002.flash', 'Off');
     ({ alice, bob } = await start());
     try {
       await dial(alice);
@@ -51,8 +46,8 @@ describe('pinning peers that speak priority MIKEY', () => {
     }
 
     // 3. Alice now offers plain RTP (as a stripped offer would look): Bob refuses it.
-    setMode('b.flash', 'Optional');
-    setMode('a.flash', 'Off');
+    setMode('8002.flash', 'Optional');
+    setMode('8001.flash', 'Off');
     ({ alice, bob } = await start());
     try {
       await dial(alice);

@@ -8,8 +8,7 @@ import { join } from 'node:path';
 import { parseTable } from '../../modules/negotiation/table.js';
 import { openSettingsStore } from '../../modules/settings/store.js';
 import { FlashFile } from '../../sim/flash-file.js';
-import { DesktopHost } from '../../sim/host.js';
-import { callAndAnswer, devCredentials, freePort, presetSettings, until } from '../support/desktop-phones.js';
+import { callAndAnswer, devCredentials, presetSettings, startPair, until } from '../support/desktop-phones.js';
 
 function storedPeerCertificates(flashPath: string): Readonly<Record<string, string>> {
   const flash = new FlashFile(flashPath);
@@ -25,18 +24,12 @@ describe('a peer certificate learned from a signed exchange', () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('makes the next call PKE, and is kept in flash', async () => {
-    const provision = devCredentials(dir, ['4001', '4002']);
-    const [alicePort, bobPort] = [await freePort(), await freePort()];
-    const [aliceFlash, bobFlash] = [join(dir, 'alice.flash'), join(dir, 'bob.flash')];
+    const [aliceFlash, bobFlash] = [join(dir, '4001.flash'), join(dir, '4002.flash')];
     const table = parseTable('PKE,DH;AES_CM_128_HMAC_SHA1_80');
     presetSettings(aliceFlash, (s) => ({ ...s, priorities: table }));
     presetSettings(bobFlash, (s) => ({ ...s, priorities: table }));
-    const alice = await DesktopHost.start({
-      identity: { displayName: 'Alice', user: '4001', sipPort: alicePort, outboundProxy: `127.0.0.1:${bobPort}` },
-      provision: provision('4001'),
-      flashPath: aliceFlash,
-    });
-    const bob = await DesktopHost.start({ identity: { displayName: 'Bob', user: '4002', sipPort: bobPort }, provision: provision('4002'), flashPath: bobFlash });
+    const { alice, bob } = await startPair(dir, ['4001', '4002']);
+    const provision = devCredentials(dir, ['4001', '4002']);
     const call = async () => {
       await callAndAnswer(alice, bob, '4002');
       const screens = [alice.screen[2], bob.screen[2]];

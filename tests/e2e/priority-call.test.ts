@@ -7,24 +7,16 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseTable } from '../../modules/negotiation/table.js';
-import { DesktopHost } from '../../sim/host.js';
-import { callAndAnswer, devCredentials, freePort, presetSettings, until } from '../support/desktop-phones.js';
+import { callAndAnswer, presetSettings, startPair, until } from '../support/desktop-phones.js';
 
 describe('priority negotiation in calls', () => {
   const dir = mkdtempSync(join(tmpdir(), 'priority-call-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('settles on DH with AES_CM_128_HMAC_SHA1_32, re-offering once on the first call only', async () => {
-    const provision = devCredentials(dir, ['2001', '2002']);
-    const [alicePort, bobPort] = [await freePort(), await freePort()];
-    presetSettings(join(dir, 'alice.flash'), (s) => ({ ...s, priorities: parseTable('RSA-R,DH;AES_CM_128_HMAC_SHA1_80,AES_CM_128_HMAC_SHA1_32') }));
-    presetSettings(join(dir, 'bob.flash'), (s) => ({ ...s, priorities: parseTable('DH,RSA-R;AES_CM_128_HMAC_SHA1_32,AES_F8_128_HMAC_SHA1_80') }));
-    const alice = await DesktopHost.start({
-      identity: { displayName: 'Alice', user: '2001', sipPort: alicePort, outboundProxy: `127.0.0.1:${bobPort}` },
-      provision: provision('2001'),
-      flashPath: join(dir, 'alice.flash'),
-    });
-    const bob = await DesktopHost.start({ identity: { displayName: 'Bob', user: '2002', sipPort: bobPort }, provision: provision('2002'), flashPath: join(dir, 'bob.flash') });
+    presetSettings(join(dir, '2001.flash'), (s) => ({ ...s, priorities: parseTable('RSA-R,DH;AES_CM_128_HMAC_SHA1_80,AES_CM_128_HMAC_SHA1_32') }));
+    presetSettings(join(dir, '2002.flash'), (s) => ({ ...s, priorities: parseTable('DH,RSA-R;AES_CM_128_HMAC_SHA1_32,AES_F8_128_HMAC_SHA1_80') }));
+    const { alice, bob } = await startPair(dir, ['2001', '2002']);
 
     const call = async () => {
       await callAndAnswer(alice, bob, '2002');

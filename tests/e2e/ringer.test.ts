@@ -5,8 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Key } from '../../hal/contracts.js';
-import { DesktopHost } from '../../sim/host.js';
-import { devCredentials, freePort, until } from '../support/desktop-phones.js';
+import { startPair, until } from '../support/desktop-phones.js';
 import { isDualTone, isSilent, join as joinFrames, runs } from '../support/tone-detect.js';
 
 /** The ringer's two frequencies (the phone's own choice, apart from every call-progress tone). */
@@ -17,16 +16,8 @@ describe('the ringer', () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('rings with the ringing cadence while a call comes in, over the menu, and stops at pick-up', async () => {
-    const provision = devCredentials(dir, ['8001', '8002']);
-    const [a, b] = [await freePort(), await freePort()];
     const played: Int16Array[] = [];
-    const alice = await DesktopHost.start({ identity: { displayName: 'Alice', user: '8001', sipPort: a, outboundProxy: `127.0.0.1:${b}` }, provision: provision('8001'), flashPath: join(dir, 'a.flash') });
-    const bob = await DesktopHost.start({
-      identity: { displayName: 'Bob', user: '8002', sipPort: b },
-      provision: provision('8002'),
-      flashPath: join(dir, 'b.flash'),
-      onAudio: (event, frame) => event === 'played' && played.push(frame),
-    });
+    const { alice, bob } = await startPair(dir, ['8001', '8002'], { bob: { onAudio: (event, frame) => event === 'played' && played.push(frame) } });
     let ringEnd = 0;
     try {
       await bob.pressKey('Menu');

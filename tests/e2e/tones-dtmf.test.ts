@@ -9,8 +9,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Key } from '../../hal/contracts.js';
-import { DesktopHost } from '../../sim/host.js';
-import { devCredentials, freePort, presetSettings, until } from '../support/desktop-phones.js';
+import type { DesktopHost } from '../../sim/host.js';
+import { presetSettings, startPair, until } from '../support/desktop-phones.js';
 import { startLoopbackCapture } from '../support/loopback-capture.js';
 import { isDualTone, isSilent, join as joinFrames, runs } from '../support/tone-detect.js';
 
@@ -29,20 +29,9 @@ function frames(played: readonly Int16Array[], n: number): Promise<void> {
 
 /** Two phones, Alice calling Bob through Bob's SIP port; Alice's played frames are recorded. */
 async function twoPhones(dir: string, users: [string, string], srtpMode?: 'Off') {
-  const provision = devCredentials(dir, users);
-  const [a, b] = [await freePort(), await freePort()];
-  const flash = users.map((u) => join(dir, `${u}.flash`));
-  if (srtpMode) for (const f of flash) presetSettings(f, (s) => ({ ...s, srtpMode }));
+  if (srtpMode) for (const u of users) presetSettings(join(dir, `${u}.flash`), (s) => ({ ...s, srtpMode }));
   const played: Int16Array[] = [];
-  const alice = await DesktopHost.start({
-    identity: { displayName: 'Alice', user: users[0], sipPort: a, outboundProxy: `127.0.0.1:${b}` },
-    provision: provision(users[0]),
-    flashPath: flash[0],
-    onAudio: (event, frame) => {
-      if (event === 'played') played.push(frame);
-    },
-  });
-  const bob = await DesktopHost.start({ identity: { displayName: 'Bob', user: users[1], sipPort: b }, provision: provision(users[1]), flashPath: flash[1] });
+  const { alice, bob } = await startPair(dir, users, { alice: { onAudio: (event, frame) => event === 'played' && played.push(frame) } });
   return { alice, bob, played };
 }
 

@@ -5,29 +5,15 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Key } from '../../hal/contracts.js';
-import { DesktopHost } from '../../sim/host.js';
 import { readWav } from '../../sim/wav.js';
-import { devCredentials, freePort, toneShare, until } from '../support/desktop-phones.js';
+import { startPair, toneShare, until } from '../support/desktop-phones.js';
 
 describe('two desktop phones', () => {
   const dir = mkdtempSync(join(tmpdir(), 'two-phones-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('place a MIKEY-keyed SRTP call and hear each other', async () => {
-    const provision = devCredentials(dir, ['1001', '1002']);
-    const [alicePort, bobPort] = [await freePort(), await freePort()];
-    const alice = await DesktopHost.start({
-      identity: { displayName: 'Alice', user: '1001', sipPort: alicePort, outboundProxy: `127.0.0.1:${bobPort}` },
-      provision: provision('1001'),
-      flashPath: join(dir, 'alice.flash'),
-      audioOutPath: join(dir, 'alice-heard.wav'),
-    });
-    const bob = await DesktopHost.start({
-      identity: { displayName: 'Bob', user: '1002', sipPort: bobPort },
-      provision: provision('1002'),
-      flashPath: join(dir, 'bob.flash'),
-      audioOutPath: join(dir, 'bob-heard.wav'),
-    });
+    const { alice, bob } = await startPair(dir, ['1001', '1002'], { alice: { audioOutPath: join(dir, 'alice-heard.wav') }, bob: { audioOutPath: join(dir, 'bob-heard.wav') } });
     try {
       for (const k of ['1', '0', '0', '2', 'OK'] as Key[]) await alice.pressKey(k);
       await until(() => bob.screen[0] === 'Incoming call', 'Bob to ring');

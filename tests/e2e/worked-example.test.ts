@@ -11,30 +11,22 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseTable } from '../../modules/negotiation/table.js';
 import type { Settings } from '../../modules/settings/model.js';
-import { DesktopHost } from '../../sim/host.js';
+import type { DesktopHost } from '../../sim/host.js';
 import { readWav } from '../../sim/wav.js';
-import { callAndAnswer, devCredentials, devPeers, freePort, presetSettings, toneShare, until } from '../support/desktop-phones.js';
+import { callAndAnswer, devPeers, presetSettings, startPair, toneShare, until } from '../support/desktop-phones.js';
 
 describe('the worked example in calls', () => {
   const dir = mkdtempSync(join(tmpdir(), 'worked-example-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   async function call(name: string, callerTable: string, calleeTable: string, callerChange: (s: Settings) => Settings = (s) => s): Promise<{ screens: string[]; caller: DesktopHost; callee: DesktopHost; heard: string[] }> {
-    const users = ['3001', '3002'];
-    const provision = devCredentials(dir, users);
+    const users: [string, string] = ['3001', '3002'];
     const peers = devPeers(dir, users);
-    const [alicePort, bobPort] = [await freePort(), await freePort()];
     const [aliceFlash, bobFlash] = [join(dir, `${name}-alice.flash`), join(dir, `${name}-bob.flash`)];
     presetSettings(aliceFlash, (s) => callerChange({ ...s, ...peers('3001'), priorities: parseTable(callerTable) }));
     presetSettings(bobFlash, (s) => ({ ...s, ...peers('3002'), priorities: parseTable(calleeTable) }));
     const heard = [join(dir, `${name}-alice-heard.wav`), join(dir, `${name}-bob-heard.wav`)];
-    const alice = await DesktopHost.start({
-      identity: { displayName: 'Alice', user: '3001', sipPort: alicePort, outboundProxy: `127.0.0.1:${bobPort}` },
-      provision: provision('3001'),
-      flashPath: aliceFlash,
-      audioOutPath: heard[0],
-    });
-    const bob = await DesktopHost.start({ identity: { displayName: 'Bob', user: '3002', sipPort: bobPort }, provision: provision('3002'), flashPath: bobFlash, audioOutPath: heard[1] });
+    const { alice, bob } = await startPair(dir, users, { alice: { flashPath: aliceFlash, audioOutPath: heard[0] }, bob: { flashPath: bobFlash, audioOutPath: heard[1] } });
     try {
       await callAndAnswer(alice, bob, '3002');
       const screens = [alice.screen[2], bob.screen[2]];

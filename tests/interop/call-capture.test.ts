@@ -9,8 +9,7 @@ import { join } from 'node:path';
 import { encodeG711 } from '../../audio/g711.js';
 import { parseRtp } from '../../audio/rtp.js';
 import { fromHex } from '../../modules/util/bytes.js';
-import { DesktopHost } from '../../sim/host.js';
-import { callAndAnswer, devCredentials, freePort, until } from '../support/desktop-phones.js';
+import { callAndAnswer, startPair, until } from '../support/desktop-phones.js';
 import { startLoopbackCapture } from '../support/loopback-capture.js';
 import { phonectl } from '../support/phonectl.js';
 
@@ -22,13 +21,9 @@ describe('a call on the wire', () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('is SRTP on the media ports, and decrypts to the caller’s audio with the logged keys', async () => {
-    const provision = devCredentials(dir, ['4001', '4002']);
-    const [a, b] = [await freePort(), await freePort()];
     const pcap = join(dir, 'call.pcap');
     const capture = await startLoopbackCapture(pcap);
-
-    const alice = await DesktopHost.start({ identity: { displayName: 'A', user: '4001', sipPort: a, outboundProxy: `127.0.0.1:${b}`, keyLog: true }, provision: provision('4001'), flashPath: join(dir, 'a.flash') });
-    const bob = await DesktopHost.start({ identity: { displayName: 'B', user: '4002', sipPort: b, keyLog: true }, provision: provision('4002'), flashPath: join(dir, 'b.flash') });
+    const { alice, bob } = await startPair(dir, ['4001', '4002'], { keyLog: true });
     try {
       await callAndAnswer(alice, bob, '4002');
       await new Promise((r) => setTimeout(r, 800));

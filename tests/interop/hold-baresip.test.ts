@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Key } from '../../hal/contracts.js';
-import { DesktopHost } from '../../sim/host.js';
+import type { DesktopHost } from '../../sim/host.js';
 import { phoneAndBaresip } from '../support/baresip.js';
 import { until } from '../support/desktop-phones.js';
 

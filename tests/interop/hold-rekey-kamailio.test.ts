@@ -4,7 +4,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DesktopHost } from '../../sim/host.js';
+import type { DesktopHost } from '../../sim/host.js';
 import { callAndAnswer, freePort, until } from '../support/desktop-phones.js';
 import { Kamailio, pbxPhones } from '../support/kamailio.js';
 

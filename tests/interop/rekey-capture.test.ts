@@ -9,8 +9,8 @@ import { join } from 'node:path';
 import { encodeG711 } from '../../audio/g711.js';
 import { parseRtp } from '../../audio/rtp.js';
 import { fromHex } from '../../modules/util/bytes.js';
-import { DesktopHost } from '../../sim/host.js';
-import { callAndAnswer, devCredentials, freePort, until } from '../support/desktop-phones.js';
+import type { DesktopHost } from '../../sim/host.js';
+import { callAndAnswer, startPair, until } from '../support/desktop-phones.js';
 import { startLoopbackCapture } from '../support/loopback-capture.js';
 import { phonectl } from '../support/phonectl.js';
 
@@ -45,13 +45,9 @@ describe('a re-key on the wire', () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('switches each direction from the old key to the new one at one packet, both decrypting to the tone', async () => {
-    const provision = devCredentials(dir, ['4101', '4102']);
-    const [a, b] = [await freePort(), await freePort()];
     const pcap = join(dir, 'rekey.pcap');
     const capture = await startLoopbackCapture(pcap);
-
-    const alice = await DesktopHost.start({ identity: { displayName: 'A', user: '4101', sipPort: a, outboundProxy: `127.0.0.1:${b}`, keyLog: true }, provision: provision('4101'), flashPath: join(dir, 'a.flash') });
-    const bob = await DesktopHost.start({ identity: { displayName: 'B', user: '4102', sipPort: b, keyLog: true }, provision: provision('4102'), flashPath: join(dir, 'b.flash') });
+    const { alice, bob } = await startPair(dir, ['4101', '4102'], { keyLog: true });
     try {
       await callAndAnswer(alice, bob, '4102');
       await new Promise((r) => setTimeout(r, 800));

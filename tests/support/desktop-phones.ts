@@ -1,5 +1,6 @@
 // Helpers for tests that run several phones on the desktop XS host: free ports, waiting for a
-// screen, development keys, preset settings written into a phone's flash image before it boots.
+// screen, a pair of phones that call each other, development keys, preset settings written into a
+// phone's flash image before it boots.
 import { createSocket } from 'node:dgram';
 import { join } from 'node:path';
 import type { Key } from '../../hal/contracts.js';
@@ -9,7 +10,7 @@ import type { Credentials } from '../../modules/settings/model.js';
 import { toBase64, toHex } from '../../modules/util/bytes.js';
 import { ensureDevKeys } from '../../sim/dev-keys.js';
 import { FlashFile } from '../../sim/flash-file.js';
-import type { DesktopHost } from '../../sim/host.js';
+import { DesktopHost, type DesktopHostOptions } from '../../sim/host.js';
 
 export async function freePort(): Promise<number> {
   const s = createSocket('udp4');
@@ -36,6 +37,40 @@ export async function callAndAnswer(caller: DesktopHost, callee: DesktopHost, nu
   await until(() => callee.screen[0] === 'Incoming call', `${what}: the callee to ring`);
   await callee.pressKey('OK');
   await until(() => caller.screen[0] === 'Connected' && callee.screen[0] === 'Connected', `${what}: both phones connected`);
+}
+
+/** What a test adds to one phone of a pair: any start option (audio, flash image...). */
+export type PairPhone = Partial<Omit<DesktopHostOptions, 'identity' | 'provision'>>;
+
+export interface PairOptions {
+  readonly alice?: PairPhone;
+  readonly bob?: PairPhone;
+  /** Both phones log their SRTP keys (PhoneIdentity.keyLog), for tests that decrypt a capture. */
+  readonly keyLog?: boolean;
+}
+
+/**
+ * Alice and Bob: two phones on the desktop XS host, SIP users `users[0]` and `users[1]` with
+ * development keys from `dir`, flash images `dir/<user>.flash` unless given. Alice's outbound
+ * proxy is Bob's SIP port, so keying Bob's number on Alice reaches him directly.
+ */
+export async function startPair(dir: string, users: readonly [string, string], o: PairOptions = {}): Promise<{ alice: DesktopHost; bob: DesktopHost }> {
+  const provision = devCredentials(dir, users);
+  const [a, b] = [await freePort(), await freePort()];
+  const keyLog = o.keyLog ? { keyLog: true } : {};
+  const alice = await DesktopHost.start({
+    flashPath: join(dir, `${users[0]}.flash`),
+    ...o.alice,
+    identity: { displayName: 'Alice', user: users[0], sipPort: a, outboundProxy: `127.0.0.1:${b}`, ...keyLog },
+    provision: provision(users[0]),
+  });
+  try {
+    const bob = await DesktopHost.start({ flashPath: join(dir, `${users[1]}.flash`), ...o.bob, identity: { displayName: 'Bob', user: users[1], sipPort: b, ...keyLog }, provision: provision(users[1]) });
+    return { alice, bob };
+  } catch (e) {
+    await alice.stop();
+    throw e;
+  }
 }
 
 /** Development keys for phones named by SIP user in `domain` (1024-bit, to keep XS quick). */
