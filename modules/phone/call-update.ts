@@ -21,6 +21,14 @@ import type { KeyLog } from './key-log.js';
 import { makeOffer, screenOffer, type CallOffer, type KeyingContext } from './keying.js';
 import { answerSdesReoffer, takeSdesAnswer, type SdesSession, type SdesUpdate } from './sdes-reoffer.js';
 
+/**
+ * The keying of an offer or answer that keeps the call's keys: no key-mgmt line on a MIKEY call,
+ * our a=crypto line again on an SDES call (RFC 4568 §7.1.4), nothing on a plain one.
+ */
+function keptKeying(call: Connected): MediaKeying {
+  return call.sdes ? { kind: 'sdes', lines: [call.sdes.ours] } : call.keyed ? { kind: 'established' } : { kind: 'none' };
+}
+
 /** What the re-INVITE handling needs from the phone's call handling (calls.ts). */
 export interface CallUpdateContext {
   readonly hal: Pick<Hal, 'log' | 'random' | 'timers'>;
@@ -69,8 +77,7 @@ export class CallUpdates {
   /** Sends our re-INVITE: a hold or resume keeps the keys in force, a re-key offers new ones. */
   private sendUpdate(call: Connected, update: Update): void {
     const local = update.kind === 'rekey' ? call.hold.local : update.kind === 'hold';
-    const keying: MediaKeying =
-      update.kind === 'rekey' ? { kind: 'mikey', message: update.offer.message } : call.sdes ? { kind: 'sdes', lines: [call.sdes.ours] } : call.keyed ? { kind: 'established' } : { kind: 'none' };
+    const keying: MediaKeying = update.kind === 'rekey' ? { kind: 'mikey', message: update.offer.message } : keptKeying(call);
     const actions = this.ctx.ua.reinvite(call.callId, this.ctx.description(call.rtpPort, keying, call.events, holdOffer(call.hold, local)));
     if (actions.length === 0) return;
     call.update = update;
@@ -187,7 +194,7 @@ export class CallUpdates {
     const { direction, state } = answerHold(call.hold, stream.direction);
     const keying: MediaKeying = rekeyed?.response
       ? { kind: 'mikey', message: rekeyed.response }
-      : sdes ? { kind: 'sdes', lines: [sdes.answer] } : call.keyed ? { kind: 'established' } : { kind: 'none' };
+      : sdes ? { kind: 'sdes', lines: [sdes.answer] } : keptKeying(call);
     const actions = this.ctx.ua.acceptReinvite(call.callId, this.ctx.description(call.rtpPort, keying, call.events, direction));
     if (rekeyed) {
       // The offerer sends on the first crypto session: take it now; ours is used from the ACK on.
@@ -204,8 +211,7 @@ export class CallUpdates {
 
   /** The peer's re-INVITE without an offer: our 2xx offers the session as it stands (RFC 3261 §14.2). */
   private offerInAnswer(call: Connected): void {
-    const keying: MediaKeying = call.sdes ? { kind: 'sdes', lines: [call.sdes.ours] } : call.keyed ? { kind: 'established' } : { kind: 'none' };
-    const actions = this.ctx.ua.acceptReinvite(call.callId, this.ctx.description(call.rtpPort, keying, call.events, holdOffer(call.hold, call.hold.local)));
+    const actions = this.ctx.ua.acceptReinvite(call.callId, this.ctx.description(call.rtpPort, keptKeying(call), call.events, holdOffer(call.hold, call.hold.local)));
     if (actions.length === 0) return;
     call.answerInAck = true;
     this.ctx.hal.log(`call ${call.callId}: re-INVITE without an offer; offering in the 200`);
