@@ -52,9 +52,17 @@ export interface CallUpdateContext {
 export class CallUpdates {
   constructor(private readonly ctx: CallUpdateContext) {}
 
+  /**
+   * Whether this phone may send an offer now: not while its own re-INVITE or 491 retry is pending,
+   * nor while its offer in a 200 waits for the answer in the ACK (RFC 3264 §4, one offer at a time).
+   */
+  private mayOffer(call: Connected): boolean {
+    return !call.update && call.retry === undefined && !call.answerInAck;
+  }
+
   /** Down during a connected call: puts it on hold, or resumes it (RFC 3264 §8.4). */
   toggleHold(call: Connected): void {
-    if (call.update || call.retry !== undefined) return;
+    if (!this.mayOffer(call)) return;
     this.sendUpdate(call, call.hold.local ? { kind: 'resume' } : { kind: 'hold' });
   }
 
@@ -63,7 +71,7 @@ export class CallUpdates {
    * (RFC 3830 §4.5, RFC 4567 §3.1); the suite stays the one negotiated.
    */
   rekey(call: Connected): void {
-    if (call.update || call.retry !== undefined || !call.keyed || call.keyed.method === 'SDES') return;
+    if (!this.mayOffer(call) || !call.keyed || call.keyed.method === 'SDES') return;
     let offer: CallOffer;
     try {
       offer = makeOffer(call.keyed.method, this.ctx.keying(), call.peer, 0, [sdpIds([MIKEY_PROTOCOL_ID])]);
@@ -140,7 +148,7 @@ export class CallUpdates {
         call.retry = undefined;
         if (this.ctx.current() !== call) return;
         if (update.kind === 'rekey') this.rekey(call);
-        else if ((update.kind === 'hold') !== call.hold.local) this.sendUpdate(call, update);
+        else if ((update.kind === 'hold') !== call.hold.local && this.mayOffer(call)) this.sendUpdate(call, update);
       });
       return;
     }

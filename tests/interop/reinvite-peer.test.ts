@@ -179,6 +179,9 @@ describe('re-INVITEs from another SIP user agent', () => {
       const offer = parseSdp(((await next('reinviteOffered', seen)) as { sdp: string }).sdp);
       const audio = offer.media[0];
       expect([audio.protocol, audio.port, mediaDirection(offer, audio), effectiveAttributes(offer, audio, 'key-mgmt').length]).toEqual(['RTP/SAVP', phoneRtp, 'sendrecv', 0]);
+      // While its offer waits for the answer, the phone makes no other (RFC 3264 §4): Down does nothing.
+      await phone.pressKey('Down');
+      expect(phone.log.filter((l) => l.includes('re-INVITE to '))).toEqual([]);
       peer.run(peer.ua.ackReinvite(callId, description(3, { kind: 'established' }, 'sendonly')));
       await until(() => phone.screen[0] === 'Held by peer', 'the phone to take the answer in the ACK');
       expect(phone.log).toContain(`call ${callId}: media now to ${HOST}:40000`);
