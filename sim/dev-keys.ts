@@ -2,10 +2,11 @@
 // per simulated phone, an RSA key and a certificate whose subjectAltName URI is the phone's SIP URI,
 // plus one development PSK the simulated phones share for PSK and DHHMAC. Certificates are made
 // with the openssl CLI (X.509 v3 with the extensions modules/pki checks); everything is kept as DER
-// under the directory given (e.g. var/keys/) and reused on later starts. Never for production use.
+// under the directory given (e.g. var/keys/) and reused on later starts; phones started at the same
+// time take turns through a lock, so the CA is made once. Never for production use.
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { normalizeSipUri } from '../modules/pki/identity.js';
 
@@ -86,15 +87,53 @@ function ensurePhone(dir: string, sipUri: string, bits: number, days: number): D
   return { sipUri, certificate: new Uint8Array(readFileSync(certPath)), privateKey: new Uint8Array(readFileSync(keyPath)) };
 }
 
+/** Longer than making a CA and a phone key takes: a lock this old was left by a process that died. */
+const STALE_LOCK_MS = 60_000;
+/** How long to wait for another process's turn before giving up. */
+const LOCK_WAIT_MS = 180_000;
+
+/**
+ * Runs `work` holding `dir`'s lock, a directory made atomically (mkdir fails if it exists), so that
+ * phones started together neither make two CAs nor read a half-written file.
+ */
+export function withDevKeysLock<T>(dir: string, work: () => T): T {
+  const lock = join(dir, '.lock');
+  const deadline = Date.now() + LOCK_WAIT_MS;
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    }
+    let age: number;
+    try {
+      age = Date.now() - statSync(lock).mtimeMs;
+    } catch {
+      continue; // released in the meantime
+    }
+    if (age > STALE_LOCK_MS) rmSync(lock, { recursive: true, force: true });
+    else if (Date.now() > deadline) throw new Error(`${lock} is held by another process; remove it if none is running`);
+    else Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 50);
+  }
+  try {
+    return work();
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
+}
+
 /**
  * Loads the development keys from `dir`, first making whatever is missing: the CA, the shared PSK,
  * and a key and certificate for each SIP URI in `phones`.
  */
 export function ensureDevKeys(dir: string, phones: readonly string[], options: DevKeyOptions = {}): DevKeys {
-  const bits = options.bits ?? 2048;
-  const days = options.days ?? 3650;
   for (const uri of phones) if (!normalizeSipUri(uri)) throw new Error(`not a SIP URI: ${uri}`);
   mkdirSync(dir, { recursive: true });
+  return withDevKeysLock(dir, () => makeDevKeys(dir, phones, options.bits ?? 2048, options.days ?? 3650));
+}
+
+function makeDevKeys(dir: string, phones: readonly string[], bits: number, days: number): DevKeys {
   ensureCa(dir, bits, days);
   const pskPath = join(dir, 'psk.bin');
   if (!existsSync(pskPath)) writeFileSync(pskPath, randomBytes(32), { mode: 0o600 });

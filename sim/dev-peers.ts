@@ -11,19 +11,24 @@ import { parseCertificate } from '../modules/pki/x509.js';
 import type { Settings } from '../modules/settings/model.js';
 import { openSettingsStore, SettingsTooLargeError } from '../modules/settings/store.js';
 import { toBase64, toHex } from '../modules/util/bytes.js';
-import type { DevKeys } from './dev-keys.js';
+import { withDevKeysLock, type DevKeys } from './dev-keys.js';
 import { FlashFile } from './flash-file.js';
 
-/** The development phones' certificates in `dir` (DER, by the SIP URI they name), except `selfUri`'s. */
+/**
+ * The development phones' certificates in `dir` (DER, by the SIP URI they name), except `selfUri`'s,
+ * read under the keys directory's lock: a phone starting meanwhile may be writing its own.
+ */
 export function devPeerCertificates(dir: string, selfUri: string): Map<string, Uint8Array> {
   const self = normalizeSipUri(selfUri);
   const peers = new Map<string, Uint8Array>();
-  for (const file of readdirSync(dir).sort()) {
-    if (!file.endsWith('.der') || file.endsWith('.key.der') || file === 'ca.der') continue;
-    const der = new Uint8Array(readFileSync(join(dir, file)));
-    const uri = parseCertificate(der).subjectAltNameUris.map(normalizeSipUri).find((u) => u !== undefined);
-    if (uri && uri !== self) peers.set(uri, der);
-  }
+  withDevKeysLock(dir, () => {
+    for (const file of readdirSync(dir).sort()) {
+      if (!file.endsWith('.der') || file.endsWith('.key.der') || file === 'ca.der') continue;
+      const der = new Uint8Array(readFileSync(join(dir, file)));
+      const uri = parseCertificate(der).subjectAltNameUris.map(normalizeSipUri).find((u) => u !== undefined);
+      if (uri && uri !== self) peers.set(uri, der);
+    }
+  });
   return peers;
 }
 
