@@ -5,6 +5,7 @@
 // 488 (RFC 3261 §21.4.26), logged here; the call handling (calls.ts) sends the response.
 import type { Hal } from '../../hal/contracts.js';
 import type { GeneralExtension, Refused, Screened } from '../mikey/pk-exchange.js';
+import { decodeMessage } from '../mikey/pk-wire.js';
 import { answerOffer } from '../negotiation/agreement.js';
 import type { KeyAgreement } from '../negotiation/capabilities.js';
 import { decideAnswer } from '../negotiation/ladder.js';
@@ -16,7 +17,7 @@ import type { Settings } from '../settings/model.js';
 import { callableTable, findTable, refusalWithTable, SP_SUITE, strippedProtocols, tableExtension } from './call-negotiation.js';
 import { keyMgmtProtocols, mediaTarget, mikeyIn, type MediaTarget } from './call-sdp.js';
 import type { Keyed } from './call-state.js';
-import { certificateOf, screenOffer, usableKeyAgreements, type KeyingContext } from './keying.js';
+import { certificateOf, offeredKeyAgreement, screenOffer, usableKeyAgreements, type KeyingContext } from './keying.js';
 import type { MediaKeys } from './media.js';
 import { sdesAnswer, sdesKey } from './sdes-keying.js';
 
@@ -78,7 +79,7 @@ export function decideIncoming(ctx: IncomingContext, callId: string, from: strin
     const refused = 'unsupported' in s ? s.unsupported : s.result.ok ? undefined : (s.result as Refused).reason;
     if (refused !== undefined) {
       hal.log(`incoming call ${callId} refused: ${refused}`);
-      return REFUSED;
+      return tableForUnusableOffer(ctx, callId, mikey, from) ?? REFUSED;
     }
     const offered = (s as { keyAgreement: KeyAgreement }).keyAgreement;
     screened = (s as { result: Screened }).result;
@@ -128,6 +129,30 @@ export function decideIncoming(ctx: IncomingContext, callId: string, from: strin
     ...(keyed ? { keyed } : {}), ...(screened ? { screened } : {}), ...(sdes ? { sdes } : {}), ...(learned ? { learned } : {}),
     ...(certificate ? { certificate } : {}),
   };
+}
+
+/**
+ * An offer keyed with a key agreement this phone cannot use with the caller (no PSK shared with it,
+ * no certificate of its own) cannot be screened, but the caller's table in it says the caller can
+ * re-offer: the 488 carries this phone's table, without what it cannot use, so the caller re-offers
+ * once with a key agreement both can (seed §2.1.3). As in every 488 the table is a hint; the
+ * re-offer's authenticated answer confirms it (calls.ts). Undefined when no such 488 applies.
+ */
+function tableForUnusableOffer(ctx: IncomingContext, callId: string, mikey: Uint8Array, from: string): IncomingRefusal | undefined {
+  const offered = offeredKeyAgreement(mikey);
+  const usable = usableKeyAgreements(ctx.keying(), from, 'responder');
+  if (!offered || usable(offered)) return undefined;
+  let offerTable: WireTable | undefined;
+  try {
+    offerTable = findTable(decodeMessage(mikey).payloads.filter((p): p is GeneralExtension => p.type === 'GENEXT'));
+  } catch {
+    return undefined; // not even decodable: a plain refusal
+  }
+  if (!offerTable) return undefined;
+  const own = callableTable(ctx.settings.priorities, usable);
+  const { answer } = answerOffer({ ...offerTable, table: callableTable(offerTable.table) }, own, 0);
+  ctx.hal.log(`incoming call ${callId}: ${offered} cannot be used with ${from}: 488 with this table`);
+  return { refused: 488, body: ctx.description(9, { kind: 'mikey', message: refusalWithTable(mikey, answer, ctx.hal.clock.wallClockMs()) }) };
 }
 
 /**

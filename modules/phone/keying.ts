@@ -137,21 +137,42 @@ export function makeOffer(ka: KeyAgreement, ctx: KeyingContext, peer: string, ca
   }
 }
 
+/** The key agreement an I_MESSAGE offers, read from its data type (RFC 3830 §6.1); undefined for any other. */
+export function offeredKeyAgreement(bytes: Uint8Array): KeyAgreement | undefined {
+  switch (bytes.length > 1 ? bytes[1] : -1) {
+    case DATA_TYPE.PSK_INIT:
+      return 'PSK';
+    case DATA_TYPE.PK_INIT:
+      return 'PKE';
+    case DATA_TYPE.DH_INIT:
+      return 'DH';
+    case DATA_TYPE.DHHMAC_INIT:
+      return 'DHHMAC';
+    case DATA_TYPE.RSA_R_INIT:
+      return 'RSA-R';
+    default:
+      return undefined;
+  }
+}
+
 /** Screens an I_MESSAGE from `peer` (cheap checks only), or says why it cannot. */
 export function screenOffer(bytes: Uint8Array, ctx: KeyingContext, peer: string): { keyAgreement: KeyAgreement; result: Screened | Refused } | { unsupported: string } {
   const env = { random: ctx.random, nowMs: ctx.nowMs };
-  const dataType = bytes.length > 1 ? bytes[1] : -1;
-  if (dataType === DATA_TYPE.DH_INIT || dataType === DATA_TYPE.RSA_R_INIT || dataType === DATA_TYPE.PK_INIT) {
-    if (!ctx.credentials) return { unsupported: 'no certificate on this phone' };
-    const rctx = { self: ctx.credentials, crypto: ctx.crypto, env, replay: ctx.replay, fromUri: peer };
-    if (dataType === DATA_TYPE.PK_INIT) return { keyAgreement: 'PKE', result: pkeScreen(bytes, rctx) };
-    return dataType === DATA_TYPE.DH_INIT ? { keyAgreement: 'DH', result: dhScreen(bytes, rctx) } : { keyAgreement: 'RSA-R', result: rsaRScreen(bytes, rctx) };
+  const keyAgreement = offeredKeyAgreement(bytes);
+  switch (keyAgreement) {
+    case 'PKE':
+    case 'DH':
+    case 'RSA-R': {
+      if (!ctx.credentials) return { unsupported: 'no certificate on this phone' };
+      const rctx = { self: ctx.credentials, crypto: ctx.crypto, env, replay: ctx.replay, fromUri: peer };
+      const screen = keyAgreement === 'PKE' ? pkeScreen : keyAgreement === 'DH' ? dhScreen : rsaRScreen;
+      return { keyAgreement, result: screen(bytes, rctx) };
+    }
+    case 'PSK':
+      return { keyAgreement, result: pskScreen(bytes, { selfUri: ctx.selfUri, pskFor: ctx.pskFor, env: { crypto: ctx.crypto, random: ctx.random, nowMs: ctx.nowMs }, replay: ctx.replay, fromUri: peer }) };
+    case 'DHHMAC':
+      return { keyAgreement, result: dhhmacScreen(bytes, { selfUri: ctx.selfUri, pskFor: ctx.pskFor, crypto: ctx.crypto, env, replay: ctx.replay, fromUri: peer }) };
+    default:
+      return { unsupported: `MIKEY data type ${bytes.length > 1 ? bytes[1] : -1} is not handled in calls yet` };
   }
-  if (dataType === DATA_TYPE.PSK_INIT) {
-    return { keyAgreement: 'PSK', result: pskScreen(bytes, { selfUri: ctx.selfUri, pskFor: ctx.pskFor, env: { crypto: ctx.crypto, random: ctx.random, nowMs: ctx.nowMs }, replay: ctx.replay, fromUri: peer }) };
-  }
-  if (dataType === DATA_TYPE.DHHMAC_INIT) {
-    return { keyAgreement: 'DHHMAC', result: dhhmacScreen(bytes, { selfUri: ctx.selfUri, pskFor: ctx.pskFor, crypto: ctx.crypto, env, replay: ctx.replay, fromUri: peer }) };
-  }
-  return { unsupported: `MIKEY data type ${dataType} is not handled in calls yet` };
 }
