@@ -63,17 +63,25 @@ export function canonicalHeaderName(name: string): string {
 /** Headers whose values are never split at commas: their grammar has commas inside one value. */
 const UNSPLIT = new Set(['www-authenticate', 'authorization', 'proxy-authenticate', 'proxy-authorization', 'date', 'subject', 'call-id', 'user-agent', 'server']);
 
-const MAX_MESSAGE = 65535;
+/** The largest SIP message accepted (issue 13): a larger datagram is refused before any parsing. */
+export const MAX_SIP_MESSAGE = 64 * 1024;
+
+/** Bytes per String.fromCharCode call in latin1(): its arguments go on the stack, so this stays small. */
+const LATIN1_CHUNK = 32;
 
 /**
  * The datagram as one character per byte. Finding the header end and cutting the body on this
  * string uses the engine's native string search, far cheaper on XS than JavaScript byte loops; a
- * character offset here is a byte offset.
+ * character offset here is a byte offset. The call stack holds at most LATIN1_CHUNK arguments
+ * whatever the datagram's size (XS overflowed on 3,760 bytes passed at once), and the pieces are
+ * joined once: repeated concatenation copies the whole string each time on XS.
  */
 function latin1(bytes: Uint8Array): string {
-  let text = '';
-  for (let i = 0; i < bytes.length; i += 4096) text += String.fromCharCode.apply(null, bytes.subarray(i, i + 4096) as unknown as number[]);
-  return text;
+  const pieces: string[] = [];
+  for (let i = 0; i < bytes.length; i += LATIN1_CHUNK) {
+    pieces.push(String.fromCharCode.apply(null, bytes.subarray(i, i + LATIN1_CHUNK) as unknown as number[]));
+  }
+  return pieces.join('');
 }
 
 const NON_ASCII = /[\x80-\xff]/;
@@ -92,7 +100,7 @@ function partText(raw: string, bytes: Uint8Array, from: number, to: number): str
  * must be present. Throws SipParseError and nothing else.
  */
 export function parseMessage(data: Uint8Array): SipMessage {
-  if (data.length > MAX_MESSAGE) throw new SipParseError('message too large');
+  if (data.length > MAX_SIP_MESSAGE) throw new SipParseError('message too large');
   const raw = latin1(data);
   let start = 0;
   while (raw.startsWith('\r\n', start)) start += 2;

@@ -110,8 +110,12 @@ export function utf8Encode(text: string): Uint8Array {
   return Uint8Array.from(out);
 }
 
-/** Decodes UTF-8; malformed sequences become U+FFFD rather than throwing. */
+/**
+ * Decodes UTF-8; malformed sequences become U+FFFD rather than throwing. Characters gather in short
+ * pieces joined once at the end: appending each to one long string copies it every time on XS.
+ */
 export function utf8Decode(bytes: Uint8Array): string {
+  const pieces: string[] = [];
   let s = '';
   let i = 0;
   while (i < bytes.length) {
@@ -132,7 +136,12 @@ export function utf8Decode(bytes: Uint8Array): string {
       n = 4;
     }
     s += String.fromCodePoint(c);
+    if (s.length >= 64) {
+      pieces.push(s);
+      s = '';
+    }
     i += n;
   }
-  return s;
+  pieces.push(s);
+  return pieces.join('');
 }
