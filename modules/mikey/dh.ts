@@ -115,14 +115,14 @@ export function dhScreen(bytes: Uint8Array, ctx: ResponderContext, options: DhRe
   const { self, crypto, env } = ctx;
   let header: Header | undefined;
   return guarded(crypto, env.nowMs, () => header, (): Screened => {
-    const { offer, rand, id } = screenOfferStart(bytes, DATA_TYPE.DH_INIT, ctx, (h) => (header = h));
+    const { offer, ts, rand, id } = screenOfferStart(bytes, DATA_TYPE.DH_INIT, ctx, (h) => (header = h));
     checkAddressedToSelf(offer, self);
     const dhi = requirePayload(offer, 'DH');
     screenDhValue(dhi, options.groups);
     const initiator = authenticatePeer(certChain(offer), self, [ctx.fromUri], env);
     const { signed, signType, signature } = signedPart(bytes, offer);
     if (!verifyMessageSignature(initiator.publicKey, signType, signed, signature, env.counter)) throw new PkRefusal(PK_ERROR.AUTH_FAILURE, 'SIGNi does not verify');
-    ctx.replay.remember(id, env.nowMs);
+    ctx.replay.remember(id, ts);
     return {
       ok: true,
       peerUri: ctx.fromUri,

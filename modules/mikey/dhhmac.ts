@@ -14,10 +14,10 @@ import { normalizeSipUri } from '../pki/identity.js';
 import type { ModExpCounter } from '../pki/modexp.js';
 import { PK_ERROR, PkRefusal, type PkEnvironment } from './pk-auth.js';
 import { dhTgk, responseDhValues, screenDhValue, type DhOptions, type DhResponderOptions } from './dh.js';
-import { guarded, randomCsbId, refusalFrom, type Completed, type Refused, type Screened, type GeneralExtension } from './pk-exchange.js';
+import { checkNotReplayed, guarded, randomCsbId, refusalFrom, type Completed, type Refused, type Screened, type GeneralExtension } from './pk-exchange.js';
 import { hmacSha1, srtpKeys, transportKeys, type SrtpKeys } from './pk-keys.js';
 import {
-  DEFAULT_WINDOW_MS, checkTimestamp, decodeExpected, defaultSessions, find, findAll, idText, ntpTimestamp, replayId, requirePayload, srtpPolicy,
+  DEFAULT_WINDOW_MS, checkTimestamp, decodeExpected, defaultSessions, find, findAll, idText, ntpTimestamp, ntpToMs, replayId, requirePayload, srtpPolicy,
   uriId, type ReplayGuard,
 } from './pk-message.js';
 import { DATA_TYPE, decodeMessage, encodeMessage, type Header, type Message, type Payload } from './pk-wire.js';
@@ -134,7 +134,8 @@ export function dhhmacScreen(bytes: Uint8Array, ctx: DhhmacResponderContext, opt
       const t = checkTimestamp(offer, env.nowMs, ctx.windowMs ?? DEFAULT_WINDOW_MS);
       const rand = requirePayload(offer, 'RAND').value;
       const id = replayId(offer, t, rand);
-      if (ctx.replay.seen(id)) throw new PkRefusal(PK_ERROR.INVALID_TS, 'replayed I_MESSAGE');
+      const ts = ntpToMs(t);
+      checkNotReplayed(ctx.replay, id, ts, env.nowMs);
       const [idi, idr] = findAll(offer, 'ID');
       if (!idi || !idr) throw new PkRefusal(PK_ERROR.ID_NOT_SUPPORTED, 'DHHMAC offers name both IDi and IDr');
       const peer = normalizeSipUri(idText(idi));
@@ -147,7 +148,7 @@ export function dhhmacScreen(bytes: Uint8Array, ctx: DhhmacResponderContext, opt
       checkMac(crypto, bytes, offer, authKey);
       const dhi = requirePayload(offer, 'DH');
       screenDhValue(dhi, options.groups);
-      ctx.replay.remember(id, env.nowMs);
+      ctx.replay.remember(id, ts);
       return {
         ok: true,
         peerUri: peer,

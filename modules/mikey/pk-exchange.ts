@@ -10,7 +10,7 @@ import type { ModExpCounter } from '../pki/modexp.js';
 import { parseCertificate } from '../pki/x509.js';
 import { PK_ERROR, PkRefusal, type PkCredentials, type PkEnvironment } from './pk-auth.js';
 import type { SrtpKeys } from './pk-keys.js';
-import { checkTimestamp, decodeExpected, DEFAULT_WINDOW_MS, errorMessage, find, idText, replayId, requirePayload, type ReplayGuard } from './pk-message.js';
+import { checkTimestamp, decodeExpected, DEFAULT_WINDOW_MS, errorMessage, find, idText, ntpToMs, replayId, requirePayload, type ReplayGuard } from './pk-message.js';
 import type { Header, Message, Payload } from './pk-wire.js';
 
 export interface Refused {
@@ -66,13 +66,23 @@ export function screenOfferStart(
   dataType: number,
   ctx: Pick<ResponderContext, 'env' | 'replay' | 'windowMs'>,
   onHeader: (header: Header) => void,
-): { offer: Message; t: Uint8Array; rand: Uint8Array; id: string } {
+): { offer: Message; t: Uint8Array; ts: number; rand: Uint8Array; id: string } {
   const offer = decodeExpected(bytes, dataType, onHeader);
   const t = checkTimestamp(offer, ctx.env.nowMs, ctx.windowMs ?? DEFAULT_WINDOW_MS);
   const rand = requirePayload(offer, 'RAND').value;
   const id = replayId(offer, t, rand);
-  if (ctx.replay.seen(id)) throw new PkRefusal(PK_ERROR.INVALID_TS, 'replayed I_MESSAGE');
-  return { offer, t, rand, id };
+  const ts = ntpToMs(t);
+  checkNotReplayed(ctx.replay, id, ts, ctx.env.nowMs);
+  return { offer, t, ts, rand, id };
+}
+
+/**
+ * RFC 3830 §5.4: an I_MESSAGE the replay cache has seen, or one older than its floor (which it
+ * can no longer prove unseen), is refused with ERR 1 — the same rule in every mode.
+ */
+export function checkNotReplayed(replay: ReplayGuard, id: string, ts: number, nowMs: number): void {
+  const refusal = replay.refusal(id, ts, nowMs);
+  if (refusal !== undefined) throw new PkRefusal(PK_ERROR.INVALID_TS, refusal);
 }
 
 /** An ID payload in the offer (IDr) must name the identity of this phone's certificate. */

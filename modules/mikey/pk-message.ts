@@ -35,12 +35,14 @@ export function ntpToMs(value: Uint8Array): number {
 }
 
 /**
- * Remembers accepted I_MESSAGEs for the timestamp window (RFC 3830 §5.4). `seen` is asked before
- * any costly check; `remember` is called only once the message has been authenticated, so forged
- * messages cannot fill it.
+ * Remembers accepted I_MESSAGEs for the timestamp window (RFC 3830 §5.4), each under its own
+ * timestamp (T, in Unix ms). `refusal` is asked before any costly check: why a message it has
+ * seen, or one at or below its floor (older than a bounded cache can prove unseen), must be
+ * refused, undefined for one it admits; `remember` is called only once the message has been
+ * authenticated, so forged messages cannot fill it. replay-cache.ts is the one implementation.
  */
 export interface ReplayGuard {
-  seen(id: string): boolean;
+  refusal(id: string, timestampMs: number, nowMs: number): string | undefined;
   remember(id: string, timestampMs: number): void;
 }
 

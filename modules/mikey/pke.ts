@@ -94,7 +94,7 @@ export function pkeScreen(bytes: Uint8Array, ctx: ResponderContext): Screened | 
   const { self, crypto, env } = ctx;
   let header: Header | undefined;
   return guarded(crypto, env.nowMs, () => header, (): Screened => {
-    const { offer, t, rand, id } = screenOfferStart(bytes, DATA_TYPE.PK_INIT, ctx, (h) => (header = h));
+    const { offer, t, ts, rand, id } = screenOfferStart(bytes, DATA_TYPE.PK_INIT, ctx, (h) => (header = h));
     const chash = find(offer, 'CHASH');
     if (chash && (chash.hashFunc !== 0 || !equalBytes(chash.value, sha1(self.chain[0])))) {
       throw new PkRefusal(PK_ERROR.CERT_NOT_SUPPORTED, 'the envelope key was encrypted to another certificate (CHASH)');
@@ -107,7 +107,7 @@ export function pkeScreen(bytes: Uint8Array, ctx: ResponderContext): Screened | 
     if (!verifyMessageSignature(initiator.publicKey, signType, signed, signature, env.counter)) {
       throw new PkRefusal(PK_ERROR.AUTH_FAILURE, 'SIGNi does not verify');
     }
-    ctx.replay.remember(id, env.nowMs);
+    ctx.replay.remember(id, ts);
     const peerUri = ctx.fromUri;
     return {
       ok: true,

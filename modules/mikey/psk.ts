@@ -197,7 +197,8 @@ function accept(bytes: Uint8Array, decoded: DecodedMessage, config: PskResponder
   if (!constantTimeEqual(hmacSha1(env.crypto, transport.authKey, [bytes.subarray(0, macAt)]), last.mac)) refuse(ERROR_NO.AUTH_FAILURE, 'KEMAC MAC does not verify');
   // Authenticated from here on.
   const replayId = `${header.csbId}:${hex(t!.value)}:${hex(rand!.value)}`;
-  if (!config.replay.admits(replayId, window.ms, env.nowMs)) refuse(ERROR_NO.INVALID_TS, 'replayed I_MESSAGE');
+  const replayed = config.replay.refusal(replayId, window.ms, env.nowMs);
+  if (replayed !== undefined) refuse(ERROR_NO.INVALID_TS, replayed);
   const policies = findPayloads(message, 'SP');
   for (const sp of policies) {
     if (sp.protType !== PROT_TYPE.SRTP) refuse(ERROR_NO.INVALID_SP, `SP prot type ${sp.protType} is not SRTP`);

@@ -1,9 +1,10 @@
-// The replay cache RFC 3830 §5.4 asks for: every accepted I_MESSAGE is remembered for as long as
-// its timestamp stays inside the window, so a copy replayed within the window is refused whatever
-// order messages arrive in. Memory is bounded: at `capacity` the entry with the oldest timestamp is
-// dropped and the cache's floor rises to it, after which nothing at or below the floor is admitted —
-// the cache fails closed (a refusal, never a forgotten replay). Implements pk-message.ts ReplayGuard
-// so the public-key modes can use it too.
+// The replay cache RFC 3830 §5.4 asks for, shared by every mode (PSK, PKE, DH, DHHMAC, RSA-R): each
+// accepted I_MESSAGE is remembered under its own timestamp (T) for as long as that timestamp stays
+// inside the window, so a copy replayed within the window is refused whatever order messages
+// arrive in. Memory is bounded: at `capacity` the entry with the oldest timestamp is dropped and
+// the cache's floor rises to it, after which nothing at or below the floor is admitted, seen or
+// not — the cache fails closed (a refusal, never a forgotten replay). Older than the window is the
+// timestamp check's refusal (timestamp.ts, pk-message.ts).
 import type { ReplayGuard } from './pk-message.js';
 
 export const DEFAULT_REPLAY_CAPACITY = 256;
@@ -24,19 +25,21 @@ export class ReplayCache implements ReplayGuard {
     return this.entries.size;
   }
 
+  /** The timestamp (Unix ms) at or below which every I_MESSAGE is refused; -Infinity until the cache first fills. */
+  get floor(): number {
+    return this.floorMs;
+  }
+
   /** Forgets entries whose timestamp has left the window: the timestamp check refuses them now. */
   prune(nowMs: number): void {
     for (const [id, ts] of this.entries) if (ts < nowMs - this.windowMs) this.entries.delete(id);
   }
 
-  seen(id: string): boolean {
-    return this.entries.has(id);
-  }
-
-  /** True when a message with this id and timestamp may be accepted (not seen, above the floor). */
-  admits(id: string, timestampMs: number, nowMs: number): boolean {
+  refusal(id: string, timestampMs: number, nowMs: number): string | undefined {
     this.prune(nowMs);
-    return timestampMs > this.floorMs && !this.entries.has(id);
+    if (this.entries.has(id)) return 'replayed I_MESSAGE';
+    if (!(timestampMs > this.floorMs)) return 'I_MESSAGE older than the replay cache can prove unseen';
+    return undefined;
   }
 
   /** Call only once the message has been authenticated, so forgeries cannot fill the cache. */

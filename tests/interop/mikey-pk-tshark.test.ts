@@ -15,7 +15,7 @@ import { rsaRScreen } from '../../modules/mikey/rsa-r.js';
 import { flip } from '../support/mikey-pk-flip.js';
 import { writeSipPcap } from '../support/mikey-pk-pcap.js';
 import { okText } from '../support/mikey-pk-sip.js';
-import { memoryReplayGuard } from '../support/mikey-pk-parties.js';
+import { replayCache } from '../support/mikey-pk-parties.js';
 import { seededRandom } from '../support/pki-random.js';
 import { ensureDevKeys, type DevKeys } from '../../sim/dev-keys.js';
 import { inviteText, offerMessage, type OfferMode } from '../../tools/mikey/offer.js';
@@ -41,12 +41,12 @@ function creds(uri: string): PkCredentials {
 
 function responseTo(mode: OfferMode, offer: Uint8Array): Uint8Array {
   const env = { random: seededRandom(`resp-${mode}`), nowMs: Date.now() };
-  const ctx = { self: creds(BOB), crypto: nobleCrypto, env, replay: memoryReplayGuard(), fromUri: ALICE };
+  const ctx = { self: creds(BOB), crypto: nobleCrypto, env, replay: replayCache(), fromUri: ALICE };
   let screened: Screened | Refused;
   if (mode === 'pke') screened = pkeScreen(offer, ctx);
   else if (mode === 'dh') screened = dhScreen(offer, ctx);
   else if (mode === 'rsa-r') screened = rsaRScreen(offer, ctx);
-  else screened = dhhmacScreen(offer, { selfUri: BOB, pskFor: () => keys.psk, crypto: nobleCrypto, env, replay: memoryReplayGuard(), fromUri: ALICE });
+  else screened = dhhmacScreen(offer, { selfUri: BOB, pskFor: () => keys.psk, crypto: nobleCrypto, env, replay: replayCache(), fromUri: ALICE });
   if (!screened.ok) throw new Error(`refused: ${screened.reason}`);
   return (screened.complete() as Completed).response!;
 }
@@ -114,7 +114,7 @@ describe('tshark dissects the public-key modes', () => {
   it('PSK offers and Error messages', () => {
     const psk = offerOf('psk', 'psk');
     const refused = dhScreen(flip(offerOf('dh', 'dh2'), -1), {
-      self: creds(BOB), crypto: nobleCrypto, env: { random: seededRandom('e'), nowMs: Date.now() }, replay: memoryReplayGuard(), fromUri: ALICE,
+      self: creds(BOB), crypto: nobleCrypto, env: { random: seededRandom('e'), nowMs: Date.now() }, replay: replayCache(), fromUri: ALICE,
     }) as Refused;
     const { fields, expert } = dissect('misc', [inviteText(ALICE, BOB, psk, seededRandom('s')), okText(ALICE, BOB, refused.error)]);
     expect(expert).toBe('');

@@ -1,21 +1,18 @@
-// Two phones with openssl-made credentials (tests/fixtures/pki) for the public-key mode tests, and a
-// replay guard that remembers everything (the tests never run long enough to expire entries).
+// Two phones with openssl-made credentials (tests/fixtures/pki) for the public-key mode tests, and
+// the phone's own replay cache (256 entries, ±1 hour), as calls.ts makes it.
 import { nobleCrypto } from '../../hal/noble-crypto.js';
 import type { PkCredentials, PkEnvironment } from '../../modules/mikey/pk-auth.js';
 import type { ResponderContext } from '../../modules/mikey/pk-exchange.js';
-import type { ReplayGuard } from '../../modules/mikey/pk-message.js';
+import { DEFAULT_WINDOW_MS, type ReplayGuard } from '../../modules/mikey/pk-message.js';
+import { ReplayCache } from '../../modules/mikey/replay-cache.js';
 import { FIXTURE_NOW, fixtureBytes, fixtureCert, fixtureKey } from './pki-fixtures.js';
 import { seededRandom } from './pki-random.js';
 
 export const crypto = nobleCrypto;
 
-export function memoryReplayGuard(): ReplayGuard & { size(): number } {
-  const seen = new Map<string, number>();
-  return {
-    seen: (id) => seen.has(id),
-    remember: (id, t) => void seen.set(id, t),
-    size: () => seen.size,
-  };
+/** The replay cache a phone has: the real bounded one (DEFAULT_REPLAY_CAPACITY entries). */
+export function replayCache(): ReplayCache {
+  return new ReplayCache(DEFAULT_WINDOW_MS);
 }
 
 /** Credentials of a fixture phone ('alice', 'bob', 'dave' with its intermediate, 'mallory'...). */

@@ -5,7 +5,7 @@ import { dhhmacOffer, dhhmacScreen } from '../../modules/mikey/dhhmac.js';
 import type { GeneralExtension, Screened } from '../../modules/mikey/pk-exchange.js';
 import { decodeMessage } from '../../modules/mikey/pk-wire.js';
 import { rsaROffer, rsaRScreen } from '../../modules/mikey/rsa-r.js';
-import { credentials, crypto, environment, memoryReplayGuard, responderContext } from '../support/mikey-pk-parties.js';
+import { credentials, crypto, environment, replayCache, responderContext } from '../support/mikey-pk-parties.js';
 
 const alice = credentials('alice');
 const bob = credentials('bob');
@@ -26,17 +26,17 @@ const modes = [
   {
     name: 'signed DH',
     offer: () => dhOffer({ self: alice, crypto, env: environment('x-dh'), responderUri: bob.uri, ssrcs: [1, 0], group: 2, shortExponent: true, extensions: [offerExt] }),
-    screen: (m: Uint8Array) => dhScreen(m, responderContext(bob, alice.uri, memoryReplayGuard())),
+    screen: (m: Uint8Array) => dhScreen(m, responderContext(bob, alice.uri, replayCache())),
   },
   {
     name: 'RSA-R',
     offer: () => rsaROffer({ self: alice, crypto, env: environment('x-rsar'), responderUri: bob.uri, ssrcs: [1, 0], extensions: [offerExt] }),
-    screen: (m: Uint8Array) => rsaRScreen(m, responderContext(bob, alice.uri, memoryReplayGuard())),
+    screen: (m: Uint8Array) => rsaRScreen(m, responderContext(bob, alice.uri, replayCache())),
   },
   {
     name: 'DHHMAC',
     offer: () => dhhmacOffer({ selfUri: alice.uri, responderUri: bob.uri, psk: PSK, crypto, env: environment('x-dhhmac'), ssrcs: [1, 0], group: 2, shortExponent: true, extensions: [offerExt] }),
-    screen: (m: Uint8Array) => dhhmacScreen(m, { selfUri: bob.uri, pskFor: () => PSK, crypto, env: environment('x-dhhmac-r'), replay: memoryReplayGuard(), fromUri: alice.uri }),
+    screen: (m: Uint8Array) => dhhmacScreen(m, { selfUri: bob.uri, pskFor: () => PSK, crypto, env: environment('x-dhhmac-r'), replay: replayCache(), fromUri: alice.uri }),
   },
 ];
 

@@ -4,7 +4,7 @@
 import { dhhmacOffer, dhhmacScreen } from '../../modules/mikey/dhhmac.js';
 import type { Screened } from '../../modules/mikey/pk-exchange.js';
 import { decodeMessage, encodeMessage } from '../../modules/mikey/pk-wire.js';
-import { credentials, crypto, environment, memoryReplayGuard } from '../support/mikey-pk-parties.js';
+import { credentials, crypto, environment, replayCache } from '../support/mikey-pk-parties.js';
 
 const alice = credentials('alice');
 const bob = credentials('bob');
@@ -22,7 +22,7 @@ function dhReservedByte(message: Uint8Array): number {
 
 describe('DHHMAC MAC covers the bytes as received', () => {
   const offer = dhhmacOffer({ selfUri: alice.uri, responderUri: bob.uri, psk, crypto, env: environment('mal'), ssrcs: [1], group: 2 });
-  const screen = (m: Uint8Array) => dhhmacScreen(m, { selfUri: bob.uri, pskFor: () => psk, crypto, env: environment('mal-r'), replay: memoryReplayGuard(), fromUri: alice.uri });
+  const screen = (m: Uint8Array) => dhhmacScreen(m, { selfUri: bob.uri, pskFor: () => psk, crypto, env: environment('mal-r'), replay: replayCache(), fromUri: alice.uri });
 
   it('refuses an offer whose DH reserved bits were flipped', () => {
     const at = dhReservedByte(offer.message);

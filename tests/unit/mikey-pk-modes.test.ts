@@ -9,7 +9,7 @@ import { decodeMessage } from '../../modules/mikey/pk-wire.js';
 import { pkeOffer, pkeScreen } from '../../modules/mikey/pke.js';
 import { rsaROffer, rsaRScreen } from '../../modules/mikey/rsa-r.js';
 import { toHex } from '../../modules/util/bytes.js';
-import { credentials, crypto, environment, memoryReplayGuard, responderContext } from '../support/mikey-pk-parties.js';
+import { credentials, crypto, environment, replayCache, responderContext } from '../support/mikey-pk-parties.js';
 import { fixtureBytes } from '../support/pki-fixtures.js';
 
 const alice = credentials('alice');
@@ -40,7 +40,7 @@ describe('PKE (RFC 3830 §3.2)', () => {
       self: { ...alice, signType }, crypto, env: environment('pke-i'), responderUri: bob.uri, responderCertificate: fixtureBytes('bob'), ssrcs: [0x1111, 0x2222],
     });
     expect(layout(offer.message)).toBe('HDR(2) T RAND CERT ID SP KEMAC CHASH PKE SIGN');
-    const replay = memoryReplayGuard();
+    const replay = replayCache();
     const pending = screened(pkeScreen(offer.message, responderContext(bob, '"Alice" <sip:alice@example.com>;tag=1', replay)));
     expect(pending.peerUri).toContain('sip:alice@example.com');
     const counter = { count: 0 };
@@ -56,7 +56,7 @@ describe('PKE (RFC 3830 §3.2)', () => {
     const dave = credentials('dave');
     const offer = pkeOffer({ self: dave, crypto, env: environment('pke-d'), responderUri: bob.uri, responderCertificate: fixtureBytes('bob'), ssrcs: [7] });
     expect(layout(offer.message)).toBe('HDR(2) T RAND CERT CERT ID SP KEMAC CHASH PKE SIGN');
-    const done = completed(screened(pkeScreen(offer.message, responderContext(bob, dave.uri, memoryReplayGuard()))).complete());
+    const done = completed(screened(pkeScreen(offer.message, responderContext(bob, dave.uri, replayCache()))).complete());
     sameKeys(done.keys, offer.keys);
   });
 });
@@ -65,7 +65,7 @@ describe('signed Diffie-Hellman (RFC 3830 §3.3)', () => {
   it.each([[2, false], [1, true], [0, true]])('runs end to end in DH-Group %s (short exponents: %s)', (group, short) => {
     const offer = dhOffer({ self: alice, crypto, env: environment(`dh-i${group}`), responderUri: bob.uri, ssrcs: [0xabc], group: group as 0 | 1 | 2, shortExponent: short as boolean });
     expect(layout(offer.message)).toBe('HDR(4) T RAND CERT ID SP DH SIGN');
-    const pending = screened(dhScreen(offer.message, responderContext(bob, alice.uri, memoryReplayGuard()), { shortExponent: short as boolean }));
+    const pending = screened(dhScreen(offer.message, responderContext(bob, alice.uri, replayCache()), { shortExponent: short as boolean }));
     const counter = { count: 0 };
     const done = completed(pending.complete(counter));
     expect(counter.count).toBe(4); // g^xr, (g^xi)^xr, and SIGNr's two CRT halves
@@ -78,7 +78,7 @@ describe('DHHMAC (RFC 4650)', () => {
   it('runs end to end with a PSK shared by the two phones', () => {
     const offer = dhhmacOffer({ selfUri: alice.uri, responderUri: bob.uri, psk: PSK, crypto, env: environment('dhhmac-i'), ssrcs: [5], group: 2, shortExponent: true });
     expect(layout(offer.message)).toBe('HDR(7) T RAND ID ID SP DH KEMAC');
-    const replay = memoryReplayGuard();
+    const replay = replayCache();
     const pending = screened(
       dhhmacScreen(offer.message, { selfUri: bob.uri, pskFor: (uri) => (uri === 'sip:alice@example.com' ? PSK : undefined), crypto, env: environment('dhhmac-r'), replay, fromUri: alice.uri }),
     );
@@ -93,7 +93,7 @@ describe('RSA-R (RFC 4738)', () => {
   it('runs end to end: the responder chooses the TGK and sends it under the initiator\'s key', () => {
     const offer = rsaROffer({ self: alice, crypto, env: environment('rsar-i'), responderUri: bob.uri, ssrcs: [9] });
     expect(layout(offer.message)).toBe('HDR(9) T RAND CERT ID SP SIGN');
-    const pending = screened(rsaRScreen(offer.message, responderContext(bob, alice.uri, memoryReplayGuard())));
+    const pending = screened(rsaRScreen(offer.message, responderContext(bob, alice.uri, replayCache())));
     const counter = { count: 0 };
     const done = completed(pending.complete(counter));
     expect(counter.count).toBe(3); // PKE encryption (public) and SIGNr (two CRT halves)

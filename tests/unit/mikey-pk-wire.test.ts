@@ -10,7 +10,7 @@ import { ntpTimestamp, ntpToMs } from '../../modules/mikey/pk-message.js';
 import { MikeyError } from '../../modules/mikey/mikey-error.js';
 import { decodeKeyData, decodeMessage, encodeKeyData, encodeMessage, type Message } from '../../modules/mikey/pk-wire.js';
 import { fromHex, toHex } from '../../modules/util/bytes.js';
-import { credentials, crypto, environment, memoryReplayGuard, responderContext } from '../support/mikey-pk-parties.js';
+import { credentials, crypto, environment, replayCache, responderContext } from '../support/mikey-pk-parties.js';
 import { fixtureBytes } from '../support/pki-fixtures.js';
 
 const sample: Message = {
@@ -96,10 +96,10 @@ describe('PK wire subset', () => {
     const bob = credentials('bob');
     const offer = pkeOffer({ self: alice, crypto, env: environment('fuzz'), responderUri: bob.uri, responderCertificate: fixtureBytes('bob'), ssrcs: [1] }).message;
     const screens = [
-      (m: Uint8Array) => pkeScreen(m, responderContext(bob, alice.uri, memoryReplayGuard())),
-      (m: Uint8Array) => dhScreen(m, responderContext(bob, alice.uri, memoryReplayGuard())),
-      (m: Uint8Array) => rsaRScreen(m, responderContext(bob, alice.uri, memoryReplayGuard())),
-      (m: Uint8Array) => dhhmacScreen(m, { selfUri: bob.uri, pskFor: () => undefined, crypto, env: environment('r'), replay: memoryReplayGuard(), fromUri: alice.uri }),
+      (m: Uint8Array) => pkeScreen(m, responderContext(bob, alice.uri, replayCache())),
+      (m: Uint8Array) => dhScreen(m, responderContext(bob, alice.uri, replayCache())),
+      (m: Uint8Array) => rsaRScreen(m, responderContext(bob, alice.uri, replayCache())),
+      (m: Uint8Array) => dhhmacScreen(m, { selfUri: bob.uri, pskFor: () => undefined, crypto, env: environment('r'), replay: replayCache(), fromUri: alice.uri }),
     ];
     fc.assert(
       fc.property(fc.nat(offer.length - 1), fc.integer({ min: 1, max: 255 }), fc.nat(3), fc.nat(40), (at, flip, which, cut) => {
