@@ -153,7 +153,9 @@ export class ClientTransaction {
         return [{ type: 'send', message: this.request }, { type: 'startTimer', timer: 'E', delayMs: this.interval }];
       case 'B':
       case 'F':
-        if (s === 'completed' || s === 'terminated') return [];
+        // Timer B times out only an INVITE still in Calling: once a provisional response arrived
+        // the callee may ring as long as it likes (§17.1.1.2); the TU cancels when it gives up.
+        if (s === 'completed' || s === 'terminated' || (timer === 'B' && s !== 'calling')) return [];
         this.stateValue = 'terminated';
         return [{ type: 'stopTimer', timer: timer === 'B' ? 'A' : 'E' }, { type: 'timeout' }, { type: 'terminated' }];
       case 'D':

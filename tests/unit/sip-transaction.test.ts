@@ -67,6 +67,20 @@ describe('INVITE client transaction (§17.1.1)', () => {
     expect(transaction.state).toBe('terminated');
   });
 
+  it('lets a ringing callee ring past Timer B: only Calling times out (§17.1.1.2)', () => {
+    const inv = request('INVITE');
+    const { transaction, actions } = ClientTransaction.start(inv);
+    const d = new Driver((t) => transaction.onTimer(t));
+    d.apply(actions);
+    d.advance(100);
+    d.apply(transaction.onResponse(response(inv, 180)));
+    d.advance(3 * 64 * T1);
+    expect(d.timeouts).toBe(0);
+    expect(transaction.state).toBe('proceeding');
+    d.apply(transaction.onResponse(response(inv, 200)));
+    expect(d.delivered).toEqual([180, 200]);
+  });
+
   it('stops retransmitting on 1xx, ACKs a non-2xx itself and absorbs its retransmissions until Timer D', () => {
     const inv = request('INVITE');
     const { transaction, actions } = ClientTransaction.start(inv);
