@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { AUDIO_FRAME_MS, AUDIO_FRAME_SAMPLES, type Key } from '../hal/contracts.js';
 import { decodeFrame, encodeFrame } from '../hal/host/channel.js';
+import { SHUTDOWN_COMPLETE } from '../hal/host/shutdown.js';
 import type { PhoneIdentity } from '../modules/phone/identity.js';
 import type { Credentials } from '../modules/settings/model.js';
 import { bundleForXs } from './bundle.js';
@@ -17,6 +18,11 @@ import { XsWorker, type XsMeter } from './xsnap-worker.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const FIRMWARE_ENTRY = join(ROOT, 'hal', 'host', 'main.ts');
+/**
+ * How long a clean shutdown waits for the peer to answer the BYE and the registrar the
+ * un-REGISTER: a few round trips on a LAN, well under SIP's 32 s transaction timeout.
+ */
+export const SHUTDOWN_WAIT_MS = 2000;
 
 export interface DesktopHostOptions {
   identity: PhoneIdentity;
@@ -63,6 +69,8 @@ export class DesktopHost {
   private audioInPosition = 0;
   private readonly played: Int16Array[] = [];
   private stopped = false;
+  /** Called when the firmware logs SHUTDOWN_COMPLETE during shutdown(). */
+  private shutdownWaiter: (() => void) | undefined;
 
   private constructor(private readonly options: DesktopHostOptions) {
     this.address = options.address ?? '127.0.0.1';
@@ -111,6 +119,34 @@ export class DesktopHost {
     this.lastMeter = meter;
   }
 
+  /**
+   * A clean shutdown: the phone ends its call (BYE) and its registration (REGISTER with
+   * Expires: 0), and the host waits until they are answered, at most `waitMs`, then stops.
+   * Resolves true when the phone finished in time.
+   */
+  async shutdown(waitMs = SHUTDOWN_WAIT_MS): Promise<boolean> {
+    if (this.stopped) return false;
+    let finished = false;
+    let settle: () => void = () => {};
+    const done = new Promise<void>((resolve) => (settle = resolve));
+    this.shutdownWaiter = () => {
+      finished = true;
+      settle();
+    };
+    const timer = setTimeout(settle, waitMs);
+    try {
+      await this.send({ type: 'shutdown' });
+      await done;
+    } catch (e) {
+      this.addLog(`shutdown: ${(e as Error).message}`);
+    } finally {
+      clearTimeout(timer);
+      this.shutdownWaiter = undefined;
+    }
+    await this.stop();
+    return finished;
+  }
+
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
@@ -124,6 +160,7 @@ export class DesktopHost {
   }
 
   private addLog(message: string): void {
+    if (message === SHUTDOWN_COMPLETE) this.shutdownWaiter?.();
     this.log.push(message);
     if (this.log.length > 1000) this.log.shift();
     this.options.onLog?.(message);

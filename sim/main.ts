@@ -94,7 +94,8 @@ async function shutdown(): Promise<void> {
   stopping = true;
   if (interactive) process.stdin.setRawMode(false);
   process.stdin.pause();
-  await host?.stop();
+  // BYE for a call in progress and un-REGISTER, answered or not within a bounded wait.
+  await host?.shutdown();
   process.stdout.write(`\nphone "${name}" stopped\n`);
   process.exit(0);
 }

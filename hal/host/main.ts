@@ -5,6 +5,7 @@ import type { PhoneIdentity } from '../../modules/phone/identity.js';
 import type { Credentials } from '../../modules/settings/model.js';
 import { onHostEvent } from './channel.js';
 import { createHostHal, type HostHal } from './hal.js';
+import { SHUTDOWN_COMPLETE } from './shutdown.js';
 
 let hal: HostHal | undefined;
 let phone: Phone | undefined;
@@ -22,6 +23,12 @@ onHostEvent((event) => {
   // The desktop host asks for the phone's live protocol state (leak checks in tests).
   if (event.header.type === 'stats' && hal && phone) {
     hal.log(`stats ${JSON.stringify(phone.stats())}`);
+    return;
+  }
+  // Ctrl-C on the desktop: end the call and the registration; the Node side waits for this line.
+  if (event.header.type === 'shutdown' && hal && phone) {
+    const log = hal.log;
+    phone.shutdown(() => log(SHUTDOWN_COMPLETE));
     return;
   }
   if (!hal) throw new Error(`event ${String(event.header.type)} before boot`);

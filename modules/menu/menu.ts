@@ -6,7 +6,7 @@
 // confirms, Back returns (Back on the main list leaves the menu). Digits 1-9 pick a main entry.
 import type { Key } from '../../hal/contracts.js';
 import { SRTP_MODES, type PriorityTable, type RankedEntry } from '../negotiation/capabilities.js';
-import { DEFER_HEAVY_CRYPTO, factorySettings, isPeerUri, PSK_MAX_BYTES, PSK_MIN_BYTES, type Account, type Settings } from '../settings/model.js';
+import { DEFER_HEAVY_CRYPTO, factorySettings, isPeerUri, MEDIA_TIMEOUTS_S, RING_TIMEOUTS_S, PSK_MAX_BYTES, PSK_MIN_BYTES, type Account, type Settings } from '../settings/model.js';
 import { certificateLine, forgetPeer, knownPeers, peerLabel, pinLine } from './known-peers.js';
 import { TextEntry } from './text-entry.js';
 
@@ -21,7 +21,12 @@ export interface MenuOutput {
   readonly exit?: boolean;
 }
 
-const MAIN = ['Key agreements', 'SRTP suites', 'SRTP mode', 'Peer keys', 'Account', 'Last call', 'Heavy crypto', 'Factory reset', 'Known peers'] as const;
+const MAIN = ['Key agreements', 'SRTP suites', 'SRTP mode', 'Peer keys', 'Account', 'Last call', 'Heavy crypto', 'Factory reset', 'Known peers', 'Timeouts'] as const;
+/** The call timers under "Timeouts": the setting and its label. */
+const TIMEOUTS: readonly (readonly ['ringTimeoutS' | 'mediaTimeoutS', string])[] = [
+  ['ringTimeoutS', 'Ring'],
+  ['mediaTimeoutS', 'No media'],
+];
 const ACCOUNT_FIELDS: readonly [keyof Account, string, number][] = [
   ['sipUri', 'SIP URI', 64],
   ['displayName', 'Display name', 32],
@@ -43,6 +48,8 @@ type View =
   | { kind: 'lastCall' }
   | { kind: 'reset' }
   | { kind: 'knownPeers'; cursor: number }
+  | { kind: 'timeouts'; cursor: number }
+  | { kind: 'seconds'; which: 'ringTimeoutS' | 'mediaTimeoutS'; cursor: number }
   | { kind: 'knownPeer'; uri: string }
   | { kind: 'forget'; uri: string }
   | { kind: 'entry'; title: string; entry: TextEntry; onAccept: (value: string) => string | undefined };
@@ -55,6 +62,10 @@ function list(title: string, items: readonly string[], cursor: number): string[]
   const rows = items.slice(first, first + MENU_ROWS - 1).map((item, i) => fit(`${first + i === cursor ? '>' : ' '}${item}`));
   while (rows.length < MENU_ROWS - 1) rows.push('');
   return [fit(title), ...rows];
+}
+
+function secondsOptions(which: 'ringTimeoutS' | 'mediaTimeoutS'): readonly number[] {
+  return which === 'ringTimeoutS' ? RING_TIMEOUTS_S : MEDIA_TIMEOUTS_S;
 }
 
 function reorder<Name extends string>(entries: readonly RankedEntry<Name>[], from: number, to: number): RankedEntry<Name>[] {
@@ -127,6 +138,14 @@ export class Menu {
         lines = peers.length > 0 ? list('Known peers', peers.map((p) => peerLabel(p, MENU_COLUMNS - 1)), v.cursor) : ['Known peers', 'No peers yet', '', ''];
         break;
       }
+      case 'timeouts':
+        lines = list('Timeouts', TIMEOUTS.map(([which, label]) => `${label}: ${this.settings[which]} s`), v.cursor);
+        break;
+      case 'seconds': {
+        const current = this.settings[v.which];
+        lines = list(v.which === 'ringTimeoutS' ? 'Ring timeout' : 'No-media timeout', secondsOptions(v.which).map((o) => `${o === current ? '*' : ' '}${o} s`), v.cursor);
+        break;
+      }
       case 'knownPeer':
         lines = [peerLabel(v.uri, MENU_COLUMNS), fit(pinLine(this.settings, v.uri)), fit(certificateLine(this.settings, v.uri)), 'OK=forget Back'];
         break;
@@ -151,7 +170,7 @@ export class Menu {
 
     switch (v.kind) {
       case 'main': {
-        const pick = /^[1-9]$/.test(key) ? Number(key) - 1 : key === 'OK' ? v.cursor : -1;
+        const pick = /^[0-9]$/.test(key) ? (Number(key) + 9) % 10 : key === 'OK' ? v.cursor : -1;
         if (key === 'Up' || key === 'Down') v.cursor = move(MAIN.length, v.cursor);
         else if (key === 'Back' || key === 'Menu' || key === 'Hangup') exit = true;
         else if (pick >= 0) {
@@ -167,6 +186,7 @@ export class Menu {
               { kind: 'choice', which: 'deferHeavyCrypto', cursor: DEFER_HEAVY_CRYPTO.indexOf(this.settings.deferHeavyCrypto) },
               { kind: 'reset' },
               { kind: 'knownPeers', cursor: 0 },
+              { kind: 'timeouts', cursor: 0 },
             ][pick] as View,
           );
         } else this.message = 'Up/Down, OK, Back';
@@ -267,6 +287,24 @@ export class Menu {
         else if (key === 'Back') this.stack.pop();
         else if (key === 'OK' && peers.length > 0) this.stack.push({ kind: 'knownPeer', uri: peers[v.cursor] });
         else this.message = peers.length > 0 ? 'OK=details Back' : 'Back';
+        break;
+      }
+      case 'timeouts':
+        if (key === 'Up' || key === 'Down') v.cursor = move(TIMEOUTS.length, v.cursor);
+        else if (key === 'Back') this.stack.pop();
+        else if (key === 'OK') {
+          const which = TIMEOUTS[v.cursor][0];
+          this.stack.push({ kind: 'seconds', which, cursor: Math.max(0, secondsOptions(which).indexOf(this.settings[which])) });
+        } else this.message = 'Up/Down, OK, Back';
+        break;
+      case 'seconds': {
+        const options = secondsOptions(v.which);
+        if (key === 'Up' || key === 'Down') v.cursor = move(options.length, v.cursor);
+        else if (key === 'Back') this.stack.pop();
+        else if (key === 'OK') {
+          change({ ...this.settings, [v.which]: options[v.cursor] });
+          this.message = 'Saved';
+        } else this.message = 'Up/Down, OK, Back';
         break;
       }
       case 'knownPeer':

@@ -39,6 +39,7 @@ import { MediaSession, type MediaKeys } from './media.js';
 import { CallDtmf, DTMF_KEYS } from './call-dtmf.js';
 import type { DtmfDigit } from '../../audio/dtmf.js';
 import { heldScreen, NOT_HELD, sending } from './call-hold.js';
+import { CallWatch, RING_TIMEOUT_STATUS } from './call-watch.js';
 
 /** How long accepted I_MESSAGEs are remembered: the timestamp window (RFC 3830 §5.4). */
 const REPLAY_WINDOW_MS = 3600_000;
@@ -70,6 +71,10 @@ export class Calls {
   private readonly replay: ReplayCache;
   private readonly logKeys: KeyLog;
   private readonly updates: CallUpdates;
+  /** The ring timeout and the media watchdog (call-watch.ts). */
+  private readonly watch: CallWatch;
+  /** Set by shutdown(): what the phone still waits for before it may stop. */
+  private closing: { call: boolean; registration: boolean; readonly done: () => void } | undefined;
   private sessionVersion = 1;
   /** One line about the last call that ended or failed, shown on the idle screen. */
   notice: string | undefined;
@@ -81,6 +86,7 @@ export class Calls {
   constructor(private readonly c: CallsConfig) {
     const { hal } = c;
     this.replay = new ReplayCache(REPLAY_WINDOW_MS);
+    this.watch = new CallWatch(hal);
     this.logKeys = keyLog((line) => hal.log(line), c.keyLog === true);
     const proxy = hostPort(c.outboundProxy);
     const registrar = hostPort(c.registrar);
@@ -112,7 +118,7 @@ export class Calls {
   /** Live protocol state, for leak checks: all zero once calls are over and their timers have run out. */
   stats(): { call: number; timers: number; uaCalls: number; transactions: number; uaTimers: number } {
     const ua = this.ua.stats();
-    return { call: this.call ? 1 : 0, timers: this.timers.size, uaCalls: ua.calls, transactions: ua.clientTransactions + ua.serverTransactions, uaTimers: ua.timers };
+    return { call: this.call ? 1 : 0, timers: this.timers.size + this.watch.running, uaCalls: ua.calls, transactions: ua.clientTransactions + ua.serverTransactions, uaTimers: ua.timers };
   }
 
   /** Whether the callee is ringing (180) for the call this phone is placing: ringback plays. */
@@ -296,6 +302,8 @@ export class Calls {
     const label = keyed && `${keyed.method} ${suiteLabel(keyed.suite)}`;
     const security = label ? `${PADLOCK} ${label}` : 'NOT ENCRYPTED';
     this.call = { kind: 'connected', callId, peer, media, security, ...(keyed ? { keyed } : {}), rtpPort: rtp.port, hold: NOT_HELD, placed: this.call?.kind === 'outgoing', dtmf, ...(remote.telephoneEvent !== undefined ? { events: remote.telephoneEvent } : {}) };
+    this.watch.stopRinging();
+    this.watch.watchMedia(this.c.store.settings.mediaTimeoutS, { received: () => media.stats().received, held: () => this.held() }, () => this.mediaLost(callId));
     recordCall(this.c.store, hal, peer, keyed, learned, certificate);
     hal.log(`call ${callId} connected with ${peer}: ${label ? `Secure ${label}` : security}; media ${hal.network.localAddress}:${rtp.port} <-> ${remote.address}:${remote.port}`);
     if (keyed) this.logKeys(callId, keyed.suite, { send: keyed.send, receive: keyed.receive });
@@ -307,6 +315,7 @@ export class Calls {
     const call = this.call;
     this.call = undefined;
     this.failure = failure;
+    this.watch.stop();
     if (call?.kind === 'connected') {
       if (call.retry !== undefined) this.c.hal.timers.clear(call.retry);
       const s = call.media.stats();
@@ -320,6 +329,7 @@ export class Calls {
 
   private onEvent(e: UaEvent): void {
     const call = this.call;
+    if (this.closing) this.onClosingEvent(e);
     switch (e.type) {
       case 'incomingCall':
         return this.onIncoming(e.callId, e.from, e.sdp);
@@ -400,9 +410,65 @@ export class Calls {
     }
   }
 
+  /** Whether either side holds the connected call (no media is expected then). */
+  private held(): boolean {
+    const call = this.call;
+    return call?.kind === 'connected' && (call.hold.local || call.hold.remote);
+  }
+
+  /** The ring timeout: nobody answered the incoming call (call-watch.ts). */
+  private ringOut(callId: string): void {
+    if (this.call?.kind !== 'incoming' || this.call.callId !== callId) return;
+    this.c.hal.log(`call ${callId}: not answered in ${this.c.store.settings.ringTimeoutS} s; refused with ${RING_TIMEOUT_STATUS}`);
+    this.run(this.ua.reject(callId, RING_TIMEOUT_STATUS));
+    this.end('Missed call');
+  }
+
+  /** The media watchdog: nothing valid arrived for the media timeout (call-watch.ts). */
+  private mediaLost(callId: string): void {
+    if (this.call?.kind !== 'connected' || this.call.callId !== callId) return;
+    this.c.hal.log(`call ${callId}: no media for ${this.c.store.settings.mediaTimeoutS} s; ending it`);
+    this.run(this.ua.hangup(callId));
+    this.end('No media: call ended');
+  }
+
+  /**
+   * A clean shutdown: the call in progress ends (BYE when connected, CANCEL while placing it, 480
+   * to one ringing), the registration is removed (REGISTER with Expires: 0, RFC 3261 §10.2.2), and
+   * `done` runs once the peer and the registrar answered (or their transactions timed out). The
+   * host bounds the wait.
+   */
+  shutdown(done: () => void): void {
+    if (this.closing) return;
+    const call = this.call;
+    const registered = this.registration === 'Registered';
+    this.closing = { call: call !== undefined && call.kind !== 'incoming', registration: registered, done };
+    if (call) {
+      this.run(call.kind === 'incoming' ? this.ua.reject(call.callId, RING_TIMEOUT_STATUS) : this.ua.hangup(call.callId));
+      this.end('Shutting down');
+    }
+    if (registered) this.run(this.ua.unregister());
+    this.checkClosed();
+  }
+
+  private onClosingEvent(e: UaEvent): void {
+    const closing = this.closing!;
+    if (e.type === 'ended' || e.type === 'failed') closing.call = false;
+    if (e.type === 'unregistered' || e.type === 'registrationFailed') closing.registration = false;
+    this.checkClosed();
+  }
+
+  private checkClosed(): void {
+    const closing = this.closing;
+    if (!closing || closing.call || closing.registration) return;
+    this.closing = { ...closing, done: () => {} };
+    closing.done();
+  }
+
   private onIncoming(callId: string, from: string, body: string): void {
     const settings = this.c.store.settings;
     if (this.call) return this.run(this.ua.reject(callId, 486));
+    if (this.closing) return this.run(this.ua.reject(callId, RING_TIMEOUT_STATUS));
     const offer = decideIncoming(
       { settings, hal: this.c.hal, keying: () => this.keying(), description: (rtpPort, keying) => this.description(rtpPort, keying) },
       callId,
@@ -414,6 +480,7 @@ export class Calls {
     const call: Extract<Call, { kind: 'incoming' }> = { kind: 'incoming', callId, peer: from, rtp, ...offer };
     this.call = call;
     this.run(this.ua.ringing(callId));
+    this.watch.startRinging(settings.ringTimeoutS, () => this.ringOut(callId));
     if (offer.screened && settings.deferHeavyCrypto === 'at-ring') this.complete(call);
     this.c.onChange();
   }

@@ -24,6 +24,11 @@ export interface Phone {
   stats(): ReturnType<Calls['stats']>;
   /** The public-key credentials from flash, when the phone has been provisioned. */
   readonly credentials: PkCredentials | undefined;
+  /**
+   * A clean shutdown (Calls.shutdown): BYE or CANCEL for the call in progress, un-REGISTER when
+   * registered; `done` runs once they are answered. The host bounds the wait, then stops.
+   */
+  shutdown(done: () => void): void;
   /** Closes the socket; the phone stops reacting. */
   stop(): void;
 }
@@ -193,6 +198,7 @@ export function createPhone(hal: Hal, identity: PhoneIdentity, provision?: Crede
     sipPort: socket.port,
     credentials,
     stats: () => calls.stats(),
+    shutdown: (done) => calls.shutdown(done),
     stop() {
       socket.close();
     },

@@ -58,6 +58,19 @@ export interface Credentials {
 export const DEFER_HEAVY_CRYPTO = ['at-ring', 'at-pick-up'] as const;
 export type DeferHeavyCrypto = (typeof DEFER_HEAVY_CRYPTO)[number];
 
+/**
+ * How long an incoming call rings before the phone gives up with 480 Temporarily Unavailable
+ * (RFC 3261 §21.4.18), in seconds: the choices the menu offers, and the factory default.
+ */
+export const RING_TIMEOUTS_S = [15, 30, 45, 60, 90, 120, 180] as const;
+export const DEFAULT_RING_TIMEOUT_S = 60;
+/**
+ * How long a connected call that is not on hold may go without one valid RTP/SRTP packet before
+ * the phone ends it with BYE, in seconds: the menu's choices and the factory default.
+ */
+export const MEDIA_TIMEOUTS_S = [10, 20, 30, 60, 120, 300] as const;
+export const DEFAULT_MEDIA_TIMEOUT_S = 30;
+
 export interface Settings {
   readonly priorities: PriorityTable;
   readonly srtpMode: SrtpMode;
@@ -72,6 +85,10 @@ export interface Settings {
   readonly peerCertificates: Readonly<Record<string, string>>;
   readonly credentials: Credentials;
   readonly deferHeavyCrypto: DeferHeavyCrypto;
+  /** Seconds an unanswered incoming call rings (one of RING_TIMEOUTS_S). */
+  readonly ringTimeoutS: number;
+  /** Seconds without received media before a connected call ends (one of MEDIA_TIMEOUTS_S). */
+  readonly mediaTimeoutS: number;
   readonly lastCall?: LastCall;
 }
 
@@ -106,6 +123,8 @@ export function factorySettings(): Settings {
     peerCertificates: {},
     credentials: { ownKey: '', ownChain: [], trustAnchors: [] },
     deferHeavyCrypto: 'at-pick-up',
+    ringTimeoutS: DEFAULT_RING_TIMEOUT_S,
+    mediaTimeoutS: DEFAULT_MEDIA_TIMEOUT_S,
   };
 }
 
@@ -157,6 +176,11 @@ export function settingsFromJson(json: unknown): Settings {
   const base64List = (v: unknown) => Array.isArray(v) && v.every(isBase64);
   need(isBase64(c.ownKey) && base64List(c.ownChain) && base64List(c.trustAnchors), 'credentials');
   need((DEFER_HEAVY_CRYPTO as readonly unknown[]).includes(j.deferHeavyCrypto), 'deferHeavyCrypto');
+  // Absent in records written before the timeouts existed: the factory defaults.
+  const ringTimeoutS = j.ringTimeoutS ?? DEFAULT_RING_TIMEOUT_S;
+  need((RING_TIMEOUTS_S as readonly unknown[]).includes(ringTimeoutS), 'ringTimeoutS');
+  const mediaTimeoutS = j.mediaTimeoutS ?? DEFAULT_MEDIA_TIMEOUT_S;
+  need((MEDIA_TIMEOUTS_S as readonly unknown[]).includes(mediaTimeoutS), 'mediaTimeoutS');
   if (j.lastCall !== undefined) {
     const l = j.lastCall as Record<string, unknown>;
     need(
@@ -178,6 +202,8 @@ export function settingsFromJson(json: unknown): Settings {
     peerCertificates: peerCertificates as Record<string, string>,
     credentials: j.credentials as unknown as Credentials,
     deferHeavyCrypto: j.deferHeavyCrypto as DeferHeavyCrypto,
+    ringTimeoutS: ringTimeoutS as number,
+    mediaTimeoutS: mediaTimeoutS as number,
     ...(j.lastCall !== undefined ? { lastCall: j.lastCall as LastCall } : {}),
   };
 }

@@ -2,7 +2,7 @@
 // of saves with power cuts for the fault-injection tests. Pure: runs under jest and on XS.
 import fc from 'fast-check';
 import { KEY_AGREEMENTS, SRTP_MODES, SRTP_SUITES, type PriorityTable } from '../../modules/negotiation/capabilities.js';
-import { CALL_PROTECTIONS, DEFER_HEAVY_CRYPTO, factorySettings, type LearnedPeer, type Settings } from '../../modules/settings/model.js';
+import { CALL_PROTECTIONS, DEFER_HEAVY_CRYPTO, factorySettings, MEDIA_TIMEOUTS_S, RING_TIMEOUTS_S, type LearnedPeer, type Settings } from '../../modules/settings/model.js';
 import { toBase64, toHex } from '../../modules/util/bytes.js';
 import type { ChaosStep } from './power-cut.js';
 
@@ -35,6 +35,8 @@ export const settingsArb: fc.Arbitrary<Settings> = fc
     certs: fc.dictionary(peerUri, base64.filter((b) => b.length > 0), { maxKeys: 2 }),
     credentials: fc.record({ ownKey: base64, ownChain: fc.array(base64, { maxLength: 2 }), trustAnchors: fc.array(base64, { maxLength: 2 }) }),
     defer: fc.constantFrom(...DEFER_HEAVY_CRYPTO),
+    ring: fc.constantFrom(...RING_TIMEOUTS_S),
+    media: fc.constantFrom(...MEDIA_TIMEOUTS_S),
     lastCall: fc.option(
       fc.record({
         peer: peerUri,
@@ -46,7 +48,7 @@ export const settingsArb: fc.Arbitrary<Settings> = fc
       { nil: undefined },
     ),
   })
-  .map(({ priorities, srtpMode, user, displayName, password, peers, learned, certs, credentials, defer, lastCall }) => ({
+  .map(({ priorities, srtpMode, user, displayName, password, peers, learned, certs, credentials, defer, ring, media, lastCall }) => ({
     ...factorySettings(),
     priorities,
     srtpMode,
@@ -56,6 +58,8 @@ export const settingsArb: fc.Arbitrary<Settings> = fc
     peerCertificates: certs,
     credentials,
     deferHeavyCrypto: defer,
+    ringTimeoutS: ring,
+    mediaTimeoutS: media,
     ...(lastCall ? { lastCall } : {}),
   }));
 

@@ -105,6 +105,23 @@ describe('settings menu', () => {
     expect(press(new Menu(s), '6')[0].lines).toEqual(['Last call', 'sip:bob@x', 'PKE mikey-priority', 'AES_CM_128_HMAC_SHA1']);
   });
 
+  it('shows the call timeouts under 0 and sets each from its list of choices', () => {
+    const menu = new Menu(factorySettings());
+    expect(press(menu, 'Down '.repeat(9)).pop()!.lines).toEqual(['Menu', ' 8 Factory reset', ' 9 Known peers', '>10 Timeouts']);
+    const opened = press(menu, 'Back 0');
+    expect(opened[1].lines).toEqual(['Timeouts', '>Ring: 60 s', ' No media: 30 s', '']);
+    const ring = press(menu, 'OK');
+    expect(ring[0].lines[0]).toBe('Ring timeout');
+    expect(ring[0].lines.some((l) => l === '>*60 s')).toBe(true);
+    const saved = lastSave(press(menu, 'Down OK'));
+    expect(saved?.ringTimeoutS).toBe(90);
+    expect(settingsFromJson(settingsToJson(saved!)).ringTimeoutS).toBe(90);
+    const media = press(menu, 'Back Down OK Up OK');
+    expect(lastSave(media)?.mediaTimeoutS).toBe(20);
+    expect(lastSave(media)?.ringTimeoutS).toBe(90);
+    expect(press(menu, 'Back')[0].lines).toEqual(['Timeouts', ' Ring: 90 s', '>No media: 20 s', '']);
+  });
+
   it('leaves on Back from the main list', () => {
     expect(new Menu(factorySettings()).press('Back').exit).toBe(true);
   });

@@ -193,6 +193,14 @@ describe('settings store', () => {
 describe('settings model', () => {
   const json = () => settingsToJson(factorySettings()) as Record<string, unknown>;
 
+  it('reads a record written before the call timeouts existed with their desk-phone defaults', () => {
+    const old = json() as Record<string, unknown>;
+    delete old.ringTimeoutS;
+    delete old.mediaTimeoutS;
+    const s = settingsFromJson(old);
+    expect([s.ringTimeoutS, s.mediaTimeoutS]).toEqual([60, 30]);
+  });
+
   it('refuses invalid settings JSON with a SettingsError naming the field', () => {
     expect(() => settingsFromJson({ ...json(), srtpMode: 'Sometimes' })).toThrow('srtpMode');
     expect(() => settingsFromJson({ ...json(), peerKeys: { 'sip:a@b': 'xyz' } })).toThrow('peerKeys');
@@ -204,6 +212,8 @@ describe('settings model', () => {
     expect(() => settingsFromJson({ ...json(), lastCall: { peer: 'sip:a@b', protection: 'zrtp', at: 1 } })).toThrow('lastCall');
     expect(() => settingsFromJson({ ...json(), lastCall: { peer: 'sip:a@b', protection: 'mikey', keyAgreement: 'ECDH', at: 1 } })).toThrow('lastCall');
     expect(() => settingsFromJson({ ...json(), deferHeavyCrypto: 'never' })).toThrow('deferHeavyCrypto');
+    expect(() => settingsFromJson({ ...json(), ringTimeoutS: 0 })).toThrow('ringTimeoutS');
+    expect(() => settingsFromJson({ ...json(), mediaTimeoutS: '30' })).toThrow('mediaTimeoutS');
     expect(() => settingsFromJson(null)).toThrow(SettingsError);
     expect(() => settingsFromJson([])).toThrow(SettingsError);
   });
