@@ -48,6 +48,28 @@ export function hasSpaceOrControl(s: string): boolean {
 }
 
 /**
+ * True when a header value holds CR or LF anywhere, or a NUL that is not a quoted-pair inside a
+ * quoted string: quoted-pair = "\\" (%x00-09 / %x0B-0C / %x0E-7F) is the only way a NUL enters a
+ * header field (§25.1; RFC 4475 §3.1.1.2 quotes one in a display name).
+ */
+export function hasBareControl(value: string): boolean {
+  let quoted = false;
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c === 13 || c === 10) return true;
+    if (quoted && c === 92) {
+      const next = value.charCodeAt(++i);
+      if (next === 13 || next === 10) return true;
+    } else if (c === 34) {
+      quoted = !quoted;
+    } else if (c === 0) {
+      return true;
+    }
+  }
+  return false;
+}
+
+/**
  * An absolute URI's shape: scheme ":" then at least one character and no white space or control
  * characters (RFC 3986 §3.1 scheme = ALPHA *( ALPHA / DIGIT / "+" / "-" / "." )).
  */

@@ -7,12 +7,16 @@ import { SipParseError } from './errors.js';
 
 type Params = Record<string, string>;
 
-/** Splits ";a=b;c" generic parameters (§25.1 generic-param) into a map; names lower-cased. */
+/**
+ * Splits ";a=b;c" generic parameters (§25.1 generic-param) into a map; names lower-cased. Every
+ * SEMI is followed by a parameter: ";;" or a trailing ";" is malformed (RFC 4475 §3.1.2.1).
+ */
 function parseParams(text: string): Params {
   const params: Params = {};
-  for (const raw of text.split(';')) {
-    const p = raw.trim();
-    if (p.length === 0) continue;
+  const parts = text.split(';');
+  for (let i = 1; i < parts.length; i++) {
+    const p = parts[i].trim();
+    if (p.length === 0) throw new SipParseError('empty parameter');
     const eq = p.indexOf('=');
     const name = (eq < 0 ? p : p.slice(0, eq)).trim().toLowerCase();
     if (!isToken(name)) throw new SipParseError(`invalid parameter name: ${name.slice(0, 30)}`);
@@ -114,7 +118,11 @@ export function parseNameAddr(value: string): NameAddr {
     const gt = rest.indexOf('>', lt);
     if (gt < 0) throw new SipParseError('unterminated <address>');
     const name = rest.slice(0, lt).trim();
-    if (displayName === undefined && name.length > 0) displayName = name;
+    if (displayName === undefined && name.length > 0) {
+      // An unquoted display name is *(token LWS) (§25.1): "Bell, Alexander" needs quotes (RFC 4475 §3.1.2.15).
+      if (!isTokenList(name)) throw new SipParseError('display name neither quoted nor tokens');
+      displayName = name;
+    }
     const uri = rest.slice(lt + 1, gt).trim();
     if (!isAbsoluteUri(uri)) throw new SipParseError('malformed address URI');
     const after = rest.slice(gt + 1).trim();
@@ -125,6 +133,18 @@ export function parseNameAddr(value: string): NameAddr {
   const uri = (semi < 0 ? rest : rest.slice(0, semi)).trim();
   if (!isAbsoluteUri(uri) || uri.indexOf('<') >= 0 || uri.indexOf('>') >= 0 || uri.indexOf('"') >= 0) throw new SipParseError('malformed address');
   return { uri, params: parseParams(semi < 0 ? '' : rest.slice(semi)) };
+}
+
+/** 1*(token LWS): tokens separated by spaces or tabs. */
+function isTokenList(text: string): boolean {
+  let from = 0;
+  while (from < text.length) {
+    const end = indexOfWsp(text, from);
+    const to = end < 0 ? text.length : end;
+    if (!isToken(text.slice(from, to))) return false;
+    from = skipWsp(text, to);
+  }
+  return true;
 }
 
 export function formatNameAddr(addr: NameAddr): string {

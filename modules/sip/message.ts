@@ -4,9 +4,10 @@
 // (Via, From, CSeq, auth...) are parsed on demand by headers.ts.
 
 import { utf8Decode, utf8Encode } from '../util/bytes.js';
-import { SipParseError } from './errors.js';
-import { isAbsoluteUri, isDigits, isToken, isWsp } from './chars.js';
+import { SipParseError, SipRequestError } from './errors.js';
+import { hasBareControl, isAbsoluteUri, isDigits, isToken, isWsp } from './chars.js';
 import { parseCSeq, parseNameAddr, parseVia } from './headers.js';
+import { parseUri } from './uri.js';
 
 export interface SipHeader {
   /** The header's long name in its canonical spelling (compact forms are expanded). */
@@ -97,7 +98,9 @@ function partText(raw: string, bytes: Uint8Array, from: number, to: number): str
  * Content-Length is present the body is exactly that many bytes: fewer is an error, extra bytes are
  * discarded (§18.3); without it, the rest of the datagram is the body (UDP only, §18.3).
  * The mandatory headers of §8.1.1 (To, From, CSeq, Call-ID, Via; Max-Forwards is not checked)
- * must be present. Throws SipParseError and nothing else.
+ * must be present, and the single-valued ones appear once (§7.3.1, §20).
+ * Throws SipParseError and nothing else: a SipRequestError when the datagram is a request that can
+ * be answered (400 or 505), a plain SipParseError when it can only be dropped.
  */
 export function parseMessage(data: Uint8Array): SipMessage {
   if (data.length > MAX_SIP_MESSAGE) throw new SipParseError('message too large');
@@ -106,74 +109,142 @@ export function parseMessage(data: Uint8Array): SipMessage {
   while (raw.startsWith('\r\n', start)) start += 2;
   const end = raw.indexOf('\r\n\r\n', start);
   if (end < 0) throw new SipParseError('no empty line after the headers');
-  const head = partText(raw, data, start, end);
-  const lines = head.split('\r\n');
+  const lines = partText(raw, data, start, end).split('\r\n');
   const startLine = lines[0];
-  const headers: SipHeader[] = [];
-  let pending: { name: string; value: string } | undefined;
-  for (let i = 1; i < lines.length; i++) {
-    const line = lines[i];
-    if (line.length === 0) throw new SipParseError('empty header line');
-    const first = line.charCodeAt(0);
-    if (first === 32 || first === 9) {
-      // Folded continuation (LWS = [*WSP CRLF] 1*WSP, §25.1): replaced by a single space.
-      if (pending === undefined) throw new SipParseError('continuation line before any header');
-      pending.value += ' ' + line.trim();
-      continue;
-    }
-    if (pending !== undefined) headers.push({ name: pending.name, value: pending.value.trim() });
-    const colon = line.indexOf(':');
-    if (colon <= 0) throw new SipParseError(`header line without a colon: ${line.slice(0, 40)}`);
-    let nameEnd = colon;
-    while (nameEnd > 0 && isWsp(line.charCodeAt(nameEnd - 1))) nameEnd--;
-    const rawName = line.slice(0, nameEnd);
-    if (!isToken(rawName)) throw new SipParseError(`invalid header name: ${rawName.slice(0, 40)}`);
-    pending = { name: canonicalHeaderName(rawName), value: line.slice(colon + 1) };
-  }
-  if (pending !== undefined) headers.push({ name: pending.name, value: pending.value.trim() });
-  for (const h of headers) {
-    if (h.value.indexOf('\r') >= 0 || h.value.indexOf('\n') >= 0 || h.value.indexOf('\0') >= 0) throw new SipParseError('control character in a header value');
-  }
+  const { headers, defect } = splitHeaders(lines);
+  const fail = (reason: string, status: 400 | 505 = 400): never => {
+    throw refusal(startLine, headers, reason, status);
+  };
+  const kind = parseStartLine(startLine, fail);
+  if (defect !== undefined) fail(defect);
 
   const bodyStart = end + 4;
   let bodyEnd = data.length;
   const lengths = headers.filter((h) => h.name === 'Content-Length');
-  if (lengths.length > 1) throw new SipParseError('more than one Content-Length');
+  if (lengths.length > 1) fail('more than one Content-Length');
   if (lengths.length === 1) {
-    if (!isDigits(lengths[0].value, 6)) throw new SipParseError('Content-Length is not a number');
+    if (!isDigits(lengths[0].value, 6)) fail('Content-Length is not a number');
     const n = Number(lengths[0].value);
-    if (n > bodyEnd - bodyStart) throw new SipParseError('body shorter than Content-Length');
+    if (n > bodyEnd - bodyStart) fail('body shorter than Content-Length');
     bodyEnd = bodyStart + n;
   }
-  const message = parseStartLine(startLine, headers, partText(raw, data, bodyStart, bodyEnd));
-  checkMandatory(message);
+  const body = partText(raw, data, bodyStart, bodyEnd);
+  const message: SipMessage = { ...kind, headers, body };
+  try {
+    checkMandatory(message);
+  } catch (e) {
+    if (!(e instanceof SipParseError)) throw e;
+    fail(e.message);
+  }
   return message;
 }
 
-function parseStartLine(line: string, headers: SipHeader[], body: string): SipMessage {
+/**
+ * The header lines after the start line, unfolded (§7.3.1), with the first line that breaks the
+ * grammar: the others are still collected, so that a bad request can be answered.
+ */
+function splitHeaders(lines: readonly string[]): { headers: SipHeader[]; defect?: string } {
+  const headers: SipHeader[] = [];
+  let defect: string | undefined;
+  let pending: { name: string; value: string } | undefined;
+  const flush = (): void => {
+    if (pending === undefined) return;
+    const value = pending.value.trim();
+    // CR and LF never belong in a value, NUL only as a quoted-pair (§25.1).
+    if (hasBareControl(value)) defect ??= `control character in ${pending.name}`;
+    else headers.push({ name: pending.name, value });
+    pending = undefined;
+  };
+  for (let i = 1; i < lines.length; i++) {
+    const line = lines[i];
+    const first = line.charCodeAt(0);
+    if (first === 32 || first === 9) {
+      // Folded continuation (LWS = [*WSP CRLF] 1*WSP, §25.1): replaced by a single space.
+      if (pending === undefined) defect ??= 'continuation line before any header';
+      else pending.value += ' ' + line.trim();
+      continue;
+    }
+    flush();
+    const colon = line.indexOf(':');
+    let nameEnd = colon;
+    while (nameEnd > 0 && isWsp(line.charCodeAt(nameEnd - 1))) nameEnd--;
+    const rawName = line.slice(0, Math.max(nameEnd, 0));
+    if (colon <= 0 || !isToken(rawName)) defect ??= `malformed header line: ${line.slice(0, 40)}`;
+    else pending = { name: canonicalHeaderName(rawName), value: line.slice(colon + 1) };
+  }
+  flush();
+  return defect === undefined ? { headers } : { headers, defect };
+}
+
+/**
+ * What a message that breaks a rule becomes: a SipRequestError when it is a request other than
+ * ACK that carries the header fields its response copies (§8.2.6.2), else a SipParseError to drop.
+ */
+function refusal(startLine: string, headers: readonly SipHeader[], reason: string, status: 400 | 505): SipParseError {
+  if (startLine.startsWith('SIP/')) return new SipParseError(reason);
+  const sp = startLine.indexOf(' ');
+  const method = sp > 0 && isToken(startLine.slice(0, sp)) ? startLine.slice(0, sp) : '';
+  const answerable = method !== 'ACK' && RESPONSE_COPIES.every((name) => headers.some((h) => h.name === name));
+  return answerable ? new SipRequestError(reason, status, method, headers) : new SipParseError(reason);
+}
+
+/** The header fields a response copies from its request (§8.2.6.2). */
+const RESPONSE_COPIES = ['Via', 'From', 'To', 'Call-ID', 'CSeq'];
+
+type StartLine = { kind: 'request'; method: string; uri: string } | { kind: 'response'; status: number; reason: string };
+
+function parseStartLine(line: string, fail: (reason: string, status?: 400 | 505) => never): StartLine {
   if (line.startsWith('SIP/')) {
     // Status-Line = SIP-Version SP Status-Code SP Reason-Phrase (§7.2)
     const code = line.slice(8, 11);
     if (!line.startsWith('SIP/2.0 ') || line.charCodeAt(11) !== 32 || !isDigits(code, 3) || code < '100' || code > '699' || line.indexOf('\n') >= 0 || line.indexOf('\r') >= 0) {
-      throw new SipParseError(`malformed status line: ${line.slice(0, 60)}`);
+      fail(`malformed status line: ${line.slice(0, 60)}`);
     }
-    return { kind: 'response', status: Number(code), reason: line.slice(12), headers, body };
+    return { kind: 'response', status: Number(code), reason: line.slice(12) };
   }
   // Request-Line = Method SP Request-URI SP SIP-Version (§7.1)
   const parts = line.split(' ');
-  if (parts.length !== 3 || parts[2] !== 'SIP/2.0') throw new SipParseError(`malformed request line: ${line.slice(0, 60)}`);
+  if (parts.length === 3 && parts[2] !== 'SIP/2.0' && isSipVersion(parts[2])) fail(`SIP version ${parts[2].slice(0, 20)} is not supported`, 505);
+  if (parts.length !== 3 || parts[2] !== 'SIP/2.0') fail(`malformed request line: ${line.slice(0, 60)}`);
   const [method, uri] = parts;
-  if (!isToken(method)) throw new SipParseError('invalid method');
-  if (!isAbsoluteUri(uri)) throw new SipParseError('invalid Request-URI');
-  return { kind: 'request', method, uri, headers, body };
+  if (!isToken(method)) fail('invalid method');
+  if (!isAbsoluteUri(uri)) fail('invalid Request-URI');
+  const scheme = uri.slice(0, uri.indexOf(':')).toLowerCase();
+  if (scheme === 'sip' || scheme === 'sips') {
+    // A SIP Request-URI must parse, and may not carry headers (§19.1.1, Table 1). Other schemes
+    // are left to the user agent (416, §8.2.2.1).
+    let headersInUri = false;
+    try {
+      headersInUri = parseUri(uri).headers !== undefined;
+    } catch (e) {
+      if (!(e instanceof SipParseError)) throw e;
+      fail(e.message);
+    }
+    if (headersInUri) fail('headers in the Request-URI');
+  }
+  return { kind: 'request', method, uri };
 }
+
+/** SIP-Version = "SIP" "/" 1*DIGIT "." 1*DIGIT (§7.1). */
+function isSipVersion(text: string): boolean {
+  const dot = text.indexOf('.');
+  return text.startsWith('SIP/') && dot > 4 && isDigits(text.slice(4, dot), 5) && isDigits(text.slice(dot + 1), 5);
+}
+
+/** Header fields a message carries at most once (§20); Content-Length is checked with the body. */
+const SINGLE = ['To', 'From', 'CSeq', 'Call-ID', 'Content-Type'];
 
 /** The headers every transaction and dialog reads must be present and well formed (§8.1.1, §8.2.2). */
 function checkMandatory(message: SipMessage): void {
   for (const name of ['To', 'From', 'CSeq', 'Call-ID', 'Via']) {
     if (!message.headers.some((h) => h.name === name)) throw new SipParseError(`missing ${name} header`);
   }
-  parseVia(headerValues(message, 'Via')[0] ?? '');
+  for (const name of SINGLE) {
+    if (message.headers.filter((h) => h.name === name).length > 1) throw new SipParseError(`more than one ${name} header`);
+  }
+  const vias = headerValues(message, 'Via');
+  if (vias.length === 0) throw new SipParseError('empty Via');
+  for (const via of vias) parseVia(via);
   parseNameAddr(headerValue(message, 'From')!);
   parseNameAddr(headerValue(message, 'To')!);
   const cseq = parseCSeq(headerValue(message, 'CSeq')!);

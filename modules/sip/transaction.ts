@@ -3,7 +3,7 @@
 // the owner must carry out (send, start/stop a named timer, deliver to the TU, terminated).
 
 import { headerValue, headerValues, type SipMessage, type SipRequest, type SipResponse } from './message.js';
-import { parseCSeq, parseVia } from './headers.js';
+import { parseCSeq, parseNameAddr, parseVia } from './headers.js';
 
 /** The timer values of §17.1.1.1 and Table 4 (milliseconds). */
 export interface TimerValues {
@@ -42,13 +42,24 @@ export function clientKey(message: SipMessage): string {
 
 /**
  * Server transaction key (§17.2.3): branch + sent-by + method, where an ACK matches its INVITE.
- * CANCEL has its own transaction (same branch, method CANCEL).
+ * CANCEL has its own transaction (same branch, method CANCEL). A branch without the magic cookie
+ * "z9hG4bK" and something after it (RFC 2543 peers, RFC 4475 §3.2.1 and §3.4.1) identifies
+ * nothing: then the Request-URI, From tag, Call-ID, CSeq number and top Via do (§17.2.3's RFC 2543
+ * rule, leaving out the To tag, which the ACK for a non-2xx takes from our response).
  */
 export function serverKey(request: SipRequest): string {
-  const via = parseVia(headerValues(request, 'Via')[0]);
+  const top = headerValues(request, 'Via')[0];
+  const via = parseVia(top);
   const method = request.method === 'ACK' ? 'INVITE' : request.method;
-  return `${via.params.branch ?? ''}|${via.host}:${via.port ?? 5060}|${method}`;
+  const branch = via.params.branch ?? '';
+  if (branch.length > MAGIC_COOKIE.length && branch.startsWith(MAGIC_COOKIE)) return `${branch}|${via.host}:${via.port ?? 5060}|${method}`;
+  const from = parseNameAddr(headerValue(request, 'From')!).params.tag ?? '';
+  const cseq = parseCSeq(headerValue(request, 'CSeq')!).seq;
+  return `2543|${request.uri}|${from}|${headerValue(request, 'Call-ID')}|${cseq}|${top}|${method}`;
 }
+
+/** The branch prefix of RFC 3261 transaction identifiers (§8.1.1.7). */
+const MAGIC_COOKIE = 'z9hG4bK';
 
 /** The ACK a client INVITE transaction sends for a non-2xx final response (§17.1.1.3). */
 export function ackForNon2xx(invite: SipRequest, response: SipResponse): SipRequest {

@@ -11,6 +11,8 @@ export interface SipUri {
   readonly port?: number;
   /** uri-parameters (§19.1.1), names lower-cased; a parameter without a value maps to ''. */
   readonly params: Readonly<Record<string, string>>;
+  /** The headers after "?" as written (not used for routing or comparison here). */
+  readonly headers?: string;
 }
 
 export function parseUri(text: string): SipUri {
@@ -19,19 +21,21 @@ export function parseUri(text: string): SipUri {
     throw new SipParseError(`malformed SIP URI: ${text.slice(0, 60)}`);
   };
   const scheme = t.startsWith('sip:') ? 'sip' : t.startsWith('sips:') ? 'sips' : fail();
-  let rest = t.slice(scheme.length + 1);
-  // headers ("?" ...) are not used for routing or comparison here (§19.1.1).
-  const q = rest.indexOf('?');
-  if (q >= 0) rest = rest.slice(0, q);
-  const semi = rest.indexOf(';');
-  const hostport = semi < 0 ? rest : rest.slice(0, semi);
-  const paramText = semi < 0 ? '' : rest.slice(semi);
-  if (hasSpaceOrControl(hostport) || hasSpaceOrControl(paramText)) fail();
-  const at = hostport.indexOf('@');
-  const user = at < 0 ? undefined : hostport.slice(0, at);
+  const rest = t.slice(scheme.length + 1);
+  if (hasSpaceOrControl(rest)) fail();
+  // userinfo ends at the "@": the user part may hold ";", "?" and "/" (user-unreserved), but "@"
+  // appears nowhere else unescaped (§19.1.1, §25.1; RFC 4475 §3.1.1.2 and §3.1.1.9).
+  const at = rest.indexOf('@');
+  const user = at < 0 ? undefined : rest.slice(0, at);
   if (user !== undefined && user.length === 0) fail();
-  const hostFrom = at + 1;
-  const hostEnd = scanHost(hostport, hostFrom);
+  let tail = rest.slice(at + 1);
+  const q = tail.indexOf('?');
+  const headers = q < 0 ? undefined : tail.slice(q + 1);
+  if (q >= 0) tail = tail.slice(0, q);
+  const semi = tail.indexOf(';');
+  const hostport = semi < 0 ? tail : tail.slice(0, semi);
+  const paramText = semi < 0 ? '' : tail.slice(semi);
+  const hostEnd = scanHost(hostport, 0);
   if (hostEnd < 0) fail();
   let port: number | undefined;
   if (hostEnd < hostport.length) {
@@ -47,7 +51,10 @@ export function parseUri(text: string): SipUri {
     if (eq < 0) params[p.toLowerCase()] = '';
     else params[p.slice(0, eq).toLowerCase()] = p.slice(eq + 1);
   }
-  return { scheme, ...(user === undefined ? {} : { user }), host: hostport.slice(hostFrom, hostEnd).toLowerCase(), ...(port === undefined ? {} : { port }), params };
+  return {
+    scheme, ...(user === undefined ? {} : { user }), host: hostport.slice(0, hostEnd).toLowerCase(), ...(port === undefined ? {} : { port }), params,
+    ...(headers === undefined ? {} : { headers }),
+  };
 }
 
 export function formatUri(uri: SipUri): string {

@@ -23,6 +23,13 @@ describe('structured SIP header values', () => {
     for (const bad of ['"unterminated <sip:a@b>', '<sip:a@b', 'Alice', '<sip:a@b> junk']) expect(() => parseNameAddr(bad)).toThrow(SipParseError);
   });
 
+  it('takes an unquoted display name of tokens only, and no empty parameter (§25.1; RFC 4475 §3.1.2.1, §3.1.2.15)', () => {
+    expect(parseNameAddr("token1~` token2'+_ <sip:a@b>").displayName).toBe("token1~` token2'+_");
+    expect(parseNameAddr('caller<sip:a@b>').displayName).toBe('caller');
+    for (const bad of ['Bell, Alexander <sip:a@b>', 'A "B" <sip:a@b>', '<sip:a@b>;;', '<sip:a@b>;tag=1;', 'sip:a@b;;tag=1']) expect(() => parseNameAddr(bad)).toThrow(SipParseError);
+    expect(() => parseVia('SIP/2.0/UDP 192.0.2.15;;')).toThrow(SipParseError);
+  });
+
   it('formats name-addr and Via so that they parse back', () => {
     fc.assert(
       fc.property(fc.string({ maxLength: 20 }).filter((s) => !/[\r\n]/.test(s)), fc.stringMatching(/^[a-z0-9]{1,12}$/), (display, tag) => {
@@ -53,6 +60,9 @@ describe('structured SIP header values', () => {
     expect(parseUri('sips:example.com')).toEqual({ scheme: 'sips', host: 'example.com', params: {} });
     expect(formatUri(parseUri('sip:bob@h:1;lr'))).toBe('sip:bob@h:1;lr');
     for (const bad of ['tel:+1234', 'sip:', 'sip:a@b:70000', 'sip:a b@c']) expect(() => parseUri(bad)).toThrow(SipParseError);
+    // The user part ends at "@", whatever ";" or "?" it holds (user-unreserved, §25.1; RFC 4475 §3.1.1.9).
+    expect(parseUri('sip:user;par=u%40example.net@example.com')).toEqual({ scheme: 'sip', user: 'user;par=u%40example.net', host: 'example.com', params: {} });
+    expect(parseUri('sip:a?b@example.com;lr?Route=%3Csip:x%3E')).toEqual({ scheme: 'sip', user: 'a?b', host: 'example.com', params: { lr: '' }, headers: 'Route=%3Csip:x%3E' });
   });
 
   it('throws only SipParseError on arbitrary header text', () => {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { utf8Decode, utf8Encode } from '../../modules/util/bytes.js';
-import { SipParseError } from '../../modules/sip/errors.js';
+import { SipParseError, SipRequestError } from '../../modules/sip/errors.js';
 import { headerValue, headerValues, parseMessage, serializeMessage, splitList, type SipMessage } from '../../modules/sip/message.js';
 
 const crlf = (lines: string[]): Uint8Array => utf8Encode(lines.join('\r\n'));
@@ -89,6 +89,54 @@ describe('SIP message parser', () => {
   it('rejects a CSeq method that differs from the request method (§8.1.1.5)', () => {
     const lines = INVITE.map((l) => (l.startsWith('CSeq') ? 'CSeq: 1 BYE' : l));
     expect(() => parseMessage(crlf(lines))).toThrow(SipParseError);
+  });
+
+  const refused = (lines: string[]): unknown => {
+    try {
+      parseMessage(crlf(lines));
+    } catch (e) {
+      return e;
+    }
+    return undefined;
+  };
+  const OPTIONS = ['OPTIONS sip:b@example.com SIP/2.0', 'Via: SIP/2.0/UDP h;branch=z9hG4bKo', 'From: <sip:a@x>;tag=1', 'To: <sip:b@example.com>', 'Call-ID: o1', 'CSeq: 1 OPTIONS'];
+
+  it('refuses a framed request that breaks a rule with what an answer needs: status, method, header fields', () => {
+    const e = refused([...OPTIONS, 'To: <sip:other@example.com>', '', '']);
+    expect(e).toBeInstanceOf(SipRequestError);
+    expect(e).toMatchObject({ status: 400, method: 'OPTIONS', message: 'more than one To header' });
+    expect((e as SipRequestError).headers.map((h) => h.name)).toEqual(['Via', 'From', 'To', 'Call-ID', 'CSeq', 'To']);
+    // Another SIP version is 505 (§21.5.6), before anything else is looked at: its Via says SIP/3.0 too.
+    const other = ['OPTIONS sip:b@example.com SIP/3.0', 'Via: SIP/3.0/UDP h;branch=z9hG4bKo', ...OPTIONS.slice(2), '', ''];
+    expect(refused(other)).toMatchObject({ status: 505, method: 'OPTIONS' });
+    // A Request-Line that does not parse is still a request with header fields to answer (RFC 4475 §3.1.2.7-10).
+    expect(refused(['OPTIONS  sip:b@example.com SIP/2.0', ...OPTIONS.slice(1), '', ''])).toMatchObject({ status: 400, method: 'OPTIONS' });
+  });
+
+  it.each([
+    ['an ACK', ['ACK sip:b@example.com SIP/2.0', ...OPTIONS.slice(1, 5), 'CSeq: 1 INVITE', '', '']],
+    ['a response', ['SIP/2.0 200 OK', ...OPTIONS.slice(1), 'CSeq: 1 OPTIONS', '', '']],
+    ['a request without a Call-ID', [...OPTIONS.filter((l) => !l.startsWith('Call-ID')), 'Content-Length: x', '', '']],
+  ])('only drops (plain SipParseError) %s that breaks a rule: nothing to answer', (_name, lines) => {
+    const e = refused(lines as string[]);
+    expect(e).toBeInstanceOf(SipParseError);
+    expect(e).not.toBeInstanceOf(SipRequestError);
+  });
+
+  it('takes a NUL in a header value only as a quoted-pair inside a quoted string (§25.1)', () => {
+    const to = (value: string): string[] => OPTIONS.map((l) => (l.startsWith('To:') ? `To: ${value}` : l)).concat('', '');
+    expect(headerValue(parseMessage(crlf(to('"a\\\0b" <sip:b@example.com>'))), 'To')).toBe('"a\\\0b" <sip:b@example.com>');
+    expect(refused(to('"a\0b" <sip:b@example.com>'))).toBeInstanceOf(SipParseError);
+    expect(refused(to('<sip:b@example.com>\0'))).toBeInstanceOf(SipParseError);
+    expect(refused(to('<sip:b@example.com>;x="\\\n"'))).toBeInstanceOf(SipParseError);
+  });
+
+  it('refuses a SIP Request-URI that does not parse or carries headers (§19.1.1 Table 1), leaves other schemes to the UA', () => {
+    const uri = (u: string): string[] => [`OPTIONS ${u} SIP/2.0`, ...OPTIONS.slice(1), '', ''];
+    expect(refused(uri('sip:b@example.com?Route=%3Csip:x%3E'))).toMatchObject({ status: 400 });
+    expect(refused(uri('sip:b@'))).toMatchObject({ status: 400 });
+    expect(parseMessage(crlf(uri('urn:x-unknown:thing')))).toMatchObject({ uri: 'urn:x-unknown:thing' });
+    expect(parseMessage(crlf(uri('sip:a;b?c@example.com')))).toMatchObject({ uri: 'sip:a;b?c@example.com' });
   });
 
   it('skips leading CRLF keep-alives', () => {

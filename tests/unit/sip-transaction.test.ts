@@ -221,4 +221,19 @@ describe('non-INVITE server transaction (§17.2.2)', () => {
     ].join('\r\n'))) as SipRequest;
     expect(serverKey(cancel)).not.toBe(serverKey(inv));
   });
+
+  it('tells RFC 2543 transactions (no usable branch) apart by Request-URI, From tag, Call-ID, CSeq and top Via (§17.2.3)', () => {
+    const inv = (branch: string, callId: string, seq = 1): SipRequest => ({
+      ...request('INVITE'),
+      headers: request('INVITE').headers.map((h) => (h.name === 'Via' ? { name: 'Via', value: `SIP/2.0/UDP 192.0.2.1:5060${branch}` } : h.name === 'Call-ID' ? { name: 'Call-ID', value: callId } : h.name === 'CSeq' ? { name: 'CSeq', value: `${seq} INVITE` } : h)),
+    });
+    for (const branch of ['', ';branch=z9hG4bK', ';branch=2543style']) {
+      expect(serverKey(inv(branch, 'a'))).toBe(serverKey(inv(branch, 'a')));
+      expect(serverKey(inv(branch, 'a'))).not.toBe(serverKey(inv(branch, 'b')));
+      expect(serverKey(inv(branch, 'a'))).not.toBe(serverKey(inv(branch, 'a', 2)));
+      expect(serverKey({ ...inv(branch, 'a'), method: 'ACK' })).toBe(serverKey(inv(branch, 'a')));
+    }
+    // With the magic cookie the branch alone identifies it (with sent-by and method).
+    expect(serverKey(inv(';branch=z9hG4bKx', 'a'))).toBe(serverKey(inv(';branch=z9hG4bKx', 'b')));
+  });
 });
