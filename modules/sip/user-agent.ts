@@ -7,11 +7,12 @@
 import type { Random } from '../../hal/contracts.js';
 import { toHex } from '../util/bytes.js';
 import { authorize } from './digest.js';
-import { SipParseError } from './errors.js';
+import { SipParseError, SipRequestError } from './errors.js';
 import { formatNameAddr, parseAuth, parseCSeq, parseNameAddr } from './headers.js';
 import { headerValue, headerValues, parseMessage, serializeMessage, type SipHeader, type SipRequest, type SipResponse } from './message.js';
 import { Dialog, dialogId } from './dialog.js';
 import { ClientTransaction, clientKey, DEFAULT_TIMERS, ServerTransaction, serverKey, type TimerName, type TimerValues, type TransactionAction } from './transaction.js';
+import { ALLOW, checkRequest, malformedStatus } from './uas-checks.js';
 import { parseUri } from './uri.js';
 
 export interface HostPort {
@@ -68,8 +69,6 @@ export type UaAction =
   | { readonly type: 'setTimer'; readonly key: string; readonly delayMs: number }
   | { readonly type: 'clearTimer'; readonly key: string }
   | { readonly type: 'event'; readonly event: UaEvent };
-
-const ALLOW = 'INVITE, ACK, CANCEL, BYE, OPTIONS';
 
 interface ClientEntry {
   readonly tx: ClientTransaction;
@@ -135,14 +134,19 @@ export class UserAgent {
   private regExpires: number;
   private regAuthTries = 0;
   private wwwChallenge: Challenge | undefined;
-  /** Datagrams that failed to parse (dropped, §18.3 / §21.4.1 would allow a 400 when possible). */
+  /** Datagrams dropped unanswered: not SIP, a bad response, or a bad request that cannot be answered. */
   droppedMessages = 0;
+  /** Requests the parser refused that were answered (400, 501, 505) without any state. */
+  refusedRequests = 0;
+  /** The To tag of those stateless answers: one per UA, so a retransmission gets the same (§8.2.7). */
+  private readonly statelessTag: string;
 
   constructor(private readonly config: UaConfig) {
     this.timerValues = config.timers ?? DEFAULT_TIMERS;
     this.regExpires = config.registerExpires ?? 3600;
     this.regCallId = this.newCallId();
     this.regTag = this.hex(6);
+    this.statelessTag = this.hex(6);
   }
 
   /** Live state, for leak checks: everything returns to 0 once calls end and timers run out. */
@@ -152,13 +156,17 @@ export class UserAgent {
 
   // ---- host events ------------------------------------------------------------------------
 
-  /** A datagram arrived on the SIP port. Malformed messages are dropped. */
+  /**
+   * A datagram arrived on the SIP port. It is parsed once, here: a malformed request that carries
+   * what a response copies is answered statelessly (§8.2.7), anything else malformed is dropped.
+   */
   receive(data: Uint8Array, source: HostPort): UaAction[] {
     let message;
     try {
       message = parseMessage(data);
     } catch (e) {
       if (!(e instanceof SipParseError)) throw e;
+      if (e instanceof SipRequestError) return this.answerMalformed(e, source);
       this.droppedMessages++;
       return [];
     }
@@ -590,10 +598,11 @@ export class UserAgent {
   /** A new request delivered by its server transaction: the UAS core (§8.2). */
   private onNewRequest(request: SipRequest, key: string): UaAction[] {
     const source = this.servers.get(key)!.source;
-    const reply = (status: number, extra: SipHeader[] = []): UaAction[] => this.respondServer(key, this.response(request, status, reasonPhrase(status), extra));
+    // A final response adds a To tag when the request had none (§8.2.6.2).
+    const reply = (status: number, extra: readonly SipHeader[] = []): UaAction[] => this.respondServer(key, this.response(request, status, reasonPhrase(status), extra, '', this.hex(6)));
     if (request.method === 'CANCEL') return this.onCancel(request, key);
-    const require = headerValue(request, 'Require');
-    if (require !== undefined) return reply(420, [{ name: 'Unsupported', value: require }]);
+    const refusal = checkRequest(request);
+    if (refusal !== undefined) return reply(refusal.status, refusal.headers);
     const to = parseNameAddr(headerValue(request, 'To')!);
     const from = parseNameAddr(headerValue(request, 'From')!);
     const callId = headerValue(request, 'Call-ID')!;
@@ -612,22 +621,49 @@ export class UserAgent {
         }
         case 'INVITE':
           return this.onReinvite(call, request, key, source);
-        case 'OPTIONS':
-          return reply(200, this.optionsHeaders());
         default:
-          return reply(405, [{ name: 'Allow', value: ALLOW }]);
+          // OPTIONS: checkRequest left INVITE, BYE and OPTIONS (ACK and CANCEL never get here).
+          return reply(200, this.optionsHeaders());
       }
     }
     switch (request.method) {
       case 'INVITE':
         return this.onInitialInvite(request, key, source);
-      case 'OPTIONS':
-        return reply(200, this.optionsHeaders());
       case 'BYE':
         return reply(481);
       default:
-        return reply(405, [{ name: 'Allow', value: ALLOW }]);
+        return reply(200, this.optionsHeaders());
     }
+  }
+
+  /**
+   * The stateless answer to a request the parser refused (§8.2.7): its Via, From, To (with a tag,
+   * §8.2.6.2), Call-ID and CSeq copied as they came, without a transaction: a retransmission is
+   * refused again the same way.
+   */
+  private answerMalformed(error: SipRequestError, source: HostPort): UaAction[] {
+    this.refusedRequests++;
+    const { status, headers: extra } = malformedStatus(error);
+    const first = (name: string): string => error.headers.find((h) => h.name === name)!.value;
+    let to = first('To');
+    try {
+      if (parseNameAddr(to).params.tag === undefined) to += `;tag=${this.statelessTag}`;
+    } catch (e) {
+      // A To that does not parse is copied as it came: no tag can be placed in it.
+      if (!(e instanceof SipParseError)) throw e;
+    }
+    // §21.4.1: the reason phrase says what is wrong; printable ASCII only, as it echoes the request.
+    const reason = status === 400 ? `Bad Request (${error.message})`.replace(/[^\x20-\x7e]/g, '?').slice(0, 120) : reasonPhrase(status);
+    const headers: SipHeader[] = [
+      ...error.headers.filter((h) => h.name === 'Via'),
+      { name: 'From', value: first('From') },
+      { name: 'To', value: to },
+      { name: 'Call-ID', value: first('Call-ID') },
+      { name: 'CSeq', value: first('CSeq') },
+      ...extra,
+      ...this.commonHeaders(),
+    ];
+    return [this.sendTo({ kind: 'response', status, reason, headers, body: '' }, source)];
   }
 
   private onInitialInvite(request: SipRequest, key: string, source: HostPort): UaAction[] {
@@ -637,12 +673,13 @@ export class UserAgent {
       return this.respondServer(key, this.response(request, 482, 'Loop Detected'));
     }
     const from = parseNameAddr(headerValue(request, 'From')!);
-    const contact = headerValue(request, 'Contact');
+    const contacts = headerValues(request, 'Contact');
     try {
-      if (contact === undefined) throw new SipParseError('INVITE without Contact');
-      parseUri(parseNameAddr(contact).uri);
+      // §8.1.1.8: one SIP URI Contact, the dialog's remote target. An RFC 2543 INVITE may have
+      // none (RFC 4475 §3.4.1): the From URI is the remote target then (Dialog.asUas).
+      if (contacts.length > 1) throw new SipParseError('INVITE with more than one Contact');
+      if (contacts.length === 1) parseUri(parseNameAddr(contacts[0]).uri);
     } catch (e) {
-      // §8.1.1.8: an INVITE must carry one SIP URI Contact, the dialog's remote target.
       if (!(e instanceof SipParseError)) throw e;
       return this.respondServer(key, this.response(request, 400, 'Bad Request'));
     }
@@ -800,7 +837,7 @@ export class UserAgent {
   }
 
   /** A response to `request` (§8.2.6.2): Via, From, To (+ tag), Call-ID, CSeq; Record-Route for dialogs (§12.1.1). */
-  private response(request: SipRequest, status: number, reason: string, extra: SipHeader[] = [], body = '', toTag?: string): SipResponse {
+  private response(request: SipRequest, status: number, reason: string, extra: readonly SipHeader[] = [], body = '', toTag?: string): SipResponse {
     const to = parseNameAddr(headerValue(request, 'To')!);
     const toValue = to.params.tag === undefined && toTag !== undefined && status > 100 ? `${headerValue(request, 'To')};tag=${toTag}` : headerValue(request, 'To')!;
     const headers: SipHeader[] = [
@@ -907,8 +944,10 @@ function timerKey(side: 'c' | 's', key: string, timer: TimerName): string {
 /** Reason phrases of the responses the UA itself sends (§21). */
 function reasonPhrase(status: number): string {
   const phrases: Record<number, string> = {
-    200: 'OK', 400: 'Bad Request', 405: 'Method Not Allowed', 420: 'Bad Extension', 481: 'Call/Transaction Does Not Exist',
-    486: 'Busy Here', 488: 'Not Acceptable Here', 491: 'Request Pending', 500: 'Server Internal Error', 603: 'Decline',
+    200: 'OK', 400: 'Bad Request', 405: 'Method Not Allowed', 406: 'Not Acceptable', 415: 'Unsupported Media Type',
+    416: 'Unsupported URI Scheme', 420: 'Bad Extension', 481: 'Call/Transaction Does Not Exist', 486: 'Busy Here',
+    488: 'Not Acceptable Here', 491: 'Request Pending', 500: 'Server Internal Error', 501: 'Not Implemented',
+    505: 'Version Not Supported', 603: 'Decline',
   };
   return phrases[status] ?? 'Error';
 }

@@ -273,7 +273,7 @@ describe('user agent: other requests', () => {
     expectClean(s);
   });
 
-  it('answers 481 to a BYE for no dialog, 405 to unknown methods, and drops garbage', () => {
+  it('answers 481 to a BYE for no dialog, 405 to a method it knows but does not take, 501 to one it does not know (§8.2.1), and drops garbage', () => {
     const s = setup();
     const peer: Endpoint = { name: 'peer', address: { address: '10.0.0.9', port: 5060 }, receive: () => [] };
     s.net.add(peer);
@@ -281,13 +281,14 @@ describe('user agent: other requests', () => {
       type: 'send', address: BOB.address, port: BOB.port,
       data: utf8Encode([`${method} ${BOB_URI} SIP/2.0`, `Via: SIP/2.0/UDP 10.0.0.9;branch=z9hG4bK${method}`, 'From: <sip:p@x>;tag=9', `To: <${BOB_URI}>${toTag}`, 'Call-ID: nope', `CSeq: 5 ${method}`, '', ''].join('\r\n')),
     });
-    s.net.apply(peer, [req('BYE', ';tag=1'), req('SUBSCRIBE'), { type: 'send', address: BOB.address, port: BOB.port, data: utf8Encode('garbage\r\n\r\n') }]);
+    s.net.apply(peer, [req('BYE', ';tag=1'), req('SUBSCRIBE'), req('FROBNICATE'), { type: 'send', address: BOB.address, port: BOB.port, data: utf8Encode('garbage\r\n\r\n') }]);
     s.net.run(50);
-    expect(methods(s.net.wire).filter((m) => m.startsWith('bob'))).toEqual(['bob:481', 'bob:405']);
+    expect(methods(s.net.wire).filter((m) => m.startsWith('bob'))).toEqual(['bob:481', 'bob:405', 'bob:501']);
+    expect(headerValue(s.net.wire.find((w) => w.message.kind === 'response' && w.message.status === 501)!.message, 'Allow')).toBe('INVITE, ACK, CANCEL, BYE, OPTIONS');
     expect(s.bob.droppedMessages).toBe(1);
   });
 
-  it('refuses an INVITE without a usable Contact with 400 (§8.1.1.8)', () => {
+  it('refuses an INVITE whose Contact is not one SIP URI with 400 (§8.1.1.8), takes one without any (RFC 2543, RFC 4475 §3.4.1)', () => {
     const s = setup();
     const peer: Endpoint = { name: 'peer', address: { address: '10.0.0.9', port: 5060 }, receive: () => [] };
     s.net.add(peer);
@@ -295,10 +296,11 @@ describe('user agent: other requests', () => {
       type: 'send', address: BOB.address, port: BOB.port,
       data: utf8Encode([`INVITE ${BOB_URI} SIP/2.0`, `Via: SIP/2.0/UDP 10.0.0.9;branch=z9hG4bK${contact.length}`, 'From: <sip:p@x>;tag=9', `To: <${BOB_URI}>`, `Call-ID: c${contact.length}`, 'CSeq: 1 INVITE', ...contact, '', ''].join('\r\n')),
     });
-    s.net.apply(peer, [invite([]), invite(['Contact: <tel:+15551234>', 'X: 1'])]);
+    s.net.apply(peer, [invite(['Contact: <tel:+15551234>', 'X: 1']), invite(['Contact: <sip:a@x>', 'Contact: <sip:b@x>', 'Y: 2', 'Z: 3']), invite([])]);
     s.net.run(50);
-    expect(methods(s.net.wire).filter((m) => m.startsWith('bob'))).toEqual(['bob:400', 'bob:400']);
-    expect(s.net.eventsOf('bob')).toEqual([]);
+    expect(methods(s.net.wire).filter((m) => m.startsWith('bob'))).toEqual(['bob:400', 'bob:400', 'bob:100']);
+    expect(s.net.eventsOf('bob')).toHaveLength(1);
+    expect(s.net.eventsOf('bob')[0]).toMatchObject({ type: 'incomingCall', callId: 'c0', from: 'sip:p@x' });
   });
 
   it('refuses an out-of-order in-dialog request with 500 (§12.2.2)', () => {
