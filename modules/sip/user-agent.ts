@@ -70,6 +70,9 @@ export type UaAction =
   | { readonly type: 'clearTimer'; readonly key: string }
   | { readonly type: 'event'; readonly event: UaEvent };
 
+/** Server transactions kept at once: a bound on the UA's state whatever arrives (issue 13). */
+export const MAX_SERVER_TRANSACTIONS = 32;
+
 interface ClientEntry {
   readonly tx: ClientTransaction;
   readonly dest: HostPort;
@@ -140,6 +143,8 @@ export class UserAgent {
   refusedRequests = 0;
   /** The To tag of those stateless answers: one per UA, so a retransmission gets the same (§8.2.7). */
   private readonly statelessTag: string;
+  /** Completed server transactions let go early to keep the table bounded (see makeRoomForServer). */
+  evictedServerTransactions = 0;
 
   constructor(private readonly config: UaConfig) {
     this.timerValues = config.timers ?? DEFAULT_TIMERS;
@@ -590,9 +595,34 @@ export class UserAgent {
       const pending = this.calls.get(headerValue(request, 'Call-ID')!)?.pending2xx;
       if (pending !== undefined && pending.serverKey === key) return [this.sendTo(pending.response, pending.dest)];
     }
+    const room = this.makeRoomForServer();
+    if (room === undefined) {
+      // Every slot holds a request still waiting for its answer: refused statelessly (§8.2.7, §21.5.4).
+      return [this.sendTo(this.response(request, 503, 'Service Unavailable', [{ name: 'Retry-After', value: '5' }], '', this.statelessTag), source)];
+    }
     const { transaction, actions } = ServerTransaction.start(request, this.timerValues);
     this.servers.set(key, { tx: transaction, source });
-    return this.runServer(key, actions);
+    return [...room, ...this.runServer(key, actions)];
+  }
+
+  /**
+   * Keeps the server transactions under MAX_SERVER_TRANSACTIONS: a flood of requests (never ACKed
+   * INVITEs above all, each kept 32 s by Timer H, §17.2.1) must not grow the table, its timers and
+   * the heap without bound. When full, the oldest transaction that has sent its final response and
+   * only absorbs retransmissions (completed or confirmed) goes, with its timers; a retransmitted
+   * request then meets no transaction and is answered again as new. Undefined when none can go.
+   */
+  private makeRoomForServer(): UaAction[] | undefined {
+    if (this.servers.size < MAX_SERVER_TRANSACTIONS) return [];
+    for (const [key, entry] of this.servers) {
+      if (entry.tx.state !== 'completed' && entry.tx.state !== 'confirmed') continue;
+      this.servers.delete(key);
+      this.evictedServerTransactions++;
+      const actions: UaAction[] = [];
+      for (const timer of ['G', 'H', 'I', 'J'] as const) actions.push(...this.clearTimer(timerKey('s', key, timer)));
+      return actions;
+    }
+    return undefined;
   }
 
   /** A new request delivered by its server transaction: the UAS core (§8.2). */
