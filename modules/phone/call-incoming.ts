@@ -17,7 +17,7 @@ import type { Settings } from '../settings/model.js';
 import { callableTable, findTable, refusalWithTable, SP_SUITE, strippedProtocols, tableExtension } from './call-negotiation.js';
 import { keyMgmtProtocols, mediaTarget, mikeyIn, type MediaTarget } from './call-sdp.js';
 import type { Keyed } from './call-state.js';
-import { certificateOf, offeredKeyAgreement, screenOffer, usableKeyAgreements, type KeyingContext } from './keying.js';
+import { certificateOf, offeredKeyAgreement, oneWayOffer, screenOffer, usableKeyAgreements, type KeyingContext } from './keying.js';
 import type { MediaKeys } from './media.js';
 import { sdesAnswer, sdesKey } from './sdes-keying.js';
 
@@ -50,6 +50,8 @@ export interface IncomingOffer {
 export interface IncomingRefusal {
   readonly refused: 488;
   readonly body: string;
+  /** The reason, for a Warning header (RFC 3261 §20.43), when the caller may be told it. */
+  readonly warning?: string;
 }
 
 const REFUSED: IncomingRefusal = { refused: 488, body: '' };
@@ -75,6 +77,12 @@ export function decideIncoming(ctx: IncomingContext, callId: string, from: strin
   let learned: WireTable | undefined;
   let certificate: Uint8Array | undefined;
   if (mikey && settings.srtpMode !== 'Off') {
+    // A structural refusal the caller may be told, before any cryptography is spent on the offer.
+    const oneWay = oneWayOffer(mikey);
+    if (oneWay) {
+      hal.log(`incoming call ${callId} refused: ${oneWay}`);
+      return { refused: 488, body: '', warning: oneWay };
+    }
     const s = screenOffer(mikey, ctx.keying(), from);
     const refused = 'unsupported' in s ? s.unsupported : s.result.ok ? undefined : (s.result as Refused).reason;
     if (refused !== undefined) {

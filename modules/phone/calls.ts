@@ -37,6 +37,7 @@ import { keyLog, type KeyLog } from './key-log.js';
 import { sdesKey, sdesOffer } from './sdes-keying.js';
 import { MediaSession, type MediaKeys } from './media.js';
 import { CallDtmf, DTMF_KEYS } from './call-dtmf.js';
+import { messageOf } from './event-guard.js';
 import type { DtmfDigit } from '../../audio/dtmf.js';
 import { heldScreen, NOT_HELD, sending } from './call-hold.js';
 import { CallWatch, RING_TIMEOUT_STATUS } from './call-watch.js';
@@ -223,8 +224,8 @@ export class Calls {
     const keying: MediaKeying = offer ? { kind: 'mikey', message: offer.message } : rung === 'sdes' ? { kind: 'sdes', lines: sdes } : { kind: 'none' };
     const { callId, actions } = this.ua.invite(target, this.description(rtp.port, keying));
     this.call = { kind: 'outgoing', callId, peer: target, rtp, rung, offer, sdes, ringing: false, reoffered: reofferWith !== undefined };
-    this.c.onChange();
     this.run(actions);
+    this.c.onChange();
   }
 
   /** OK or Call during a call: answers a ringing incoming call. */
@@ -234,7 +235,8 @@ export class Calls {
     if (call.screened && !this.complete(call)) return;
     const keying: MediaKeying = call.response ? { kind: 'mikey', message: call.response } : call.sdes ? { kind: 'sdes', lines: [call.sdes.answer] } : { kind: 'none' };
     // Telephone-events only if offered, on the offer's payload type (RFC 3264 §6.1).
-    const actions = this.ua.answer(call.callId, this.description(call.rtp.port, keying, call.remote.telephoneEvent));
+    const answer = this.description(call.rtp.port, keying, call.remote.telephoneEvent);
+    // The media first: if it cannot start, the call is refused (500, abort) rather than answered.
     if (call.sdes && call.keyed) {
       this.connect(call.callId, call.peer, call.rtp, call.remote, { ...call.keyed, send: sdesKey(call.sdes.answer), receive: call.sdes.theirs });
       this.updates.keepSdes(call.keyed.suite, call.sdes.answer, call.sdes.theirs);
@@ -242,7 +244,7 @@ export class Calls {
       // The callee sends on the second crypto session and receives on the first.
       this.connect(call.callId, call.peer, call.rtp, call.remote, call.keys && call.keyed && { ...call.keyed, send: call.keys[1], receive: call.keys[0] }, call.learned, call.certificate);
     }
-    this.run(actions);
+    this.run(this.ua.answer(call.callId, answer));
   }
 
   /** Hangup: ends or refuses the current call. */
@@ -251,6 +253,29 @@ export class Calls {
     if (!call) return;
     this.run(call.kind === 'incoming' ? this.ua.reject(call.callId, 603) : this.ua.hangup(call.callId));
     this.end('Call ended');
+  }
+
+  /**
+   * Ends the current call after an exception in handling one of its events (event-guard.ts),
+   * with `notice` on the idle screen.
+   */
+  abort(notice: string): void {
+    const call = this.call;
+    if (call) this.abortCall(call.callId, notice);
+  }
+
+  /**
+   * Ends call `callId` whatever its state: one ringing here gets a final 500 (RFC 3261 §21.5.1),
+   * any other is hung up (BYE, or CANCEL while ours rings); its media and sockets are freed.
+   */
+  private abortCall(callId: string, notice: string): void {
+    try {
+      const refused = this.ua.reject(callId, 500);
+      this.run(refused.length > 0 ? refused : this.ua.hangup(callId));
+    } finally {
+      const call = this.call;
+      if (call?.callId === callId) this.end(notice, call.kind === 'outgoing' ? 0 : undefined);
+    }
   }
 
   /** Down during a connected call: puts it on hold, or resumes it (call-update.ts). */
@@ -400,6 +425,9 @@ export class Calls {
         this.c.hal.log(`registered at ${this.c.registrar} for ${e.expires} s`);
         this.c.onChange();
         return;
+      case 'error':
+        this.c.hal.log(`SIP: ${e.message}`);
+        return;
       case 'registrationFailed':
         this.registration = `Not registered: ${e.status}`;
         this.c.hal.log(`registration failed: ${e.status} ${e.reason}`);
@@ -475,7 +503,7 @@ export class Calls {
       from,
       body,
     );
-    if ('refused' in offer) return this.run(this.ua.reject(callId, offer.refused, offer.body));
+    if ('refused' in offer) return this.run(this.ua.reject(callId, offer.refused, offer.body, offer.warning));
     const rtp = this.c.hal.network.bindUdp(0, (d) => this.onRtp(d));
     const call: Extract<Call, { kind: 'incoming' }> = { kind: 'incoming', callId, peer: from, rtp, ...offer };
     this.call = call;
@@ -563,7 +591,14 @@ export class Calls {
           break;
         }
         case 'event':
-          this.onEvent(a.event);
+          try {
+            this.onEvent(a.event);
+          } catch (err) {
+            // The event's call ends (event-guard.ts); the other actions still run, so the user
+            // agent and the host keep the same transactions and timers.
+            this.c.hal.log(`SIP ${a.event.type} failed: ${messageOf(err)}`);
+            if ('callId' in a.event) this.abortCall(a.event.callId, 'Call failed');
+          }
           break;
       }
     }

@@ -155,10 +155,26 @@ export function offeredKeyAgreement(bytes: Uint8Array): KeyAgreement | undefined
   }
 }
 
+/**
+ * Why an I_MESSAGE cannot key a call for the number of crypto sessions in its SRTP-ID map (RFC
+ * 3830 §6.1: #CS is the header's ninth byte, the map type the tenth), or undefined. A call keys
+ * each direction from its own crypto session (CS 1 the offerer's stream, CS 2 the answerer's), as
+ * the real peers do: minisip and GStreamer bind each crypto session to one SSRC, so keying our
+ * stream from the offerer's one session would give it a key the offerer does not use for it.
+ * An offer with one session is refused before it rings (docs/mikey.md).
+ */
+export function oneWayOffer(bytes: Uint8Array): string | undefined {
+  if (bytes.length < 10 || bytes[9] !== 0) return undefined; // not a whole header with an SRTP-ID map: screening refuses it
+  const sessions = bytes[8];
+  return sessions < 2 ? `the offer has ${sessions} crypto session${sessions === 1 ? '' : 's'}; a call needs one per direction` : undefined;
+}
+
 /** Screens an I_MESSAGE from `peer` (cheap checks only), or says why it cannot. */
 export function screenOffer(bytes: Uint8Array, ctx: KeyingContext, peer: string): { keyAgreement: KeyAgreement; result: Screened | Refused } | { unsupported: string } {
   const env = { random: ctx.random, nowMs: ctx.nowMs };
   const keyAgreement = offeredKeyAgreement(bytes);
+  const oneWay = keyAgreement && oneWayOffer(bytes);
+  if (oneWay) return { unsupported: oneWay };
   switch (keyAgreement) {
     case 'PKE':
     case 'DH':

@@ -8,6 +8,7 @@ import type { Credentials } from '../settings/model.js';
 import { openSettingsStore, type SettingsStore } from '../settings/store.js';
 import { fromBase64 } from '../util/bytes.js';
 import { Calls } from './calls.js';
+import { eventGuard, guardedHal, messageOf } from './event-guard.js';
 import type { PhoneIdentity } from './identity.js';
 import { dialingScreen, idleScreen } from './screens.js';
 import { FAILURE_TONE_MS, failureTone, TonePlayer } from './tone-player.js';
@@ -54,7 +55,9 @@ function loadCredentials(hal: Hal, store: SettingsStore, uri: string, provision:
   }
 }
 
-export function createPhone(hal: Hal, identity: PhoneIdentity, provision?: Credentials): Phone {
+export function createPhone(device: Hal, identity: PhoneIdentity, provision?: Credentials): Phone {
+  // Every event below runs inside this guard (event-guard.ts): what one throws ends at most its call.
+  const hal = guardedHal(device, eventGuard((line) => device.log(line), recover));
   const store = openSettingsStore(hal.flash);
   let dialing: string | undefined;
   let menu: Menu | undefined;
@@ -184,13 +187,19 @@ export function createPhone(hal: Hal, identity: PhoneIdentity, provision?: Crede
     render();
   }
 
-  hal.keypad.onKey((event) => {
-    try {
-      onKey(event);
-    } catch (e) {
-      hal.log(`key ${event.key} failed: ${(e as Error).message}`);
-    }
-  });
+  /**
+   * After an event's handling threw: the call it concerned ends (final response or BYE, its state
+   * freed: Calls.abort), the menu and the dialer close, and the idle screen comes back.
+   */
+  function recover(what: string, error: unknown): void {
+    hal.log(`${what} failed: ${messageOf(error)}`);
+    menu = undefined;
+    dialing = undefined;
+    calls.abort('Call failed');
+    render();
+  }
+
+  hal.keypad.onKey(onKey);
   hal.log(`listening for SIP on ${hal.network.localAddress}:${socket.port}`);
   render();
 

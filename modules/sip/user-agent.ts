@@ -62,7 +62,9 @@ export type UaEvent =
    */
   | { readonly type: 'reinviteConfirmed'; readonly callId: string; readonly sdp: string }
   | { readonly type: 'reinviteFailed'; readonly callId: string; readonly status: number; readonly reason: string }
-  | { readonly type: 'optionsResult'; readonly uri: string; readonly status: number };
+  | { readonly type: 'optionsResult'; readonly uri: string; readonly status: number }
+  /** Handling a message threw (what it started is ended, see receive): for the log. */
+  | { readonly type: 'error'; readonly message: string };
 
 export type UaAction =
   | { readonly type: 'send'; readonly data: Uint8Array; readonly address: string; readonly port: number }
@@ -179,10 +181,27 @@ export class UserAgent {
       return message.kind === 'response' ? this.receiveResponse(message) : this.receiveRequest(message, source);
     } catch (e) {
       // An optional header (Contact, Record-Route, a challenge) that failed to parse.
-      if (!(e instanceof SipParseError)) throw e;
-      this.droppedMessages++;
-      return [];
+      if (e instanceof SipParseError) {
+        this.droppedMessages++;
+        return [];
+      }
+      return this.failedHandling(message, e);
     }
+  }
+
+  /**
+   * Any other exception while handling a message ends at most what that message started: a request
+   * still without its final response gets 500 (RFC 3261 §21.5.1) and a call it was setting up is
+   * dropped; the error is reported as an event for the layer above to log.
+   */
+  private failedHandling(message: SipRequest | SipResponse, error: unknown): UaAction[] {
+    const text = `handling ${message.kind === 'request' ? message.method : message.status} failed: ${error instanceof Error ? error.message : String(error)}`;
+    const report = this.event({ type: 'error', message: text });
+    if (message.kind === 'response' || message.method === 'ACK') return [report];
+    const key = serverKey(message);
+    const call = this.calls.get(headerValue(message, 'Call-ID') ?? '');
+    if (call?.serverKey === key && call.direction === 'incoming' && (call.state === 'calling' || call.state === 'early')) this.calls.delete(call.callId);
+    return [...this.respondServer(key, this.response(message, 500, reasonPhrase(500))), report];
   }
 
   /** A timer the UA asked for has fired. Unknown (already cleared) keys are ignored. */
@@ -519,14 +538,16 @@ export class UserAgent {
 
   /**
    * Refuses an incoming call: 486 Busy Here, 488 Not Acceptable Here, 603 Decline (§21.4.26,
-   * §21.6.2). A 488 may carry an SDP body saying what this phone would accept.
+   * §21.6.2). A 488 may carry an SDP body saying what this phone would accept, and `warning` a
+   * reason for people (Warning: 399, §20.43).
    */
-  reject(callId: string, status: 486 | 488 | 603 | number, sdp = ''): UaAction[] {
+  reject(callId: string, status: 486 | 488 | 603 | number, sdp = '', warning?: string): UaAction[] {
     if (!Number.isInteger(status) || status < 300 || status > 699) throw new RangeError(`a rejection needs a 3xx-6xx status, not ${status}`);
     const call = this.calls.get(callId);
     if (call === undefined || call.direction !== 'incoming' || (call.state !== 'calling' && call.state !== 'early')) return [];
     this.calls.delete(callId);
     const headers = sdp ? [{ name: 'Content-Type', value: 'application/sdp' }] : [];
+    if (warning !== undefined) headers.push({ name: 'Warning', value: `399 ${this.config.local.address}:${this.config.local.port} "${warning.replace(/["\\]/g, '')}"` });
     return this.respondServer(call.serverKey!, this.response(call.invite, status, reasonPhrase(status), headers, sdp, call.localTag));
   }
 
