@@ -45,7 +45,28 @@ export interface DesktopHostOptions {
   firmwareEntry?: string;
   /** Called with each audio frame as it is captured and as it is played, with the time (ms). */
   onAudio?: (event: 'captured' | 'played', frame: Int16Array, atMs: number) => void;
+  /**
+   * Called once if the XS engine dies (xsnap-worker crashed or was killed), with one line saying
+   * so; the host has already stopped: sockets closed, timers and audio off.
+   */
+  onEngineExit?: (line: string) => void;
 }
+
+/**
+ * The host's queue of datagrams to the engine is bounded in number and in bytes (issue 13): one
+ * beyond either bound is dropped and counted. The byte bound keeps a small datagram (an OPTIONS)
+ * queueing behind at most two maximum-size ones during a flood of large datagrams.
+ */
+export const MAX_QUEUED_DATAGRAMS = 64;
+
+/** A port the phone must bind (its SIP port) is held by another socket. */
+export class PortInUseError extends Error {
+  constructor(readonly address: string, readonly port: number) {
+    super(`${address}:${port} is already in use`);
+    this.name = 'PortInUseError';
+  }
+}
+export const MAX_QUEUED_BYTES = 128 * 1024;
 
 const bundles = new Map<string, Promise<string>>();
 /** A firmware bundle, built once per process and entry. */
@@ -69,6 +90,14 @@ export class DesktopHost {
   private audioInPosition = 0;
   private readonly played: Int16Array[] = [];
   private stopped = false;
+  private queuedDatagrams = 0;
+  private queuedBytes = 0;
+  /** Datagrams dropped because the queue to the engine was full, since the start. */
+  droppedDatagrams = 0;
+  /** Those dropped since the queue last filled up; reported in one line once it drains. */
+  private droppingNow = 0;
+  /** Why binding a socket failed, when a port was taken: start() reports it rather than XS's error. */
+  private portInUse: PortInUseError | undefined;
   /** Called when the firmware logs SHUTDOWN_COMPLETE during shutdown(). */
   private shutdownWaiter: (() => void) | undefined;
 
@@ -79,6 +108,7 @@ export class DesktopHost {
       onQuery: (bytes) => this.answer(bytes),
       onQueryError: (e) => encodeFrame({ error: String((e as Error)?.message ?? e) }),
       onPrint: (line) => this.addLog(`[xs] ${line}`),
+      onExit: (reason) => this.engineDied(reason),
     });
   }
 
@@ -90,7 +120,7 @@ export class DesktopHost {
       await host.send({ type: 'boot', identity: options.identity, provision: options.provision });
     } catch (e) {
       await host.stop();
-      throw e;
+      throw host.portInUse ?? e;
     }
     return host;
   }
@@ -149,14 +179,51 @@ export class DesktopHost {
 
   async stop(): Promise<void> {
     if (this.stopped) return;
+    this.release();
+    await this.worker.close();
+    this.flash.close();
+  }
+
+  /** Stops everything that feeds the engine: timers, audio, sockets. */
+  private release(): void {
     this.stopped = true;
     for (const t of this.timers.values()) clearTimeout(t);
     this.timers.clear();
     this.stopAudio();
     for (const s of this.sockets.values()) s.close();
     this.sockets.clear();
-    await this.worker.close();
+  }
+
+  /** The engine died: the phone is gone, so the host stops feeding it and says so once. */
+  private engineDied(reason: string): void {
+    if (this.stopped) return;
+    this.release();
     this.flash.close();
+    const line = `the XS engine died (${reason}): the phone has stopped`;
+    this.addLog(line);
+    this.options.onEngineExit?.(line);
+  }
+
+  /** A datagram for the engine, unless the queue to it is full (then dropped and counted). */
+  private onDatagram(id: number, data: Buffer, remote: { address: string; port: number }): void {
+    if (this.stopped) return;
+    if (this.queuedDatagrams >= MAX_QUEUED_DATAGRAMS || this.queuedBytes + data.length > MAX_QUEUED_BYTES) {
+      this.droppedDatagrams++;
+      if (this.droppingNow++ === 0) this.addLog(`host: the phone is behind, dropping datagrams (queue full: ${this.queuedDatagrams} datagrams, ${this.queuedBytes} bytes)`);
+      return;
+    }
+    this.queuedDatagrams++;
+    this.queuedBytes += data.length;
+    void this.send({ type: 'udp', id, address: remote.address, port: remote.port }, data)
+      .catch((e) => this.stopped || this.addLog(`udp: ${e.message}`))
+      .finally(() => {
+        this.queuedDatagrams--;
+        this.queuedBytes -= data.length;
+        if (this.queuedDatagrams === 0 && this.droppingNow > 0) {
+          this.addLog(`host: dropped ${this.droppingNow} datagrams while the phone was behind (${this.droppedDatagrams} in all)`);
+          this.droppingNow = 0;
+        }
+      });
   }
 
   private addLog(message: string): void {
@@ -192,7 +259,7 @@ export class DesktopHost {
           id,
           setTimeout(() => {
             this.timers.delete(id);
-            void this.send({ type: 'timer', id }).catch((e) => this.addLog(`timer ${id}: ${e.message}`));
+            void this.send({ type: 'timer', id }).catch((e) => this.stopped || this.addLog(`timer ${id}: ${e.message}`));
           }, Number(header.delayMs)),
         );
         return ok();
@@ -242,12 +309,14 @@ export class DesktopHost {
   private bindUdp(id: number, port: number): Promise<number> {
     return new Promise((resolve, reject) => {
       const socket = createSocket('udp4');
-      socket.once('error', reject);
-      socket.on('message', (data, remote) => {
-        void this.send({ type: 'udp', id, address: remote.address, port: remote.port }, data).catch((e) => this.addLog(`udp: ${e.message}`));
+      socket.once('error', (e: NodeJS.ErrnoException) => {
+        if (e.code === 'EADDRINUSE') this.portInUse ??= new PortInUseError(this.address, port);
+        socket.close();
+        reject(e);
       });
+      socket.on('message', (data, remote) => this.onDatagram(id, data, remote));
       socket.bind(port, this.address, () => {
-        socket.off('error', reject);
+        socket.removeAllListeners('error');
         socket.on('error', (e) => this.addLog(`udp socket ${id}: ${e.message}`));
         this.sockets.set(id, socket);
         resolve(socket.address().port);
@@ -277,7 +346,7 @@ export class DesktopHost {
     this.audioTimer = setInterval(() => {
       const frame = this.nextCapturedFrame();
       this.options.onAudio?.('captured', frame, performance.now());
-      void this.send({ type: 'audio' }, new Uint8Array(frame.buffer)).catch((e) => this.addLog(`audio: ${e.message}`));
+      void this.send({ type: 'audio' }, new Uint8Array(frame.buffer)).catch((e) => this.stopped || this.addLog(`audio: ${e.message}`));
     }, AUDIO_FRAME_MS);
   }
 

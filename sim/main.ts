@@ -7,7 +7,7 @@ import { KEYS, type Key } from '../hal/contracts.js';
 import { toBase64 } from '../modules/util/bytes.js';
 import { ensureDevKeys } from './dev-keys.js';
 import { provisionDevPeers } from './dev-peers.js';
-import { DesktopHost } from './host.js';
+import { DesktopHost, PortInUseError } from './host.js';
 import { keysFromInput } from './keymap.js';
 import { TerminalView } from './terminal.js';
 
@@ -68,7 +68,14 @@ const own = keys.phones.get(sipUri)!;
 // The other development phones' certificates and the shared PSK: PKE, PSK and DHHMAC work between them.
 provisionDevPeers(flashPath, keysDir, keys, sipUri);
 
-host = await DesktopHost.start({
+/** Ends `npm start` with one line on stderr (no stack trace) and a non-zero status. */
+function fail(line: string, status: number): never {
+  if (interactive) process.stdin.setRawMode(false);
+  process.stderr.write(`${line}\n`);
+  process.exit(status);
+}
+
+const starting = DesktopHost.start({
   identity: {
     displayName: values['display-name'] ?? name,
     user: name,
@@ -85,7 +92,15 @@ host = await DesktopHost.start({
   audioOutPath: values['audio-out'] ?? join(varDir, `${name}-received.wav`),
   onDisplay: (lines) => (view ? redraw() : process.stdout.write(`${JSON.stringify({ screen: lines })}\n`)),
   onLog: (message) => (view ? redraw() : process.stdout.write(`${JSON.stringify({ log: message })}\n`)),
+  // The phone cannot go on without its engine: say so once and end, never a silent zombie.
+  onEngineExit: (line) => fail(`phone "${name}": ${line}`, 1),
 });
+try {
+  host = await starting;
+} catch (e) {
+  if (e instanceof PortInUseError) fail(`--sip-port ${e.port}: ${e.message} (another phone or program holds it); choose another port with --sip-port`, 2);
+  fail(`phone "${name}" did not start: ${(e as Error).message}`, 1);
+}
 redraw();
 
 let stopping = false;

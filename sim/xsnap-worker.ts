@@ -42,6 +42,8 @@ export interface XsWorkerOptions {
   onPrint?: (line: string) => void;
   /** xsnap's computron limit per crank; 0 for none. */
   meteringLimit?: number;
+  /** Called once if the worker process ends without close() (a crash, a kill): `reason` says how. */
+  onExit?: (reason: string) => void;
 }
 
 /** Where npm built the worker binary at install. */
@@ -102,6 +104,7 @@ export class XsWorker {
       this.exited = new Error(`xsnap-worker exited (code ${code}, signal ${signal})`);
       this.pending?.reject(this.exited);
       this.pending = undefined;
+      if (!this.closing) options.onExit?.(this.exited.message);
     });
   }
 

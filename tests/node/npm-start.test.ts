@@ -1,12 +1,41 @@
 // `npm start` as a user runs it (headless here): the phone boots on XS, takes keys, and Ctrl-C
-// (SIGINT) shuts it down cleanly with exit status 0.
+// (SIGINT) shuts it down cleanly with exit status 0. A SIP port already taken, or an engine that
+// dies, ends it with one line on stderr and a non-zero status (issue 13).
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { createSocket } from 'node:dgram';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+function npmStart(dir: string, name: string, sipPort: number) {
+  const child = spawn(join(ROOT, 'node_modules', '.bin', 'tsx'), ['sim/main.ts', '--headless', '--name', name, '--sip-port', String(sipPort), '--flash', join(dir, `${name}.flash`), '--keys', join(dir, 'keys'), '--audio-out', join(dir, `${name}.wav`)], {
+    cwd: ROOT,
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  const output = { out: '', err: '' };
+  child.stdout.on('data', (d) => (output.out += d));
+  child.stderr.on('data', (d) => (output.err += d));
+  const exit = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+  return { child, output, exit };
+}
+
+/** The processes below `pid` whose executable is named `name` (from /proc). */
+function descendants(pid: number, name: string): number[] {
+  const parent = new Map<number, number>();
+  for (const entry of readdirSync('/proc').filter((e) => /^\d+$/.test(e))) {
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      parent.set(Number(entry), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
+    } catch {
+      // The process ended meanwhile.
+    }
+  }
+  const below = (p: number): boolean => p === pid || (parent.has(p) && p !== 1 && below(parent.get(p)!));
+  return [...parent.keys()].filter((p) => p !== pid && below(parent.get(p)!) && readFileSync(`/proc/${p}/comm`, 'utf8').trim() === name);
+}
 
 describe('npm start (headless)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'npm-start-'));
@@ -32,5 +61,28 @@ describe('npm start (headless)', () => {
     child.kill('SIGINT');
     expect(await exit).toBe(0);
     expect(out).toContain('phone "bob" stopped');
+  });
+
+  it('ends with one line naming --sip-port, no stack trace and a non-zero status when the SIP port is taken', async () => {
+    const holder = createSocket('udp4');
+    await new Promise<void>((r) => holder.bind(0, '127.0.0.1', () => r()));
+    const port = holder.address().port;
+    try {
+      const { output, exit } = npmStart(dir, 'taken', port);
+      expect(await exit).toBe(2);
+      expect(output.err.trim().split('\n')).toEqual([`--sip-port ${port}: 127.0.0.1:${port} is already in use (another phone or program holds it); choose another port with --sip-port`]);
+    } finally {
+      holder.close();
+    }
+  });
+
+  it('ends with one line and a non-zero status when the XS engine dies', async () => {
+    const { child, output, exit } = npmStart(dir, 'carol', 0);
+    for (let i = 0; i < 500 && !output.out.includes('listening for SIP'); i++) await new Promise((r) => setTimeout(r, 20));
+    const engines = descendants(child.pid!, 'xsnap-worker');
+    expect(engines).toHaveLength(1);
+    process.kill(engines[0], 'SIGKILL');
+    expect(await exit).toBe(1);
+    expect(output.err.trim().split('\n')).toEqual(['phone "carol": the XS engine died (xsnap-worker exited (code null, signal SIGKILL)): the phone has stopped']);
   });
 });
