@@ -5,6 +5,7 @@
 // connected call). Each time: a final response (500) or BYE reaches the caller, the callee's
 // screen is idle again, its user agent holds no call, transaction or timer once they run out,
 // the failure is logged, and the next call between the same phones connects. Node and XS.
+import { eventGuard, guardedHal } from '../../modules/phone/event-guard.js';
 import { createPhone, type Phone } from '../../modules/phone/phone.js';
 import { openSettingsStore } from '../../modules/settings/store.js';
 import { toHex } from '../../modules/util/bytes.js';
@@ -119,5 +120,39 @@ describe('an exception while handling one event ends at most that call', () => {
     expectCleanIdle(p);
     p.bobCrypto.failing = false;
     expectNextCallWorks(p);
+  });
+});
+
+describe('guardedHal: every kind of event runs inside the guard', () => {
+  it('a throwing datagram, timer, key or audio-frame handler reaches the recovery, not the host', () => {
+    const world = new FakeWorld();
+    const device = world.hal('device');
+    const recovered: string[] = [];
+    const hal = guardedHal(device, eventGuard(device.log, (what, e) => void recovered.push(`${what}: ${(e as Error).message}`)));
+    const boom = (what: string) => () => {
+      throw new Error(what);
+    };
+    hal.network.bindUdp(7000, boom('datagram'));
+    world.inject(Uint8Array.of(1), 7000, 7001);
+    hal.timers.set(5, boom('timer'));
+    hal.keypad.onKey(boom('key'));
+    hal.audio.start(boom('frame'));
+    world.advance(10);
+    device.press('5');
+    device.captureFrame();
+    expect(recovered).toEqual(['datagram from 127.0.0.1:7001: datagram', 'timer: timer', 'key 5: key', 'key 5: key', 'audio frame: frame']);
+  });
+
+  it('a recovery that throws too is logged, never thrown', () => {
+    const world = new FakeWorld();
+    const device = world.hal('device');
+    const hal = guardedHal(device, eventGuard(device.log, () => {
+      throw new Error('recovery broke');
+    }));
+    hal.timers.set(1, () => {
+      throw new Error('handler broke');
+    });
+    world.advance(5);
+    expect(device.logs).toEqual(['timer failed: handler broke; recovering failed too: recovery broke']);
   });
 });

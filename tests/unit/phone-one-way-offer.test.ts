@@ -7,6 +7,7 @@ import { nobleCrypto as crypto } from '../../hal/noble-crypto.js';
 import { dhhmacOffer } from '../../modules/mikey/dhhmac.js';
 import { pskOffer } from '../../modules/mikey/psk.js';
 import { suitePolicy } from '../../modules/mikey/srtp-policy.js';
+import { oneWayOffer } from '../../modules/phone/keying.js';
 import { createPhone } from '../../modules/phone/phone.js';
 import { openSettingsStore } from '../../modules/settings/store.js';
 import { toBase64, toHex } from '../../modules/util/bytes.js';
@@ -76,5 +77,25 @@ describe('an offer with a single crypto session', () => {
     // The same key agreement with a crypto session per direction is taken.
     const two = offer(offers[mode]([0x1234, 0]), 'two');
     expect(two.rang?.slice(0, 3)).toEqual(['Incoming call', '9001@127.0.0.1', `Secure: ${mode}`]);
+  });
+});
+
+describe('oneWayOffer (the header check every incoming offer and re-key passes)', () => {
+  it('names offers with fewer than two crypto sessions, and only those', () => {
+    const env = { crypto, random: seededRandom('h'), nowMs: Date.UTC(2026, 11, 7) };
+    const psk = (n: number) =>
+      pskOffer({ psk: PSK, sessions: Array.from({ length: n }, (_, i) => ({ policy: 0, ssrc: i, roc: 0 })), policies: [suitePolicy(0, 'AES_CM_128_HMAC_SHA1_80')], v: false }, env).bytes;
+    expect(oneWayOffer(psk(1))).toBe('the offer has 1 crypto session; a call needs one per direction');
+    expect(oneWayOffer(psk(2))).toBe(undefined);
+    expect(oneWayOffer(psk(3))).toBe(undefined);
+    // #CS is byte 8 of the header (RFC 3830 §6.1): zero sessions in an SRTP-ID map.
+    const none = psk(1).slice();
+    none[8] = 0;
+    expect(oneWayOffer(none)).toBe('the offer has 0 crypto sessions; a call needs one per direction');
+    // Not a whole header, or another map type: left to screening, which refuses it.
+    expect(oneWayOffer(psk(1).subarray(0, 9))).toBe(undefined);
+    const otherMap = psk(1).slice();
+    otherMap[9] = 1;
+    expect(oneWayOffer(otherMap)).toBe(undefined);
   });
 });
