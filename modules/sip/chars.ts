@@ -53,18 +53,15 @@ export function hasSpaceOrControl(s: string): boolean {
  * header field (§25.1; RFC 4475 §3.1.1.2 quotes one in a display name).
  */
 export function hasBareControl(value: string): boolean {
+  if (value.indexOf('\r') >= 0 || value.indexOf('\n') >= 0) return true;
+  // Native searches first: the character loop below runs only for the rare value holding a NUL.
+  if (value.indexOf('\0') < 0) return false;
   let quoted = false;
   for (let i = 0; i < value.length; i++) {
     const c = value.charCodeAt(i);
-    if (c === 13 || c === 10) return true;
-    if (quoted && c === 92) {
-      const next = value.charCodeAt(++i);
-      if (next === 13 || next === 10) return true;
-    } else if (c === 34) {
-      quoted = !quoted;
-    } else if (c === 0) {
-      return true;
-    }
+    if (quoted && c === 92) i++; // a quoted-pair: the next character, a NUL too, is taken as is
+    else if (c === 34) quoted = !quoted;
+    else if (c === 0) return true;
   }
   return false;
 }

@@ -236,12 +236,10 @@ const SINGLE = ['To', 'From', 'CSeq', 'Call-ID', 'Content-Type'];
 
 /** The headers every transaction and dialog reads must be present and well formed (§8.1.1, §8.2.2). */
 function checkMandatory(message: SipMessage): void {
-  for (const name of ['To', 'From', 'CSeq', 'Call-ID', 'Via']) {
-    if (!message.headers.some((h) => h.name === name)) throw new SipParseError(`missing ${name} header`);
-  }
-  for (const name of SINGLE) {
-    if (message.headers.filter((h) => h.name === name).length > 1) throw new SipParseError(`more than one ${name} header`);
-  }
+  const count: Record<string, number> = {};
+  for (const h of message.headers) count[h.name] = (count[h.name] ?? 0) + 1;
+  for (const name of RESPONSE_COPIES) if (count[name] === undefined) throw new SipParseError(`missing ${name} header`);
+  for (const name of SINGLE) if (count[name] > 1) throw new SipParseError(`more than one ${name} header`);
   const vias = headerValues(message, 'Via');
   if (vias.length === 0) throw new SipParseError('empty Via');
   for (const via of vias) parseVia(via);
