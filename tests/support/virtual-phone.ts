@@ -3,7 +3,7 @@
 // and clock run on the network's virtual time, its flash is a SimFlash. Tests drive the phone with
 // keys and scripted SIP peers and read its screen, and time passes only when they say so.
 // Pure (no Node APIs): runs under jest and on XS.
-import type { Datagram, Hal, Key, KeyEvent } from '../../hal/contracts.js';
+import { AUDIO_FRAME_SAMPLES, type Crypto, type Datagram, type Hal, type Key, type KeyEvent } from '../../hal/contracts.js';
 import { nobleCrypto } from '../../hal/noble-crypto.js';
 import { createPhone, type Phone } from '../../modules/phone/phone.js';
 import type { Settings } from '../../modules/settings/model.js';
@@ -24,6 +24,8 @@ export interface VirtualPhone {
   press(key: Key): void;
   /** Sockets the phone holds open. */
   readonly sockets: () => number;
+  /** One captured 20 ms audio frame, delivered if the phone's audio is running (a call's media). */
+  captureFrame(): void;
 }
 
 export interface VirtualPhoneOptions {
@@ -35,6 +37,12 @@ export interface VirtualPhoneOptions {
   readonly settings?: Settings;
   readonly flash?: SimFlash;
   readonly seed?: number;
+  readonly displayName?: string;
+  /** The SIP domain of the phone's address of record (PhoneIdentity.domain). */
+  readonly domain?: string;
+  readonly outboundProxy?: string;
+  /** The crypto provider (nobleCrypto by default); tests inject faults through it. */
+  readonly crypto?: Crypto;
 }
 
 export function virtualPhone(net: TestNetwork, options: VirtualPhoneOptions): VirtualPhone {
@@ -43,6 +51,7 @@ export function virtualPhone(net: TestNetwork, options: VirtualPhoneOptions): Vi
   const log: string[] = [];
   let screen: readonly string[] = [];
   const keyListeners: ((event: KeyEvent) => void)[] = [];
+  let audioListener: ((frame: Int16Array) => void) | undefined;
   const sockets = new Map<number, Endpoint>();
   let nextPort = 40000;
   let nextTimer = 1;
@@ -99,15 +108,17 @@ export function virtualPhone(net: TestNetwork, options: VirtualPhoneOptions): Vi
     flash,
     keypad: { onKey: (listener) => void keyListeners.push(listener) },
     display: { rows: 4, columns: 20, show: (lines) => void (screen = lines.slice()) },
-    audio: { start: () => {}, play: () => {}, stop: () => {} },
-    crypto: nobleCrypto,
+    audio: { start: (onFrame) => void (audioListener = onFrame), play: () => {}, stop: () => void (audioListener = undefined) },
+    crypto: options.crypto ?? nobleCrypto,
     log: (line) => void log.push(line),
   };
   const phone = createPhone(hal, {
-    displayName: options.user,
+    displayName: options.displayName ?? options.user,
     user: options.user,
     sipPort: options.sipPort ?? 5060,
     ...(options.registrar ? { registrar: options.registrar } : {}),
+    ...(options.domain ? { domain: options.domain } : {}),
+    ...(options.outboundProxy ? { outboundProxy: options.outboundProxy } : {}),
   });
   return {
     phone,
@@ -119,5 +130,6 @@ export function virtualPhone(net: TestNetwork, options: VirtualPhoneOptions): Vi
       for (const l of keyListeners) l({ key, down: false });
     },
     sockets: () => sockets.size,
+    captureFrame: () => audioListener?.(new Int16Array(AUDIO_FRAME_SAMPLES).fill(1000)),
   };
 }

@@ -1,78 +1,81 @@
 // One event ends at most one call (GUIDE; modules/phone/event-guard.ts): two phones on a
-// virtual-time world (tests/support/fake-hal.ts) call each other with PSK-keyed MIKEY, and a fault
+// virtual-time network (tests/support/virtual-phone.ts) call each other with PSK-keyed MIKEY, and a fault
 // is injected into the callee's handling — its crypto provider throws on a datagram (screening
 // the INVITE), on a key press (OK: the deferred MIKEY step) and on an audio frame (SRTP in a
 // connected call). Each time: a final response (500) or BYE reaches the caller, the callee's
 // screen is idle again, its user agent holds no call, transaction or timer once they run out,
 // the failure is logged, and the next call between the same phones connects. Node and XS.
+import type { Hal, KeyEvent } from '../../hal/contracts.js';
+import { nobleCrypto } from '../../hal/noble-crypto.js';
 import { eventGuard, guardedHal } from '../../modules/phone/event-guard.js';
-import { createPhone, type Phone } from '../../modules/phone/phone.js';
 import { openSettingsStore } from '../../modules/settings/store.js';
 import { toHex } from '../../modules/util/bytes.js';
-import { FakeWorld, FaultyCrypto, type FakeHal } from '../support/fake-hal.js';
+import { FaultyCrypto } from '../support/faulty-crypto.js';
+import { SimFlash } from '../support/sim-flash.js';
+import { virtualPhone, type VirtualPhone } from '../support/virtual-phone.js';
+import { TestNetwork } from './sip-test-network.js';
 
-const ALICE = 'sip:9001@127.0.0.1';
-const BOB = 'sip:9002@127.0.0.1';
+const ALICE = 'sip:9001@example.test';
+const BOB = 'sip:9002@example.test';
 const PSK = Uint8Array.from({ length: 32 }, (_, i) => 0xa0 ^ i);
 const IDLE = { call: 0, timers: 0, uaCalls: 0, transactions: 0, uaTimers: 0 };
 
 interface Pair {
-  world: FakeWorld;
-  alice: FakeHal;
-  bob: FakeHal;
+  net: TestNetwork;
+  alice: VirtualPhone;
+  bob: VirtualPhone;
   bobCrypto: FaultyCrypto;
-  bobPhone: Phone;
-  alicePhone: Phone;
 }
 
-/** The PSK shared with `peer` in the phone's settings, before it boots. */
-function sharePsk(hal: FakeHal, peer: string): void {
-  const store = openSettingsStore(hal.flash);
+/** A flash holding the PSK shared with `peer`, for a phone to boot from. */
+function flashSharing(peer: string): SimFlash {
+  const flash = new SimFlash(4096, 16);
+  const store = openSettingsStore(flash);
   store.save({ ...store.settings, peerKeys: { [peer]: toHex(PSK) } });
+  return flash;
 }
 
 function pair(): Pair {
-  const world = new FakeWorld();
+  const net = new TestNetwork();
   const bobCrypto = new FaultyCrypto();
-  const alice = world.hal('alice');
-  const bob = world.hal('bob', bobCrypto);
-  sharePsk(alice, BOB);
-  sharePsk(bob, ALICE);
-  const alicePhone = createPhone(alice, { displayName: 'Alice', user: '9001', sipPort: 5061, outboundProxy: '127.0.0.1:5062' });
-  const bobPhone = createPhone(bob, { displayName: 'Bob', user: '9002', sipPort: 5062 });
-  return { world, alice, bob, bobCrypto, alicePhone, bobPhone };
+  const common = { domain: 'example.test', sipPort: 5060 };
+  const alice = virtualPhone(net, { ...common, user: '9001', displayName: 'Alice', address: '10.0.0.1', outboundProxy: '10.0.0.2:5060', flash: flashSharing(BOB), seed: 1 });
+  const bob = virtualPhone(net, { ...common, user: '9002', displayName: 'Bob', address: '10.0.0.2', crypto: bobCrypto, flash: flashSharing(ALICE), seed: 2 });
+  return { net, alice, bob, bobCrypto };
 }
+
+const advance = (p: Pair, ms: number) => p.net.run(p.net.now + ms);
 
 function dialBob(p: Pair): void {
   for (const k of ['9', '0', '0', '2', 'OK'] as const) p.alice.press(k);
-  p.world.advance(50);
+  advance(p, 50);
 }
 
-/** SIP messages the callee (port 5062) sent to the caller, by their first line. */
+/** SIP messages the callee sent the caller: responses by status and reason, requests by method. */
 function fromBob(p: Pair): string[] {
-  return p.world.sent.filter((d) => d.from === 5062 && d.to === 5061).map((d) => new TextDecoder().decode(d.data).split('\r\n')[0]);
+  return p.net.wire.filter((w) => w.from === '9002:5060' && w.to === '9001:5060').map((w) => (w.message.kind === 'response' ? `${w.message.status} ${w.message.reason}` : w.message.method));
 }
 
-/** The callee is idle, and once every transaction timer has run out, holds nothing. */
+/** The callee is idle, and once every transaction timer has run out, both phones hold nothing. */
 function expectCleanIdle(p: Pair): void {
-  expect(p.bob.screen[0]).toBe('Bob');
-  p.world.advance(40_000);
-  expect(p.bobPhone.stats()).toEqual(IDLE);
-  expect(p.alicePhone.stats()).toEqual(IDLE);
+  expect(p.bob.screen()[0]).toBe('Bob');
+  advance(p, 40_000);
+  expect(p.bob.phone.stats()).toEqual(IDLE);
+  expect(p.alice.phone.stats()).toEqual(IDLE);
 }
 
 /** A following call between the same phones rings, connects and ends cleanly. */
 function expectNextCallWorks(p: Pair): void {
   dialBob(p);
-  expect(p.bob.screen.slice(0, 3)).toEqual(['Incoming call', '9001@127.0.0.1', 'Secure: PSK']);
+  expect(p.bob.screen().slice(0, 3)).toEqual(['Incoming call', '9001@example.test', 'Secure: PSK']);
   p.bob.press('OK');
-  p.world.advance(50);
-  expect(p.bob.screen[0]).toBe('Connected');
-  expect(p.alice.screen[0]).toBe('Connected');
+  advance(p, 50);
+  expect(p.bob.screen()[0]).toBe('Connected');
+  expect(p.alice.screen()[0]).toBe('Connected');
   p.alice.press('Hangup');
-  p.world.advance(40_000);
-  expect(p.bobPhone.stats()).toEqual(IDLE);
-  expect(p.alicePhone.stats()).toEqual(IDLE);
+  advance(p, 40_000);
+  expect(p.bob.phone.stats()).toEqual(IDLE);
+  expect(p.alice.phone.stats()).toEqual(IDLE);
 }
 
 describe('an exception while handling one event ends at most that call', () => {
@@ -80,9 +83,9 @@ describe('an exception while handling one event ends at most that call', () => {
     const p = pair();
     p.bobCrypto.failing = true;
     dialBob(p);
-    expect(fromBob(p)).toEqual(['SIP/2.0 100 Trying', 'SIP/2.0 500 Server Internal Error']);
-    expect(p.bob.logs).toContainEqual('SIP incomingCall failed: crypto provider fault (injected)');
-    expect(p.alice.screen[0]).not.toBe('Calling');
+    expect(fromBob(p)).toEqual(['100 Trying', '500 Server Internal Error']);
+    expect(p.bob.log).toContainEqual('SIP incomingCall failed: crypto provider fault (injected)');
+    expect(p.alice.screen()[0]).not.toBe('Calling');
     expectCleanIdle(p);
     p.bobCrypto.failing = false;
     expectNextCallWorks(p);
@@ -91,13 +94,13 @@ describe('an exception while handling one event ends at most that call', () => {
   it('a key press: OK whose deferred MIKEY step throws answers 500 and returns to idle', () => {
     const p = pair();
     dialBob(p);
-    expect(p.bob.screen[0]).toBe('Incoming call');
+    expect(p.bob.screen()[0]).toBe('Incoming call');
     p.bobCrypto.failing = true;
     p.bob.press('OK');
-    p.world.advance(50);
-    expect(fromBob(p)).toEqual(['SIP/2.0 100 Trying', 'SIP/2.0 180 Ringing', 'SIP/2.0 500 Server Internal Error']);
-    expect(p.bob.logs).toContainEqual('key OK failed: crypto provider fault (injected)');
-    expect(p.alice.screen[0]).not.toBe('Calling');
+    advance(p, 50);
+    expect(fromBob(p)).toEqual(['100 Trying', '180 Ringing', '500 Server Internal Error']);
+    expect(p.bob.log).toContainEqual('key OK failed: crypto provider fault (injected)');
+    expect(p.alice.screen()[0]).not.toBe('Calling');
     expectCleanIdle(p);
     p.bobCrypto.failing = false;
     expectNextCallWorks(p);
@@ -107,52 +110,66 @@ describe('an exception while handling one event ends at most that call', () => {
     const p = pair();
     dialBob(p);
     p.bob.press('OK');
-    p.world.advance(50);
-    expect(p.bob.screen[0]).toBe('Connected');
+    advance(p, 50);
+    expect(p.bob.screen()[0]).toBe('Connected');
     p.bob.captureFrame();
-    p.world.advance(20);
+    advance(p, 20);
     p.bobCrypto.failing = true;
     p.bob.captureFrame();
-    p.world.advance(50);
-    expect(fromBob(p).filter((l) => l.startsWith('BYE '))).toHaveLength(1);
-    expect(p.bob.logs).toContainEqual('audio frame failed: crypto provider fault (injected)');
-    expect(p.alice.screen[0]).not.toBe('Connected');
+    advance(p, 50);
+    expect(fromBob(p).filter((l) => l === 'BYE')).toHaveLength(1);
+    expect(p.bob.log).toContainEqual('audio frame failed: crypto provider fault (injected)');
+    expect(p.alice.screen()[0]).not.toBe('Connected');
     expectCleanIdle(p);
     p.bobCrypto.failing = false;
     expectNextCallWorks(p);
   });
 });
 
+/** A HAL whose event sources the test fires by hand. */
+function stubHal() {
+  const on = { datagram: [] as ((d: { data: Uint8Array; address: string; port: number }) => void)[], timer: [] as (() => void)[], key: [] as ((e: KeyEvent) => void)[], frame: [] as ((f: Int16Array) => void)[] };
+  const log: string[] = [];
+  const hal: Hal = {
+    network: { localAddress: '10.0.0.1', bindUdp: (port, cb) => (on.datagram.push(cb), { port, send: () => {}, close: () => {} }) },
+    clock: { monotonicMs: () => 0, wallClockMs: () => 0 },
+    timers: { set: (_ms, cb) => on.timer.push(cb), clear: () => {} },
+    random: { bytes: (n) => new Uint8Array(n) },
+    flash: new SimFlash(4096, 4),
+    keypad: { onKey: (cb) => void on.key.push(cb) },
+    display: { rows: 4, columns: 20, show: () => {} },
+    audio: { start: (cb) => void on.frame.push(cb), play: () => {}, stop: () => {} },
+    crypto: nobleCrypto,
+    log: (line) => void log.push(line),
+  };
+  return { hal, on, log };
+}
+
 describe('guardedHal: every kind of event runs inside the guard', () => {
+  const boom = (what: string) => () => {
+    throw new Error(what);
+  };
+
   it('a throwing datagram, timer, key or audio-frame handler reaches the recovery, not the host', () => {
-    const world = new FakeWorld();
-    const device = world.hal('device');
+    const { hal: device, on } = stubHal();
     const recovered: string[] = [];
     const hal = guardedHal(device, eventGuard(device.log, (what, e) => void recovered.push(`${what}: ${(e as Error).message}`)));
-    const boom = (what: string) => () => {
-      throw new Error(what);
-    };
     hal.network.bindUdp(7000, boom('datagram'));
-    world.inject(Uint8Array.of(1), 7000, 7001);
     hal.timers.set(5, boom('timer'));
     hal.keypad.onKey(boom('key'));
     hal.audio.start(boom('frame'));
-    world.advance(10);
-    device.press('5');
-    device.captureFrame();
-    expect(recovered).toEqual(['datagram from 127.0.0.1:7001: datagram', 'timer: timer', 'key 5: key', 'key 5: key', 'audio frame: frame']);
+    on.datagram[0]({ data: Uint8Array.of(1), address: '10.0.0.9', port: 7001 });
+    on.timer[0]();
+    on.key[0]({ key: '5', down: true });
+    on.frame[0](new Int16Array(160));
+    expect(recovered).toEqual(['datagram from 10.0.0.9:7001: datagram', 'timer: timer', 'key 5: key', 'audio frame: frame']);
   });
 
   it('a recovery that throws too is logged, never thrown', () => {
-    const world = new FakeWorld();
-    const device = world.hal('device');
-    const hal = guardedHal(device, eventGuard(device.log, () => {
-      throw new Error('recovery broke');
-    }));
-    hal.timers.set(1, () => {
-      throw new Error('handler broke');
-    });
-    world.advance(5);
-    expect(device.logs).toEqual(['timer failed: handler broke; recovering failed too: recovery broke']);
+    const { hal: device, on, log } = stubHal();
+    const hal = guardedHal(device, eventGuard(device.log, boom('recovery broke')));
+    hal.timers.set(1, boom('handler broke'));
+    on.timer[0]();
+    expect(log).toEqual(['timer failed: handler broke; recovering failed too: recovery broke']);
   });
 });
