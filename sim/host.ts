@@ -7,7 +7,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { AUDIO_FRAME_MS, AUDIO_FRAME_SAMPLES, type Key } from '../hal/contracts.js';
-import { decodeFrame, encodeFrame } from '../hal/host/channel.js';
+import { decodeBatch, decodeFrame, encodeFrame } from '../hal/host/channel.js';
 import { SHUTDOWN_COMPLETE } from '../hal/host/shutdown.js';
 import type { PhoneIdentity } from '../modules/phone/identity.js';
 import type { Credentials } from '../modules/settings/model.js';
@@ -145,8 +145,10 @@ export class DesktopHost {
   /** Sends one event into the machine; the firmware's own errors are logged there, not thrown. */
   async send(header: Record<string, unknown>, payload?: Uint8Array): Promise<void> {
     if (this.stopped) return;
-    const { meter } = await this.worker.command(encodeFrame(header, payload));
+    const { reply, meter } = await this.worker.command(encodeFrame(header, payload));
     this.lastMeter = meter;
+    // The reply carries what the firmware posted while handling the event (channel.ts).
+    if (reply.length > 0) await this.answer(reply);
   }
 
   /**
@@ -233,10 +235,24 @@ export class DesktopHost {
     this.options.onLog?.(message);
   }
 
-  private async answer(bytes: Uint8Array): Promise<Uint8Array> {
+  private answer(bytes: Uint8Array): Promise<Uint8Array> {
     const { header, payload } = decodeFrame(bytes);
+    return this.serve(header, payload);
+  }
+
+  /** Carries out one operation the firmware asked for; a batch is several, each failure logged. */
+  private async serve(header: Record<string, unknown>, payload: Uint8Array): Promise<Uint8Array> {
     const ok = (h: Record<string, unknown> = {}, p?: Uint8Array) => encodeFrame(h, p);
     switch (header.op) {
+      case 'batch':
+        for (const frame of decodeBatch(payload)) {
+          try {
+            await this.serve(frame.header, frame.payload);
+          } catch (e) {
+            this.addLog(`host ${String(frame.header.op)}: ${(e as Error).message}`);
+          }
+        }
+        return ok();
       case 'net.info':
         return ok({ address: this.address });
       case 'flash.info':

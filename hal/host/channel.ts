@@ -2,7 +2,10 @@
 //   u32 big-endian JSON length | JSON (UTF-8) | binary payload (the rest)
 // Queries from XS to the Node side go through xsnap's synchronous issueCommand(); events from the
 // Node side arrive through globalThis.handleCommand. The Node side (sim/host.ts) uses the same
-// encodeFrame and decodeFrame.
+// encodeFrame and decodeFrame. Operations with nothing to answer (post: a datagram out, a timer, a
+// log line...) travel together in one batch frame, as the reply to the event being handled or just
+// before the next query: each issueCommand is a round trip between two processes, and a datagram
+// once cost eight of them (issue 13, OPTIONS slow under a flood).
 import { utf8Decode, utf8Encode } from '../../modules/util/bytes.js';
 
 export interface Frame {
@@ -27,23 +30,84 @@ export function decodeFrame(bytes: Uint8Array): Frame {
   return { header, payload: bytes.subarray(4 + length) };
 }
 
+/** Frames in one: a "batch" frame whose payload is each frame preceded by its u32 big-endian length. */
+export function encodeBatch(frames: readonly Uint8Array[]): Uint8Array {
+  let length = 0;
+  for (const f of frames) length += 4 + f.length;
+  const payload = new Uint8Array(length);
+  const view = new DataView(payload.buffer);
+  let at = 0;
+  for (const f of frames) {
+    view.setUint32(at, f.length);
+    payload.set(f, at + 4);
+    at += 4 + f.length;
+  }
+  return encodeFrame({ op: 'batch' }, payload);
+}
+
+/** The frames of a batch frame's payload, in order. */
+export function decodeBatch(payload: Uint8Array): Frame[] {
+  const view = new DataView(payload.buffer, payload.byteOffset, payload.length);
+  const frames: Frame[] = [];
+  let at = 0;
+  while (at < payload.length) {
+    if (at + 4 > payload.length) throw new RangeError('batch entry shorter than its length field');
+    const length = view.getUint32(at);
+    if (at + 4 + length > payload.length) throw new RangeError('batch entry overruns the batch');
+    frames.push(decodeFrame(payload.subarray(at + 4, at + 4 + length)));
+    at += 4 + length;
+  }
+  return frames;
+}
+
 function toArrayBuffer(bytes: Uint8Array): ArrayBuffer {
   return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength
     ? (bytes.buffer as ArrayBuffer)
     : (bytes.slice().buffer as ArrayBuffer);
 }
 
-/** Asks the Node side something and waits for the answer (xsnap blocks this machine meanwhile). */
-export function query(op: string, args: Record<string, unknown> = {}, payload?: Uint8Array): Frame {
-  const answer = decodeFrame(new Uint8Array(issueCommand(toArrayBuffer(encodeFrame({ op, ...args }, payload)))));
+/** Posted operations not yet sent; bounded by what one event does. */
+const outbox: Uint8Array[] = [];
+/** Whether an event from the Node side is being handled: its reply will carry the outbox. */
+let handling = false;
+
+function ask(op: string, frame: Uint8Array): Frame {
+  const answer = decodeFrame(new Uint8Array(issueCommand(toArrayBuffer(frame))));
   if (typeof answer.header.error === 'string') throw new Error(`host ${op}: ${answer.header.error}`);
   return answer;
+}
+
+/** Sends what was posted so far, ahead of anything later. */
+function flush(): void {
+  if (outbox.length > 0) ask('batch', encodeBatch(outbox.splice(0)));
+}
+
+/** Asks the Node side something and waits for the answer (xsnap blocks this machine meanwhile). */
+export function query(op: string, args: Record<string, unknown> = {}, payload?: Uint8Array): Frame {
+  flush();
+  return ask(op, encodeFrame({ op, ...args }, payload));
+}
+
+/**
+ * Tells the Node side to do something that needs no answer. It is carried out in order with the
+ * queries, once the current event is handled; the Node side logs a failure (an unknown socket...).
+ */
+export function post(op: string, args: Record<string, unknown> = {}, payload?: Uint8Array): void {
+  outbox.push(encodeFrame({ op, ...args }, payload));
+  if (!handling) flush();
 }
 
 /** Installs the handler for events the Node side sends into the machine. */
 export function onHostEvent(handler: (event: Frame) => void): void {
   (globalThis as { handleCommand?: (message: ArrayBuffer) => ArrayBuffer }).handleCommand = (message) => {
-    handler(decodeFrame(new Uint8Array(message)));
-    return new ArrayBuffer(0);
+    handling = true;
+    try {
+      handler(decodeFrame(new Uint8Array(message)));
+    } finally {
+      handling = false;
+    }
+    // What the event posted is the reply: no extra round trip.
+    if (outbox.length === 0) return new ArrayBuffer(0);
+    return toArrayBuffer(encodeBatch(outbox.splice(0)));
   };
 }

@@ -1,5 +1,5 @@
 // The HAL on the desktop XS host: every contract is served by the Node side (sim/host.ts) over the
-// command channel. Queries are synchronous; events (datagrams, timers, keys, audio frames) arrive
+// command channel. Queries are synchronous; what needs no answer is posted (channel.ts); events (datagrams, timers, keys, audio frames) arrive
 // through dispatchHostEvent, which the entry point wires to the channel.
 import {
   AUDIO_FRAME_SAMPLES,
@@ -11,7 +11,7 @@ import {
   type UdpSocket,
 } from '../contracts.js';
 import { xsTunedCrypto } from './xs-crypto.js';
-import { type Frame, query } from './channel.js';
+import { type Frame, post, query } from './channel.js';
 
 export interface HostHal extends Hal {
   /** Routes one event from the Node side to the listener the firmware installed. */
@@ -38,7 +38,7 @@ export function createHostHal(): HostHal {
         udpListeners.set(id, onDatagram);
         return {
           port: bound,
-          send: (data, address, toPort) => void query('udp.send', { id, address, port: toPort }, data),
+          send: (data, address, toPort) => post('udp.send', { id, address, port: toPort }, data),
           close: () => {
             udpListeners.delete(id);
             query('udp.close', { id });
@@ -54,11 +54,11 @@ export function createHostHal(): HostHal {
       set(delayMs, onFire) {
         const id = nextTimer++;
         timers.set(id, onFire);
-        query('timer.set', { id, delayMs: Math.max(0, delayMs) });
+        post('timer.set', { id, delayMs: Math.max(0, delayMs) });
         return id;
       },
       clear(id) {
-        if (timers.delete(id)) query('timer.clear', { id });
+        if (timers.delete(id)) post('timer.clear', { id });
       },
     },
     random: {
@@ -77,7 +77,7 @@ export function createHostHal(): HostHal {
     display: {
       rows: 4,
       columns: 20,
-      show: (lines) => void query('display', { lines: lines.map((l) => l.slice(0, 20)) }),
+      show: (lines) => post('display', { lines: lines.map((l) => l.slice(0, 20)) }),
     },
     audio: {
       start(onFrame) {
@@ -85,7 +85,7 @@ export function createHostHal(): HostHal {
         query('audio.start');
       },
       play(frame) {
-        query('audio.play', {}, new Uint8Array(frame.buffer, frame.byteOffset, frame.byteLength));
+        post('audio.play', {}, new Uint8Array(frame.buffer, frame.byteOffset, frame.byteLength));
       },
       stop() {
         audioListener = undefined;
@@ -93,7 +93,7 @@ export function createHostHal(): HostHal {
       },
     },
     crypto: xsTunedCrypto,
-    log: (message) => void query('log', { message }),
+    log: (message) => post('log', { message }),
 
     dispatchHostEvent({ header, payload }) {
       switch (header.type) {

@@ -99,6 +99,18 @@ export function fromBase64(text: string): Uint8Array {
 }
 
 export function utf8Encode(text: string): Uint8Array {
+  // ASCII (nearly every SIP and SDP text) is one byte per character: no intermediate array, which
+  // made serializing a SIP message cost as much as parsing it on XS.
+  const ascii = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0x80) return utf8EncodeAny(text);
+    ascii[i] = c;
+  }
+  return ascii;
+}
+
+function utf8EncodeAny(text: string): Uint8Array {
   const out: number[] = [];
   for (const ch of text) {
     const c = ch.codePointAt(0)!;

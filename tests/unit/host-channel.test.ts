@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { decodeFrame, encodeFrame } from '../../hal/host/channel.js';
+import { decodeBatch, decodeFrame, encodeBatch, encodeFrame } from '../../hal/host/channel.js';
 
 describe('desktop host channel frames', () => {
   it('round-trips any JSON header with any payload', () => {
@@ -25,5 +25,33 @@ describe('desktop host channel frames', () => {
       { numRuns: 300 },
     );
     expect(() => decodeFrame(Uint8Array.of(0, 0, 0, 9, 0x7b))).toThrow(RangeError);
+  });
+
+  it('round-trips batches of frames (what the firmware posts during one event), in order', () => {
+    const frame = fc.record({ header: fc.dictionary(fc.string(), fc.jsonValue()), payload: fc.uint8Array({ maxLength: 32 }) });
+    fc.assert(
+      fc.property(fc.array(frame, { maxLength: 8 }), (frames) => {
+        const batch = decodeFrame(encodeBatch(frames.map((f) => encodeFrame(f.header, f.payload))));
+        expect(batch.header).toEqual({ op: 'batch' });
+        const back = decodeBatch(batch.payload);
+        expect(back.map((f) => f.header)).toEqual(frames.map((f) => JSON.parse(JSON.stringify(f.header))));
+        expect(back.map((f) => f.payload)).toEqual(frames.map((f) => f.payload));
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it('refuses a garbled batch with RangeError or SyntaxError only', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 40 }), (bytes) => {
+        try {
+          decodeBatch(bytes);
+        } catch (e) {
+          expect(e instanceof RangeError || e instanceof SyntaxError).toBe(true);
+        }
+      }),
+      { numRuns: 300 },
+    );
+    expect(() => decodeBatch(Uint8Array.of(0, 0, 0, 9, 1))).toThrow(RangeError);
   });
 });
