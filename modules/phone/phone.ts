@@ -6,6 +6,7 @@ import { Menu } from '../menu/menu.js';
 import { loadPkCredentials, type PkCredentials } from '../mikey/pk-auth.js';
 import type { Credentials } from '../settings/model.js';
 import { openSettingsStore, type SettingsStore } from '../settings/store.js';
+import { MAX_SIP_MESSAGE } from '../sip/message.js';
 import { fromBase64 } from '../util/bytes.js';
 import { Calls } from './calls.js';
 import { eventGuard, guardedHal, messageOf } from './event-guard.js';
@@ -63,6 +64,7 @@ export function createPhone(device: Hal, identity: PhoneIdentity, provision?: Cr
   let menu: Menu | undefined;
   let status = store.notice ?? 'Ready';
   let sipDatagrams = 0;
+  let oversizeDatagrams = 0;
   if (store.notice) hal.log(store.notice);
   // The speaker: tones outside calls; a call's media takes it through tones.callAudio.
   const tones = new TonePlayer(hal);
@@ -135,7 +137,13 @@ export function createPhone(device: Hal, identity: PhoneIdentity, provision?: Cr
 
   function onSipDatagram(datagram: Datagram): void {
     sipDatagrams++;
-    hal.log(`SIP datagram ${sipDatagrams} from ${datagram.address}:${datagram.port}, ${datagram.data.length} bytes`);
+    const line = `SIP datagram ${sipDatagrams} from ${datagram.address}:${datagram.port}, ${datagram.data.length} bytes`;
+    if (datagram.data.length > MAX_SIP_MESSAGE) {
+      // Larger than any SIP message this phone takes (issue 13): dropped unread, and counted.
+      oversizeDatagrams++;
+      return hal.log(`${line}: over the ${MAX_SIP_MESSAGE}-byte limit, dropped unread (${oversizeDatagrams} so far)`);
+    }
+    hal.log(line);
     calls.onSipDatagram(datagram);
   }
 

@@ -5,6 +5,7 @@ import { createSocket, type Socket } from 'node:dgram';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { MAX_SIP_MESSAGE } from '../../modules/sip/message.js';
 import { DesktopHost, MAX_QUEUED_BYTES, MAX_QUEUED_DATAGRAMS } from '../../sim/host.js';
 import { until } from '../support/desktop-phones.js';
 
@@ -76,6 +77,43 @@ describe('desktop host limits', () => {
       await busy;
       await until(() => answers.some((a) => a.startsWith('SIP/2.0 200') && a.includes('Call-ID: small@')), 'the OPTIONS answer');
       expect(host.droppedDatagrams).toBe(3);
+    } finally {
+      c.close();
+      await host.stop();
+    }
+  });
+
+  // UDP over IPv4 carries at most 65,507 bytes, so these datagrams are handed to the phone's SIP
+  // socket (id 1) directly, as the host does with what it receives.
+  it('drops a datagram over 64 KiB unread and counts it in the log; answers an OPTIONS of exactly 64 KiB', async () => {
+    const { host, port } = await phone();
+    const c = await client();
+    const answers: string[] = [];
+    c.on('message', (m) => answers.push(m.toString()));
+    try {
+      const from = c.address().port;
+      // An OPTIONS whose SDP body (RFC 3261 §11.2) is padded with one long attribute to `size` bytes.
+      const head = options(port, from, 'huge').toString().replace('Content-Length: 0\r\n\r\n', 'Content-Type: application/sdp\r\n');
+      const sdp = 'v=0\r\no=probe 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio 4000 RTP/AVP 0\r\na=x-pad:';
+      const sized = (size: number) => {
+        for (let digits = 1; digits < 7; digits++) {
+          const length = size - (head.length + `Content-Length: ${'0'.repeat(digits)}\r\n\r\n`.length);
+          const body = sdp + 'x'.repeat(length - sdp.length - 2) + '\r\n';
+          if (String(length).length === digits) return Buffer.from(`${head}Content-Length: ${length}\r\n\r\n${body}`);
+        }
+        throw new Error('no size');
+      };
+      for (const _ of [1, 2]) await host.send({ type: 'udp', id: 1, address: '127.0.0.1', port: from }, sized(MAX_SIP_MESSAGE + 1));
+      expect(host.log.filter((l) => l.includes(`${MAX_SIP_MESSAGE + 1} bytes: over the ${MAX_SIP_MESSAGE}-byte limit, dropped unread`))).toEqual([
+        `SIP datagram 1 from 127.0.0.1:${from}, ${MAX_SIP_MESSAGE + 1} bytes: over the ${MAX_SIP_MESSAGE}-byte limit, dropped unread (1 so far)`,
+        `SIP datagram 2 from 127.0.0.1:${from}, ${MAX_SIP_MESSAGE + 1} bytes: over the ${MAX_SIP_MESSAGE}-byte limit, dropped unread (2 so far)`,
+      ]);
+      await new Promise((r) => setTimeout(r, 200));
+      expect(answers).toEqual([]);
+      const largest = sized(MAX_SIP_MESSAGE);
+      expect(largest.length).toBe(MAX_SIP_MESSAGE);
+      await host.send({ type: 'udp', id: 1, address: '127.0.0.1', port: from }, largest);
+      await until(() => answers.some((a) => a.startsWith('SIP/2.0 200') && a.includes('Call-ID: huge@')), 'the answer to the 64 KiB OPTIONS');
     } finally {
       c.close();
       await host.stop();
