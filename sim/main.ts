@@ -57,7 +57,16 @@ const interactive = !values.headless && process.stdin.isTTY === true && process.
 const view = interactive ? new TerminalView(process.stdout, `Desk phone "${name}" on the XS engine — flash ${flashPath}`) : undefined;
 
 let host: DesktopHost | undefined;
-const redraw = () => host && view?.draw(host.screen, host.log);
+// The terminal is redrawn at most every REDRAW_MS: a flood logs a line per datagram, and a write to
+// a terminal blocks Node while the terminal draws.
+const REDRAW_MS = 30;
+let redrawTimer: NodeJS.Timeout | undefined;
+const redraw = () => {
+  redrawTimer ??= setTimeout(() => {
+    redrawTimer = undefined;
+    if (host) view?.draw(host.screen, host.log);
+  }, REDRAW_MS);
+};
 
 // Development keys (var/keys/): a CA and a certificate for this phone's SIP URI, made on first use,
 // so the public-key modes work out of the box; the phone stores them in its flash on first start.
