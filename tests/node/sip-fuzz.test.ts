@@ -4,7 +4,7 @@
 import fc from 'fast-check';
 import { SipParseError } from '../../modules/sip/errors.js';
 import { parseAuth, parseNameAddr, parseVia } from '../../modules/sip/headers.js';
-import { parseMessage } from '../../modules/sip/message.js';
+import { MAX_SIP_MESSAGE, parseMessage } from '../../modules/sip/message.js';
 import { UserAgent } from '../../modules/sip/user-agent.js';
 import { utf8Encode } from '../../modules/util/bytes.js';
 
@@ -55,5 +55,17 @@ describe('SIP parsers under heavy fuzzing', () => {
       const actions = ua.receive(b, { address: '127.0.0.1', port: 5060 });
       return Array.isArray(actions);
     }), { numRuns: 20_000 });
+  });
+
+  it('2,000 mutated INVITEs padded up to 64 KiB into a user agent and the parser: answered, dropped or SipParseError', () => {
+    const ua = new UserAgent({ account: { user: 'bob', domain: 'example.test', password: 'x' }, local: { address: '127.0.0.1', port: 5062 }, random: { bytes: (n) => new Uint8Array(n).fill(9) } });
+    const head = new TextDecoder().decode(VALID).replace(/Content-Length: 4\r\n\r\nv=0\n$/, '');
+    const large = fc.tuple(fc.integer({ min: 1, max: MAX_SIP_MESSAGE + 64 }), fc.array(fc.tuple(fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }), fc.integer({ min: 0, max: 255 })), { maxLength: 6 })).map(([size, edits]) => {
+      const body = 'v=0\r\n' + 'a=x:'.padEnd(Math.max(4, size - head.length - 30), 'y') + '\r\n';
+      const bytes = utf8Encode(`${head}Content-Length: ${body.length}\r\n\r\n${body}`);
+      for (const [where, value] of edits) bytes[Math.floor(where * bytes.length)] = value;
+      return bytes;
+    });
+    fc.assert(fc.property(large, (b) => onlyParseErrors(() => parseMessage(b)) && Array.isArray(ua.receive(b, { address: '127.0.0.1', port: 5060 }))), { numRuns: 2000 });
   });
 });
