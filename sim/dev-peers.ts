@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { normalizeSipUri } from '../modules/pki/identity.js';
 import { parseCertificate } from '../modules/pki/x509.js';
 import type { Settings } from '../modules/settings/model.js';
-import { openSettingsStore, SettingsTooLargeError } from '../modules/settings/store.js';
+import { openPhoneStore } from '../modules/settings/phone-store.js';
 import { toBase64, toHex } from '../modules/util/bytes.js';
 import { withDevKeysLock, type DevKeys } from './dev-keys.js';
 import { FlashFile } from './flash-file.js';
@@ -44,28 +44,35 @@ export function withDevPeers(settings: Settings, peers: ReadonlyMap<string, Uint
 }
 
 /**
- * Writes the development peers into the phone's flash image (the store's power-cut-safe save),
- * before it boots, one peer at a time while the settings slot has room. Returns how many it holds.
+ * Writes the development peers into the phone's flash image (the peer store's power-cut-safe
+ * save), before it boots: first every peer's PSK while keys fit, then their certificates while the
+ * peer store keeps them without evicting anything (a development phone never pushes out what the
+ * phone learned; the peers left without a certificate stay the same from one start to the next).
+ * At most two saves, none when the flash already holds it all. Returns how many peers have a PSK.
  */
 export function provisionDevPeers(flashPath: string, keysDir: string, keys: DevKeys, selfUri: string): number {
   const flash = new FlashFile(flashPath);
-  let held = 0;
   try {
-    const store = openSettingsStore(flash);
-    for (const [uri, der] of devPeerCertificates(keysDir, selfUri)) {
-      const next = withDevPeers(store.settings, new Map([[uri, der]]), keys.psk);
-      if (JSON.stringify(next) !== JSON.stringify(store.settings)) {
-        try {
-          store.save(next);
-        } catch (e) {
-          if (e instanceof SettingsTooLargeError) break;
-          throw e;
-        }
+    const store = openPhoneStore(flash);
+    const peers = devPeerCertificates(keysDir, selfUri);
+    /** `add` applied for each peer in turn, as long as the store keeps everything. */
+    const grow = (start: Settings, add: (s: Settings, uri: string, der: Uint8Array) => Settings): Settings => {
+      let settings = start;
+      for (const [uri, der] of peers) {
+        const next = add(settings, uri, der);
+        if (store.keepsAll(next)) settings = next;
       }
-      held++;
-    }
+      return settings;
+    };
+    const withKeys = grow(store.settings, (s, uri, der) => {
+      const both = withDevPeers(s, new Map([[uri, der]]), keys.psk);
+      return { ...both, peerCertificates: s.peerCertificates };
+    });
+    if (JSON.stringify(withKeys) !== JSON.stringify(store.settings)) store.save(withKeys);
+    const withCertificates = grow(store.settings, (s, uri, der) => withDevPeers(s, new Map([[uri, der]]), keys.psk));
+    if (JSON.stringify(withCertificates) !== JSON.stringify(store.settings)) store.save(withCertificates);
+    return [...peers.keys()].filter((uri) => store.settings.peerKeys[uri] !== undefined).length;
   } finally {
     flash.close();
   }
-  return held;
 }

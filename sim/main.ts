@@ -84,6 +84,21 @@ function fail(line: string, status: number): never {
   process.exit(status);
 }
 
+// Ctrl-C from the start: a signal during boot stops the phone as cleanly as one later.
+let stopping = false;
+async function shutdown(): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  if (interactive) process.stdin.setRawMode(false);
+  process.stdin.pause();
+  // BYE for a call in progress and un-REGISTER, answered or not within a bounded wait.
+  await host?.shutdown();
+  process.stdout.write(`\nphone "${name}" stopped\n`);
+  process.exit(0);
+}
+process.on('SIGINT', () => void shutdown());
+process.on('SIGTERM', () => void shutdown());
+
 const starting = DesktopHost.start({
   identity: {
     displayName: values['display-name'] ?? name,
@@ -111,20 +126,6 @@ try {
   fail(`phone "${name}" did not start: ${(e as Error).message}`, 1);
 }
 redraw();
-
-let stopping = false;
-async function shutdown(): Promise<void> {
-  if (stopping) return;
-  stopping = true;
-  if (interactive) process.stdin.setRawMode(false);
-  process.stdin.pause();
-  // BYE for a call in progress and un-REGISTER, answered or not within a bounded wait.
-  await host?.shutdown();
-  process.stdout.write(`\nphone "${name}" stopped\n`);
-  process.exit(0);
-}
-process.on('SIGINT', () => void shutdown());
-process.on('SIGTERM', () => void shutdown());
 
 // Key presses reach the phone one after the other, in the order typed.
 let keyQueue: Promise<void> = Promise.resolve();

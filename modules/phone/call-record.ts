@@ -36,13 +36,16 @@ export function recordCall(
 
 /**
  * Saves what a call leaves behind, with the peer's certificate from an authenticated signed
- * exchange when there is one (PKE can be offered to this peer next time), unless the settings
- * slot has no room for it: then without it (the store refuses before touching the flash).
+ * exchange when there is one (PKE can be offered to this peer next time), unless the store has no
+ * room for it: then without it (a settings record refuses before touching the flash; the phone's
+ * peer store leaves it out by its eviction rule and says so in its notice).
  */
 function saveAfterCall(store: SettingsStore, hal: Pick<Hal, 'log'>, next: Settings, peer: string, certificate: Uint8Array | undefined): void {
   if (certificate) {
     try {
       store.save({ ...next, peerCertificates: { ...next.peerCertificates, [peer]: toBase64(certificate) } });
+      // The phone's peer store may leave it out for want of room (modules/settings/peer-book.ts).
+      if (store.settings.peerCertificates[peer] === undefined) hal.log(`certificate of ${peer} not kept: the peer store is full`);
       return;
     } catch (e) {
       if (!(e instanceof SettingsTooLargeError)) throw e;

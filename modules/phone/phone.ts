@@ -5,7 +5,8 @@ import type { Datagram, Hal, KeyEvent } from '../../hal/contracts.js';
 import { Menu } from '../menu/menu.js';
 import { loadPkCredentials, type PkCredentials } from '../mikey/pk-auth.js';
 import type { Credentials } from '../settings/model.js';
-import { openSettingsStore, type SettingsStore } from '../settings/store.js';
+import { openPhoneStore } from '../settings/phone-store.js';
+import type { SettingsStore } from '../settings/store.js';
 import { MAX_SIP_MESSAGE } from '../sip/message.js';
 import { fromBase64 } from '../util/bytes.js';
 import { Calls } from './calls.js';
@@ -41,8 +42,14 @@ export interface Phone {
  */
 function loadCredentials(hal: Hal, store: SettingsStore, uri: string, provision: Credentials | undefined): PkCredentials | undefined {
   if (store.settings.credentials.ownKey === '' && provision) {
-    store.save({ ...store.settings, credentials: provision });
-    hal.log('provisioned key material into flash');
+    try {
+      store.save({ ...store.settings, credentials: provision });
+      hal.log('provisioned key material into flash');
+    } catch (e) {
+      // Stored data never stops the phone: it runs without public-key modes.
+      hal.log(`key material not provisioned: ${(e as Error).message}`);
+      return undefined;
+    }
   }
   const c = store.settings.credentials;
   if (c.ownKey === '') return undefined;
@@ -59,13 +66,22 @@ function loadCredentials(hal: Hal, store: SettingsStore, uri: string, provision:
 export function createPhone(device: Hal, identity: PhoneIdentity, provision?: Credentials): Phone {
   // Every event below runs inside this guard (event-guard.ts): what one throws ends at most its call.
   const hal = guardedHal(device, eventGuard((line) => device.log(line), recover));
-  const store = openSettingsStore(hal.flash);
+  const store = openPhoneStore(hal.flash);
   let dialing: string | undefined;
   let menu: Menu | undefined;
   let status = store.notice ?? 'Ready';
   let sipDatagrams = 0;
   let oversizeDatagrams = 0;
   if (store.notice) hal.log(store.notice);
+  // A notice the store gives after boot (something could not be saved) shows once on the idle screen.
+  let shownNotice = store.notice;
+  const storeNotice = (): string | undefined => {
+    const notice = store.notice;
+    if (notice === shownNotice) return undefined;
+    shownNotice = notice;
+    if (notice) hal.log(`settings: ${notice}`);
+    return notice;
+  };
   // The speaker: tones outside calls; a call's media takes it through tones.callAudio.
   const tones = new TonePlayer(hal);
 
@@ -87,7 +103,7 @@ export function createPhone(device: Hal, identity: PhoneIdentity, provision?: Cr
     outboundProxy: store.settings.account.outboundProxy || (identity.outboundProxy ?? ''),
     keyLog: identity.keyLog === true,
     onChange: () => {
-      if (!calls.active) status = calls.notice ?? calls.registration ?? status;
+      if (!calls.active) status = storeNotice() ?? calls.notice ?? calls.registration ?? status;
       const failed = calls.takeFailure();
       if (failed !== undefined) tones.playFor(failureTone(failed), FAILURE_TONE_MS);
       render();

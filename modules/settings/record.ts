@@ -1,6 +1,6 @@
-// One settings record as it sits in flash:
+// One record as it sits in flash (the settings: magic "DPST"; the peer store, peer-store.ts: "DPPR"):
 //
-//   0  magic "DPST"            4 bytes
+//   0  magic                   4 bytes
 //   4  format version          u16 (big-endian; this firmware writes and reads 1)
 //   6  reserved                u16, 0xFFFF
 //   8  sequence number         u32 (serial-number order, RFC 1982: a newer save has a larger one)
@@ -25,10 +25,10 @@ export type DecodedRecord =
   | { readonly status: 'valid'; readonly sequence: number; readonly payload: Uint8Array };
 
 /** The record's bytes except the commit word, which the store writes separately, last. */
-export function encodeRecord(sequence: number, payload: Uint8Array): Uint8Array {
+export function encodeRecord(sequence: number, payload: Uint8Array, magic: Uint8Array = RECORD_MAGIC): Uint8Array {
   const out = new Uint8Array(RECORD_HEADER + payload.length + 4);
   const view = new DataView(out.buffer);
-  out.set(RECORD_MAGIC, 0);
+  out.set(magic, 0);
   view.setUint16(4, RECORD_FORMAT_VERSION);
   view.setUint16(6, 0xffff);
   view.setUint32(8, sequence >>> 0);
@@ -45,10 +45,10 @@ export function recordSize(payloadLength: number): number {
 }
 
 /** Reads the record at the start of `slot` (the slot's whole bytes). */
-export function decodeRecord(slot: Uint8Array): DecodedRecord {
+export function decodeRecord(slot: Uint8Array, magic: Uint8Array = RECORD_MAGIC): DecodedRecord {
   if (slot.length < RECORD_HEADER + RECORD_TRAILER) return { status: 'corrupt', reason: 'slot too small' };
   if (slot.subarray(0, RECORD_HEADER).every((b) => b === 0xff)) return { status: 'erased' };
-  for (let i = 0; i < 4; i++) if (slot[i] !== RECORD_MAGIC[i]) return { status: 'corrupt', reason: 'bad magic' };
+  for (let i = 0; i < 4; i++) if (slot[i] !== magic[i]) return { status: 'corrupt', reason: 'bad magic' };
   const view = new DataView(slot.buffer, slot.byteOffset, slot.length);
   const version = view.getUint16(4);
   const sequence = view.getUint32(8);

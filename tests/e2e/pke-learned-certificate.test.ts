@@ -6,14 +6,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseTable } from '../../modules/negotiation/table.js';
-import { openSettingsStore } from '../../modules/settings/store.js';
+import { openPhoneStore } from '../../modules/settings/phone-store.js';
 import { FlashFile } from '../../sim/flash-file.js';
 import { callAndAnswer, devCredentials, presetSettings, startPair, until } from '../support/desktop-phones.js';
 
 function storedPeerCertificates(flashPath: string): Readonly<Record<string, string>> {
   const flash = new FlashFile(flashPath);
   try {
-    return openSettingsStore(flash).settings.peerCertificates;
+    return openPhoneStore(flash).settings.peerCertificates;
   } finally {
     flash.close();
   }

@@ -4,7 +4,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openSettingsStore } from '../../modules/settings/store.js';
+import { openPhoneStore } from '../../modules/settings/phone-store.js';
 import { toBase64, toHex } from '../../modules/util/bytes.js';
 import { ensureDevKeys } from '../../sim/dev-keys.js';
 import { devPeerCertificates, provisionDevPeers } from '../../sim/dev-peers.js';
@@ -31,7 +31,7 @@ describe('development peers', () => {
     expect(provisionDevPeers(flashPath, keysDir, keys, 'sip:alice@127.0.0.1')).toBe(2);
     const flash = new FlashFile(flashPath);
     try {
-      const s = openSettingsStore(flash).settings;
+      const s = openPhoneStore(flash).settings;
       expect(s.peerCertificates).toEqual({
         'sip:bob@127.0.0.1': toBase64(keys.phones.get('sip:bob@127.0.0.1')!.certificate),
         'sip:carol@127.0.0.1': toBase64(keys.phones.get('sip:carol@127.0.0.1')!.certificate),
@@ -42,19 +42,31 @@ describe('development peers', () => {
     }
   });
 
-  it('stops adding peers when the settings slot is full, and the settings stay readable', () => {
-    const many = Array.from({ length: 16 }, (_, i) => `sip:phone${i}@127.0.0.1`);
+  it('gives every peer its PSK, certificates while they fit without evicting, and rewrites nothing at the next start', () => {
+    const many = Array.from({ length: 24 }, (_, i) => `sip:phone${String(i).padStart(2, '0')}@127.0.0.1`);
     const crowdDir = join(dir, 'crowd');
     const crowd = ensureDevKeys(crowdDir, many, { bits: 1024 });
-    const flashPath = join(dir, 'phone0.flash');
-    const held = provisionDevPeers(flashPath, crowdDir, crowd, many[0]);
-    expect(held).toBeGreaterThan(0);
-    expect(held).toBeLessThan(many.length - 1);
-    const flash = new FlashFile(flashPath);
-    try {
-      expect(Object.keys(openSettingsStore(flash).settings.peerCertificates)).toHaveLength(held);
-    } finally {
-      flash.close();
-    }
+    const flashPath = join(dir, 'phone00.flash');
+    expect(provisionDevPeers(flashPath, crowdDir, crowd, many[0])).toBe(many.length - 1);
+    const read = () => {
+      const flash = new FlashFile(flashPath);
+      try {
+        return { image: flash.image.slice(), settings: openPhoneStore(flash).settings };
+      } finally {
+        flash.close();
+      }
+    };
+    const first = read();
+    expect(Object.keys(first.settings.peerKeys)).toEqual(many.slice(1));
+    const certified = Object.keys(first.settings.peerCertificates);
+    expect(certified.length).toBeGreaterThan(3);
+    expect(certified.length).toBeLessThan(many.length - 1);
+    // The first ones in order: what fits without pushing anything out.
+    expect(certified).toEqual(many.slice(1, 1 + certified.length));
+    // The settings record holds no peers: it cannot overflow with them.
+    const settingsHalf = first.image.subarray(0, first.image.length / 2);
+    expect(new TextDecoder('latin1').decode(settingsHalf)).not.toContain('phone01@');
+    expect(provisionDevPeers(flashPath, crowdDir, crowd, many[0])).toBe(many.length - 1);
+    expect(read().image).toEqual(first.image);
   });
 });

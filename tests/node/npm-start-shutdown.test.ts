@@ -39,7 +39,7 @@ describe('npm start: Ctrl-C during a call', () => {
     );
     let out = '';
     child.stdout.on('data', (d) => (out += d));
-    const exit = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+    const exit = new Promise<number | null>((r) => child.on('close', (code) => r(code)));
     const caller = await DesktopHost.start({
       flashPath: join(dir, 'dave.flash'),
       identity: { displayName: 'Dave', user: 'dave', sipPort: await freePort(), outboundProxy: `127.0.0.1:${carolPort}` },

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseTable } from '../../modules/negotiation/table.js';
-import { openSettingsStore } from '../../modules/settings/store.js';
+import { openPhoneStore } from '../../modules/settings/phone-store.js';
 import { toBase64 } from '../../modules/util/bytes.js';
 import { FlashFile } from '../../sim/flash-file.js';
 import { presetSettings } from '../support/desktop-phones.js';
@@ -68,7 +68,7 @@ describe('Known peers menu in a terminal, across a restart', () => {
 
     const file = new FlashFile(flash);
     try {
-      const kept = openSettingsStore(file).settings;
+      const kept = openPhoneStore(file).settings;
       expect(kept.peerCertificates[BOB]).toBeUndefined();
       expect(kept.peerKeys[BOB]).toBe(PSK);
       expect(Object.keys(kept.learnedPeers)).toEqual([ZED]);

@@ -4,7 +4,7 @@
 import { createSocket } from 'node:dgram';
 import { join } from 'node:path';
 import type { Key } from '../../hal/contracts.js';
-import { openSettingsStore } from '../../modules/settings/store.js';
+import { openPhoneStore } from '../../modules/settings/phone-store.js';
 import type { Settings } from '../../modules/settings/model.js';
 import type { Credentials } from '../../modules/settings/model.js';
 import { toBase64, toHex } from '../../modules/util/bytes.js';
@@ -103,7 +103,7 @@ export function devPeers(dir: string, users: readonly string[]): (user: string) 
 export function presetSettings(flashPath: string, change: (s: Settings) => Settings): void {
   const flash = new FlashFile(flashPath);
   try {
-    const store = openSettingsStore(flash);
+    const store = openPhoneStore(flash);
     store.save(change(store.settings));
   } finally {
     flash.close();

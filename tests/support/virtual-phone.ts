@@ -7,7 +7,7 @@ import { AUDIO_FRAME_SAMPLES, type Crypto, type Datagram, type Hal, type Key, ty
 import { nobleCrypto } from '../../hal/noble-crypto.js';
 import { createPhone, type Phone } from '../../modules/phone/phone.js';
 import type { Settings } from '../../modules/settings/model.js';
-import { openSettingsStore } from '../../modules/settings/store.js';
+import { openPhoneStore } from '../../modules/settings/phone-store.js';
 import type { HostPort } from '../../modules/sip/user-agent.js';
 import { seededRandom, type Endpoint, type TestNetwork } from '../unit/sip-test-network.js';
 import { SimFlash } from './sim-flash.js';
@@ -47,7 +47,7 @@ export interface VirtualPhoneOptions {
 
 export function virtualPhone(net: TestNetwork, options: VirtualPhoneOptions): VirtualPhone {
   const flash = options.flash ?? new SimFlash(4096, 16);
-  if (options.settings) openSettingsStore(flash).save(options.settings);
+  if (options.settings) openPhoneStore(flash).save(options.settings);
   const log: string[] = [];
   let screen: readonly string[] = [];
   const keyListeners: ((event: KeyEvent) => void)[] = [];
