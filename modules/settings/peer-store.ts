@@ -26,13 +26,15 @@ export interface PeerStore {
 
 const text = (book: PeerBook) => JSON.stringify(bookToJson(book));
 
-/** Bytes of `s` in UTF-8, without encoding it (fits() runs once per peer evicted). */
+/**
+ * Bytes of `s` in UTF-8, without encoding it (fits() runs once per peer evicted). Walks the string
+ * with its iterator: charCodeAt(i) is quadratic on XS, whose strings are UTF-8 inside.
+ */
 function utf8Length(s: string): number {
-  let n = s.length;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    // Two bytes for U+0080-U+07FF, three for the rest of the BMP; a surrogate pair (4 bytes) counts 2+2.
-    if (c >= 0x80) n += c < 0x800 ? 1 : c >= 0xd800 && c <= 0xdfff ? 1 : 2;
+  let n = 0;
+  for (const ch of s) {
+    const c = ch.codePointAt(0)!;
+    n += c < 0x80 ? 1 : c < 0x800 ? 2 : c < 0x10000 ? 3 : 4;
   }
   return n;
 }

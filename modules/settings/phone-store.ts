@@ -7,10 +7,11 @@
 //
 // Migration: firmware before the peer store kept the peers in the settings record, in 8 KiB slots
 // over the whole partition. At open, the newest settings record anywhere in the partition is
-// found; when it lies in the peer half, or still carries peers, the phone moves them (the one
-// time boot writes): (a) that record is saved again into the settings half, numbered after it;
-// (b) its peers, merged into the peer book, are saved in the peer half (this erases the old
-// records there); (c) the settings are saved without peers. A power cut at any step leaves a
+// found; when it lies in the peer half, or still carries peers, or old records remain in the peer
+// half, the phone moves them (the one time boot writes): (a) that record is saved again into the
+// settings half, numbered after it; (b) its peers, merged into the peer book, are saved in both
+// slots of the peer half (this erases the old records there); (c) the settings are saved without
+// peers. A power cut at any step leaves a
 // record with the peers that the next boot migrates again. A migration that fails (a flash
 // error) leaves the phone running on what it read, with a notice.
 import type { Flash } from '../../hal/contracts.js';
@@ -49,7 +50,10 @@ export function openPhoneStore(flash: Flash): PhoneStore {
   const settingsFlash = flashRegion(flash, 0, half);
   const peerFlash = flashRegion(flash, half, flash.sectorCount - half);
   // The newest settings record anywhere, in the slots of the layout before the peer store.
-  const legacy = openSlots(flash, DEFAULT_SLOT_BYTES, RECORD_MAGIC, (payload) => settingsFromJson(JSON.parse(utf8Decode(payload)))).newest;
+  const readSettings = (payload: Uint8Array) => settingsFromJson(JSON.parse(utf8Decode(payload)));
+  const legacy = openSlots(flash, DEFAULT_SLOT_BYTES, RECORD_MAGIC, readSettings).newest;
+  // Old settings records still in the peer half (its slots are not peer records yet).
+  const oldInPeerHalf = openSlots(peerFlash, DEFAULT_SLOT_BYTES, RECORD_MAGIC, readSettings).newest !== undefined;
   const record = openSettingsStore(settingsFlash, DEFAULT_SLOT_BYTES, legacy?.sequence ?? 0);
   const peers = openPeerStore(peerFlash, Math.min(PEER_SLOT_BYTES, Math.floor(peerFlash.sectorCount / 2) * flash.sectorSize));
 
@@ -60,12 +64,14 @@ export function openPhoneStore(flash: Flash): PhoneStore {
   let notice = legacyNewer ? undefined : (record.notice ?? peers.notice);
   let evicted: readonly string[] = [];
 
-  if (legacyNewer || hasPeers(found)) {
+  if (legacyNewer || hasPeers(found) || oldInPeerHalf) {
     // Entries already in the peer book win over the same peer's in the old record.
     const old = bookFromSettings(found, {}).book;
     try {
       const merged = fitBook({ ...old, ...book }, new Set(), peers.fits).book;
       if (legacyNewer) record.save(found);
+      // Both peer slots, so that no old settings record stays in the peer half.
+      peers.save(merged);
       peers.save(merged);
       record.save(withoutPeers(found));
       book = merged;
