@@ -2,7 +2,7 @@
 // Route, Record-Route), CSeq, and the digest challenge/credentials syntax (§25.1 challenge,
 // credentials; RFC 7616 §3.3-3.4). Each parser throws SipParseError on malformed input.
 
-import { indexOfWsp, isAbsoluteUri, isDigits, isToken, scanHost, skipWsp, trimWsp } from './chars.js';
+import { codeUnits, indexOfWsp, isAbsoluteUri, isDigits, isToken, isTokenChar, scanHost, skipWsp, trimWsp } from './chars.js';
 import { SipParseError } from './errors.js';
 
 type Params = Record<string, string>;
@@ -51,34 +51,35 @@ export function parseVia(value: string): Via {
   const fail = (): never => {
     throw new SipParseError(`malformed Via: ${value.slice(0, 60)}`);
   };
+  const u = codeUnits(v);
   // sent-protocol = "SIP" SLASH "2.0" SLASH transport, LWS allowed around each slash
   let i = 0;
   for (const part of ['SIP', '/', '2.0', '/']) {
-    i = skipWsp(v, i);
+    i = skipWsp(u, i);
     if (!v.startsWith(part, i)) fail();
     i += part.length;
   }
-  i = skipWsp(v, i);
+  i = skipWsp(u, i);
   let j = i;
-  while (j < v.length && isToken(v[j])) j++;
+  while (j < u.length && isTokenChar(u[j])) j++;
   const transport = v.slice(i, j);
-  if (transport.length === 0 || skipWsp(v, j) === j) fail();
-  i = skipWsp(v, j);
-  const hostEnd = scanHost(v, i);
+  if (transport.length === 0 || skipWsp(u, j) === j) fail();
+  i = skipWsp(u, j);
+  const hostEnd = scanHost(u, i);
   if (hostEnd < 0) fail();
   const host = v.slice(i, hostEnd);
-  i = skipWsp(v, hostEnd);
+  i = skipWsp(u, hostEnd);
   let port: number | undefined;
-  if (v[i] === ':') {
-    const from = skipWsp(v, i + 1);
+  if (u[i] === 58 /* : */) {
+    const from = skipWsp(u, i + 1);
     let to = from;
-    while (to < v.length && v.charCodeAt(to) >= 48 && v.charCodeAt(to) <= 57) to++;
+    while (to < u.length && u[to] >= 48 && u[to] <= 57) to++;
     if (!isDigits(v.slice(from, to), 5)) fail();
     port = Number(v.slice(from, to));
     if (port > 65535) throw new SipParseError('Via port out of range');
-    i = skipWsp(v, to);
+    i = skipWsp(u, to);
   }
-  if (i < v.length && v[i] !== ';') fail();
+  if (i < u.length && u[i] !== 59 /* ; */) fail();
   return { transport: transport.toUpperCase(), host, ...(port === undefined ? {} : { port }), params: parseParams(v.slice(i)) };
 }
 
@@ -103,12 +104,13 @@ export function parseNameAddr(value: string): NameAddr {
   let displayName: string | undefined;
   let rest = v;
   if (rest.startsWith('"')) {
+    const u = codeUnits(rest);
     let i = 1;
-    for (; i < rest.length; i++) {
-      if (rest[i] === '\\') i++;
-      else if (rest[i] === '"') break;
+    for (; i < u.length; i++) {
+      if (u[i] === 92 /* \\ */) i++;
+      else if (u[i] === 34 /* " */) break;
     }
-    if (i >= rest.length) throw new SipParseError('unterminated display name');
+    if (i >= u.length) throw new SipParseError('unterminated display name');
     displayName = unquote(rest.slice(0, i + 1));
     rest = rest.slice(i + 1).trim();
     if (!rest.startsWith('<')) throw new SipParseError('display name without <address>');
@@ -137,12 +139,14 @@ export function parseNameAddr(value: string): NameAddr {
 
 /** 1*(token LWS): tokens separated by spaces or tabs. */
 function isTokenList(text: string): boolean {
+  const u = codeUnits(text);
   let from = 0;
-  while (from < text.length) {
-    const end = indexOfWsp(text, from);
-    const to = end < 0 ? text.length : end;
-    if (!isToken(text.slice(from, to))) return false;
-    from = skipWsp(text, to);
+  while (from < u.length) {
+    const end = indexOfWsp(u, from);
+    const to = end < 0 ? u.length : end;
+    if (to === from) return false;
+    for (let k = from; k < to; k++) if (!isTokenChar(u[k])) return false;
+    from = skipWsp(u, to);
   }
   return true;
 }
@@ -179,40 +183,38 @@ export interface AuthParams {
 /** challenge / credentials = scheme LWS auth-param *(COMMA auth-param) (§25.1, RFC 7616 §3.3). */
 export function parseAuth(value: string): AuthParams {
   const v = trimWsp(value);
-  const sp = indexOfWsp(v);
+  const u = codeUnits(v);
+  const sp = indexOfWsp(u);
   if (sp <= 0) throw new SipParseError('authentication header without parameters');
   const scheme = v.slice(0, sp);
   if (!isToken(scheme)) throw new SipParseError('invalid auth scheme');
   const params: Params = {};
   let i = sp;
-  while (i < v.length) {
-    while (i < v.length && (v[i] === ' ' || v[i] === '\t' || v[i] === ',')) i++;
-    if (i >= v.length) break;
+  while (i < u.length) {
+    while (i < u.length && (u[i] === 32 || u[i] === 9 || u[i] === 44 /* , */)) i++;
+    if (i >= u.length) break;
     let j = i;
-    while (j < v.length && isToken(v[j])) j++;
+    while (j < u.length && isTokenChar(u[j])) j++;
     const name = v.slice(i, j).toLowerCase();
-    i = skipWsp(v, j);
-    if (name.length === 0 || v[i] !== '=') throw new SipParseError('malformed auth-param');
-    i = skipWsp(v, i + 1);
-    if (v[i] === '"') {
+    i = skipWsp(u, j);
+    if (name.length === 0 || u[i] !== 61 /* = */) throw new SipParseError('malformed auth-param');
+    i = skipWsp(u, i + 1);
+    if (u[i] === 34 /* " */) {
+      // quoted-string: a backslash takes the next character as is (quoted-pair, §25.1).
       let k = i + 1;
-      let text = '';
-      for (; k < v.length && v[k] !== '"'; k++) {
-        if (v[k] === '\\') k++;
-        if (k < v.length) text += v[k];
-      }
-      if (k >= v.length) throw new SipParseError('unterminated quoted auth-param');
-      params[name] = text;
+      while (k < u.length && u[k] !== 34) k += u[k] === 92 ? 2 : 1;
+      if (k >= u.length) throw new SipParseError('unterminated quoted auth-param');
+      params[name] = v.slice(i + 1, k).replace(/\\([\s\S])/g, '$1');
       i = k + 1;
     } else {
       let k = i;
-      while (k < v.length && v[k] !== ',' && v[k] !== ' ' && v[k] !== '\t') k++;
+      while (k < u.length && u[k] !== 44 && u[k] !== 32 && u[k] !== 9) k++;
       if (k === i) throw new SipParseError('empty auth-param value');
       params[name] = v.slice(i, k);
       i = k;
     }
-    i = skipWsp(v, i);
-    if (i < v.length && v[i] !== ',') throw new SipParseError('auth-params not separated by a comma');
+    i = skipWsp(u, i);
+    if (i < u.length && u[i] !== 44) throw new SipParseError('auth-params not separated by a comma');
   }
   return { scheme, params };
 }

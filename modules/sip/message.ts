@@ -5,7 +5,7 @@
 
 import { utf8Decode, utf8Encode } from '../util/bytes.js';
 import { SipParseError, SipRequestError } from './errors.js';
-import { hasBareControl, isAbsoluteUri, isDigits, isToken, isWsp } from './chars.js';
+import { hasBareControl, isAbsoluteUri, isDigits, isToken, trimWsp } from './chars.js';
 import { parseCSeq, parseNameAddr, parseVia } from './headers.js';
 import { parseUri } from './uri.js';
 
@@ -166,9 +166,8 @@ function splitHeaders(lines: readonly string[]): { headers: SipHeader[]; defect?
     }
     flush();
     const colon = line.indexOf(':');
-    let nameEnd = colon;
-    while (nameEnd > 0 && isWsp(line.charCodeAt(nameEnd - 1))) nameEnd--;
-    const rawName = line.slice(0, Math.max(nameEnd, 0));
+    // The line does not start with WSP (that is a continuation): trimming drops only what precedes the colon.
+    const rawName = colon <= 0 ? '' : trimWsp(line.slice(0, colon));
     if (colon <= 0 || !isToken(rawName)) defect ??= `malformed header line: ${line.slice(0, 40)}`;
     else pending = { name: canonicalHeaderName(rawName), value: line.slice(colon + 1) };
   }
@@ -291,26 +290,38 @@ export function headerValues(message: SipMessage, name: string): string[] {
   return out;
 }
 
-/** Splits a header value at the commas that separate list elements. */
+/**
+ * Splits a header value at the commas that separate list elements. The native split cuts at every
+ * comma, and pieces are joined back where the comma was inside a quoted string or <...>: indexing
+ * the value character by character is quadratic on XS (see chars.ts).
+ */
 export function splitList(value: string): string[] {
   const out: string[] = [];
   let quoted = false;
   let angle = false;
-  let from = 0;
-  for (let i = 0; i < value.length; i++) {
-    const c = value[i];
-    if (quoted) {
-      if (c === '\\') i++;
-      else if (c === '"') quoted = false;
-    } else if (c === '"') quoted = true;
-    else if (c === '<') angle = true;
-    else if (c === '>') angle = false;
-    else if (c === ',' && !angle) {
-      out.push(value.slice(from, i).trim());
-      from = i + 1;
+  let escaped = false;
+  let element: string[] = [];
+  for (const piece of value.split(',')) {
+    element.push(piece);
+    for (const c of piece) {
+      if (escaped) escaped = false;
+      else if (quoted) {
+        if (c === '\\') escaped = true;
+        else if (c === '"') quoted = false;
+      } else if (c === '"') quoted = true;
+      else if (c === '<') angle = true;
+      else if (c === '>') angle = false;
     }
+    // The comma after this piece: escaped (a quoted-pair), quoted or inside <...>, it belongs to the element.
+    if (escaped) {
+      escaped = false;
+      continue;
+    }
+    if (quoted || angle) continue;
+    out.push(element.join(',').trim());
+    element = [];
   }
-  out.push(value.slice(from).trim());
+  if (element.length > 0) out.push(element.join(',').trim());
   return out.filter((v) => v.length > 0);
 }
 

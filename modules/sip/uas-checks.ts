@@ -83,7 +83,6 @@ function acceptsSdp(request: SipRequest): boolean {
 function mediaType(value: string): string {
   const semi = value.indexOf(';');
   const bare = semi < 0 ? value : value.slice(0, semi);
-  let out = '';
-  for (let i = 0; i < bare.length; i++) if (bare[i] !== ' ' && bare[i] !== '\t') out += bare[i];
-  return out.toLowerCase();
+  // Native splits: indexing a long string character by character is quadratic on XS (chars.ts).
+  return bare.split(' ').join('').split('\t').join('').toLowerCase();
 }

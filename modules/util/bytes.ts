@@ -53,11 +53,17 @@ const B64_INDEX = (() => {
 })();
 
 export function toBase64(bytes: Uint8Array): string {
+  // Short pieces joined once: appending to one long string copies it each time on XS.
+  const pieces: string[] = [];
   let s = '';
   let i = 0;
   for (; i + 2 < bytes.length; i += 3) {
     const n = (bytes[i] << 16) | (bytes[i + 1] << 8) | bytes[i + 2];
     s += B64[n >> 18] + B64[(n >> 12) & 63] + B64[(n >> 6) & 63] + B64[n & 63];
+    if (s.length >= 64) {
+      pieces.push(s);
+      s = '';
+    }
   }
   const rest = bytes.length - i;
   if (rest === 1) {
@@ -67,10 +73,15 @@ export function toBase64(bytes: Uint8Array): string {
     const n = (bytes[i] << 16) | (bytes[i + 1] << 8);
     s += B64[n >> 18] + B64[(n >> 12) & 63] + B64[(n >> 6) & 63] + '=';
   }
-  return s;
+  pieces.push(s);
+  return pieces.join('');
 }
 
-/** Strict RFC 4648 base64: padding required, no whitespace, no other alphabet. */
+/**
+ * Strict RFC 4648 base64: padding required, no whitespace, no other alphabet. The text is walked
+ * with its iterator: XS keeps strings in UTF-8, so charCodeAt(i) seeks from the start (quadratic on
+ * a key-mgmt attribute of a few kilobytes).
+ */
 export function fromBase64(text: string): Uint8Array {
   if (text.length % 4 !== 0) throw new SyntaxError('base64 length must be a multiple of 4');
   let pad = 0;
@@ -78,22 +89,23 @@ export function fromBase64(text: string): Uint8Array {
   else if (text.endsWith('=')) pad = 1;
   const out = new Uint8Array((text.length / 4) * 3 - pad);
   let o = 0;
-  for (let i = 0; i < text.length; i += 4) {
-    let n = 0;
-    for (let j = 0; j < 4; j++) {
-      const c = text.charCodeAt(i + j);
-      const last = i + 4 === text.length;
-      if (c === 61 /* = */ && last && j >= 4 - pad) {
-        n <<= 6;
-        continue;
-      }
+  let n = 0;
+  let at = 0;
+  for (const ch of text) {
+    const c = ch.charCodeAt(0);
+    if (c === 61 /* = */ && at >= text.length - pad) n <<= 6;
+    else {
       const v = c < 128 ? B64_INDEX[c] : -1;
-      if (v < 0) throw new SyntaxError(`invalid base64 character at ${i + j}`);
+      if (v < 0 || ch.length !== 1) throw new SyntaxError(`invalid base64 character at ${at}`);
       n = (n << 6) | v;
     }
-    if (o < out.length) out[o++] = (n >> 16) & 255;
-    if (o < out.length) out[o++] = (n >> 8) & 255;
-    if (o < out.length) out[o++] = n & 255;
+    at++;
+    if (at % 4 === 0) {
+      if (o < out.length) out[o++] = (n >> 16) & 255;
+      if (o < out.length) out[o++] = (n >> 8) & 255;
+      if (o < out.length) out[o++] = n & 255;
+      n = 0;
+    }
   }
   return out;
 }
