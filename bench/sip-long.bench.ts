@@ -24,6 +24,7 @@ export default async function sipLongBench(): Promise<void> {
     const cases: [string, (n: number) => string][] = [
       ...Object.keys(LONG_CASES).map((name): [string, (n: number) => string] => [name, (n) => `longValues.receiveLong(longValues.longRequest(${JSON.stringify(name)}, ${n}))`]),
       ['base64', (n) => `longValues.decodeLongBase64(${n})`],
+      ['sdpAttribute', (n) => `longValues.parseLongSdp(${n})`],
     ];
     for (const [name, expression] of cases) {
       await timed(expression(SHORT)); // warm up

@@ -84,7 +84,9 @@ function parseAttribute(value: string, line: number): Attribute {
 }
 
 export function parseSdp(text: string): SessionDescription {
-  const lines = text.split(/\r?\n/);
+  // Lines end with CRLF or LF (RFC 8866 §5). A native split, then the CR: splitting with /\r?\n/
+  // took 1.4 s for a 58 KB description on XS.
+  const lines = text.split('\n').map((l) => (l.endsWith('\r') ? l.slice(0, -1) : l));
   while (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
   if (lines.length > MAX_LINES) throw new SdpParseError(`more than ${MAX_LINES} lines`, MAX_LINES + 1);
 

@@ -1,7 +1,8 @@
 // One datagram with a very long element, handled by a user agent on the XS engine (issue 13). XS
 // keeps strings in UTF-8, so s[i] or s.charCodeAt(i) seeks from the start: parsers that looped over
 // a long value that way were quadratic, and a single 60 KB datagram held the engine for 3 to 20 s
-// (a long display name, Via, To, Contact, Require or Accept; base64 of a key-mgmt attribute). Each
+// (a long display name, Via, To, Contact, Require or Accept; base64 of a key-mgmt attribute; an SDP
+// body, split with a regular expression). Each
 // must now be answered within 5 s per test, a functional bound far above what it costs (tens to
 // hundreds of ms).
 import { dirname, join } from 'node:path';
@@ -36,5 +37,9 @@ describe('SIP datagrams with one 60 KB element on XS', () => {
 
   it('base64 of 60 KB (a key-mgmt attribute) decodes', async () => {
     expect(await text(`longValues.decodeLongBase64(${LONG})`)).toBe(String(LONG));
+  }, BOUND_MS);
+
+  it('an SDP body of 60 KB parses', async () => {
+    expect(await text(`longValues.parseLongSdp(${LONG})`)).toBe('1');
   }, BOUND_MS);
 });

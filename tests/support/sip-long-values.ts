@@ -1,6 +1,7 @@
 // SIP requests with one very long element (a header name, a Via parameter, a display name, a
 // Require list, a key-mgmt line...) for checking that the cost of handling a datagram grows in
 // proportion to its size on XS, where indexing a long string seeks from its start (issue 13).
+import { parseSdp } from '../../modules/sdp/session-description.js';
 import { UserAgent } from '../../modules/sip/user-agent.js';
 import { fromBase64, toBase64, utf8Decode, utf8Encode } from '../../modules/util/bytes.js';
 
@@ -46,4 +47,10 @@ export function receiveLong(bytes: Uint8Array): string {
 /** Base64 text of `n` bytes (a key-mgmt attribute's size), decoded. */
 export function decodeLongBase64(n: number): number {
   return fromBase64(toBase64(new Uint8Array(n).fill(7))).length;
+}
+
+/** An SDP offer with one `n`-character attribute, parsed: its media's attribute count. */
+export function parseLongSdp(n: number): number {
+  const sdp = ['v=0', 'o=a 1 1 IN IP4 192.0.2.1', 's=-', 'c=IN IP4 192.0.2.1', 't=0 0', 'm=audio 4000 RTP/AVP 0', `a=x-pad:${'x'.repeat(n)}`, ''].join('\r\n');
+  return parseSdp(sdp).media[0].attributes.length;
 }
