@@ -345,6 +345,11 @@ export class Menu {
     this.changed = next;
   }
 
+  /** The last save went through; `stored` is what the store kept (it may have evicted learned peers). */
+  saved(stored: Settings): void {
+    this.settings = stored;
+  }
+
   /** Last save failed (e.g. flash full): go back to the stored settings and say so. */
   saveFailed(stored: Settings, reason: string): string[] {
     this.settings = stored;

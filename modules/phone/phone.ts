@@ -139,6 +139,9 @@ export function createPhone(device: Hal, identity: PhoneIdentity, provision?: Cr
     if (out.save) {
       try {
         store.save(out.save);
+        // The peer store may have made room by its eviction rule: the menu shows what is stored.
+        if (store.evicted.length > 0) hal.log(`peer store full: forgot what was learned of ${store.evicted.join(', ')}`);
+        menu!.saved(store.settings);
       } catch (e) {
         lines = menu!.saveFailed(store.settings, (e as Error).message);
         hal.log(`settings not saved: ${(e as Error).message}`);
