@@ -67,6 +67,8 @@ export class PortInUseError extends Error {
   }
 }
 export const MAX_QUEUED_BYTES = 128 * 1024;
+/** Captured audio frames waiting for the engine at most (100 ms); beyond, a frame is lost. */
+export const MAX_QUEUED_AUDIO_FRAMES = 5;
 
 const bundles = new Map<string, Promise<string>>();
 /** A firmware bundle, built once per process and entry. */
@@ -96,6 +98,9 @@ export class DesktopHost {
   droppedDatagrams = 0;
   /** Those dropped since the queue last filled up; reported in one line once it drains. */
   private droppingNow = 0;
+  private queuedAudioFrames = 0;
+  /** Captured audio frames lost because the engine was behind. */
+  droppedAudioFrames = 0;
   /** Why binding a socket failed, when a port was taken: start() reports it rather than XS's error. */
   private portInUse: PortInUseError | undefined;
   /** Called when the firmware logs SHUTDOWN_COMPLETE during shutdown(). */
@@ -362,7 +367,15 @@ export class DesktopHost {
     this.audioTimer = setInterval(() => {
       const frame = this.nextCapturedFrame();
       this.options.onAudio?.('captured', frame, performance.now());
-      void this.send({ type: 'audio' }, new Uint8Array(frame.buffer)).catch((e) => this.stopped || this.addLog(`audio: ${e.message}`));
+      // A busy engine loses captured frames, as a codec's buffer overruns, rather than queue them.
+      if (this.queuedAudioFrames >= MAX_QUEUED_AUDIO_FRAMES) {
+        this.droppedAudioFrames++;
+        return;
+      }
+      this.queuedAudioFrames++;
+      void this.send({ type: 'audio' }, new Uint8Array(frame.buffer))
+        .catch((e) => this.stopped || this.addLog(`audio: ${e.message}`))
+        .finally(() => this.queuedAudioFrames--);
     }, AUDIO_FRAME_MS);
   }
 

@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MAX_SIP_MESSAGE } from '../../modules/sip/message.js';
-import { DesktopHost, MAX_QUEUED_BYTES, MAX_QUEUED_DATAGRAMS } from '../../sim/host.js';
+import { DesktopHost, MAX_QUEUED_AUDIO_FRAMES, MAX_QUEUED_BYTES, MAX_QUEUED_DATAGRAMS } from '../../sim/host.js';
 import { until } from '../support/desktop-phones.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'host-limits-'));
@@ -116,6 +116,21 @@ describe('desktop host limits', () => {
       await until(() => answers.some((a) => a.startsWith('SIP/2.0 200') && a.includes('Call-ID: huge@')), 'the answer to the 64 KiB OPTIONS');
     } finally {
       c.close();
+      await host.stop();
+    }
+  });
+
+  it('bounds the captured audio frames waiting for a busy engine: the rest are lost, not queued', async () => {
+    const { host } = await phone();
+    try {
+      // A digit starts dialing: the dial tone starts the audio device, 50 frames a second.
+      await host.pressKey('5');
+      expect(host.screen[0]).toBe('Dial:');
+      const before = host.droppedAudioFrames;
+      await busyEngine(host);
+      // 1.5 s busy is 75 frames: all but MAX_QUEUED_AUDIO_FRAMES (and a few delivered around it) are lost.
+      expect(host.droppedAudioFrames - before).toBeGreaterThan(75 - MAX_QUEUED_AUDIO_FRAMES - 10);
+    } finally {
       await host.stop();
     }
   });
