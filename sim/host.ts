@@ -105,6 +105,9 @@ export class DesktopHost {
   private portInUse: PortInUseError | undefined;
   /** Called when the firmware logs SHUTDOWN_COMPLETE during shutdown(). */
   private shutdownWaiter: (() => void) | undefined;
+  /** Datagrams handed to a socket and not yet sent (a send completes after a tick). */
+  private sending = 0;
+  private sent: (() => void) | undefined;
 
   private constructor(private readonly options: DesktopHostOptions) {
     this.address = options.address ?? '127.0.0.1';
@@ -179,6 +182,14 @@ export class DesktopHost {
     } finally {
       clearTimeout(timer);
       this.shutdownWaiter = undefined;
+    }
+    // What the phone sent last (a 480 to a ringing call needs no answer) leaves before the sockets close.
+    if (this.sending > 0) {
+      await new Promise<void>((resolve) => {
+        this.sent = resolve;
+        setTimeout(resolve, 100);
+      });
+      this.sent = undefined;
     }
     await this.stop();
     return finished;
@@ -296,7 +307,10 @@ export class DesktopHost {
       case 'udp.send': {
         const socket = this.sockets.get(Number(header.id));
         if (!socket) throw new Error(`no socket ${header.id}`);
-        socket.send(payload, Number(header.port), String(header.address));
+        this.sending++;
+        socket.send(payload, Number(header.port), String(header.address), () => {
+          if (--this.sending === 0) this.sent?.();
+        });
         return ok();
       }
       case 'udp.close':

@@ -996,7 +996,7 @@ function timerKey(side: 'c' | 's', key: string, timer: TimerName): string {
 function reasonPhrase(status: number): string {
   const phrases: Record<number, string> = {
     200: 'OK', 400: 'Bad Request', 405: 'Method Not Allowed', 406: 'Not Acceptable', 415: 'Unsupported Media Type',
-    416: 'Unsupported URI Scheme', 420: 'Bad Extension', 481: 'Call/Transaction Does Not Exist', 486: 'Busy Here',
+    416: 'Unsupported URI Scheme', 420: 'Bad Extension', 480: 'Temporarily Unavailable', 481: 'Call/Transaction Does Not Exist', 486: 'Busy Here',
     488: 'Not Acceptable Here', 491: 'Request Pending', 500: 'Server Internal Error', 501: 'Not Implemented',
     505: 'Version Not Supported', 603: 'Decline',
   };

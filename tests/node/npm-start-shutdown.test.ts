@@ -66,4 +66,32 @@ describe('npm start: Ctrl-C during a call', () => {
       registrar.close();
     }
   }, 120000);
+
+  it('refuses a call still ringing with 480 before it exits', async () => {
+    const erinPort = await freePort();
+    const child = spawn(
+      join(ROOT, 'node_modules', '.bin', 'tsx'),
+      ['sim/main.ts', '--headless', '--name', 'erin', '--sip-port', String(erinPort), '--flash', join(dir, 'erin.flash'), '--keys', join(dir, 'keys'), '--audio-out', join(dir, 'erin.wav')],
+      { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'] },
+    );
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    const exit = new Promise<number | null>((r) => child.on('close', (code) => r(code)));
+    const caller = await DesktopHost.start({
+      flashPath: join(dir, 'frank.flash'),
+      identity: { displayName: 'Frank', user: 'frank', sipPort: await freePort(), outboundProxy: `127.0.0.1:${erinPort}` },
+    });
+    try {
+      await until(() => out.includes('"listening for SIP on'), 'erin to boot', 60000);
+      for (const k of ['1', 'OK'] as const) await caller.pressKey(k);
+      await until(() => out.includes('"Incoming call"'), 'erin to ring', 30000);
+      child.kill('SIGINT');
+      expect(await exit).toBe(0);
+      await until(() => caller.screen[0] !== 'Calling', 'the caller to see the call refused');
+      expect(caller.screen[3]).toBe('Failed: 480 Temporar');
+    } finally {
+      child.kill('SIGKILL');
+      await caller.stop();
+    }
+  }, 120000);
 });

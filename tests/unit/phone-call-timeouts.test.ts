@@ -72,7 +72,7 @@ describe('ring timeout', () => {
     expect(finals(alice)).toEqual([]);
     expect(phone.screen()[0]).toBe('Incoming call');
     net.run(60_500);
-    expect(finals(alice).map((e) => e.status)).toEqual([480]);
+    expect(finals(alice).map((e) => `${e.status} ${e.reason}`)).toEqual(['480 Temporarily Unavailable']);
     expect(phone.screen()[3]).toBe('Missed call');
     expectIdle(net, phone);
     // The line is free: the next caller rings instead of getting 486.
