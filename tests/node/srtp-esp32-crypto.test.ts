@@ -1,4 +1,3 @@
-/// <reference path="../../hal/esp32/crypt.d.ts" />
 // hal/esp32/crypto.ts off the device, on a model of Moddable's "crypt" (tests/support/
 // srtp-moddable-crypt.ts): AES, AES-CTR and HMAC-SHA1 known answers, then SRTP's own vectors
 // (RFC 3711 B.1, libsrtp packets, GCM packets) with the device provider in place of @noble.
