@@ -2,8 +2,6 @@
 // network that do not parse are a MediaParseError, which the receive path drops.
 
 export class MediaParseError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'MediaParseError';
-  }
+  // Defined, not assigned: XS on the device freezes Error.prototype, so `this.name = ...` throws.
+  override name = 'MediaParseError';
 }

@@ -122,10 +122,8 @@ const MIC_SCALE_MAX = 7;
 
 /** The ES8311 is absent, answers with another chip ID, or the bus failed. */
 export class Es8311Error extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'Es8311Error';
-  }
+  // Defined, not assigned: XS on the device freezes Error.prototype, so `this.name = ...` throws.
+  override name = 'Es8311Error';
 }
 
 const clampPercent = (percent: number): number => {

@@ -2,12 +2,13 @@
 // the byte offset where decoding stopped, so a capture reader can point at the bad byte.
 
 export class MikeyError extends Error {
+  // Defined, not assigned: XS on the device freezes Error.prototype, so `this.name = ...` throws.
+  override name = 'MikeyError';
   constructor(
     readonly payload: string,
     readonly offset: number,
     readonly reason: string,
   ) {
     super(`MIKEY ${payload} at offset ${offset}: ${reason}`);
-    this.name = 'MikeyError';
   }
 }

@@ -60,9 +60,10 @@ export interface PkEnvironment {
 
 /** A refusal: the ERR number to answer with and a reason for the log. Nothing was installed. */
 export class PkRefusal extends Error {
+  // Defined, not assigned: XS on the device freezes Error.prototype, so `this.name = ...` throws.
+  override name = 'PkRefusal';
   constructor(readonly errorNo: number, reason: string) {
     super(reason);
-    this.name = 'PkRefusal';
   }
 }
 

@@ -20,9 +20,10 @@ export type CertificateFailure =
   | 'unknown-critical-extension';
 
 export class CertificateError extends Error {
+  // Defined, not assigned: XS on the device freezes Error.prototype, so `this.name = ...` throws.
+  override name = 'CertificateError';
   constructor(readonly reason: CertificateFailure, message: string) {
     super(`certificate: ${message}`);
-    this.name = 'CertificateError';
   }
 }
 

@@ -5,9 +5,10 @@
 
 /** A DER structure is malformed or not what the caller expected. */
 export class DerError extends Error {
+  // Defined, not assigned: XS on the device freezes Error.prototype, so `this.name = ...` throws.
+  override name = 'DerError';
   constructor(message: string, readonly offset: number) {
     super(`DER: ${message} at offset ${offset}`);
-    this.name = 'DerError';
   }
 }
 

@@ -32,10 +32,8 @@ export const DH_GROUPS: Readonly<Record<DhGroupId, DhGroup>> = {
 };
 
 export class DhError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'DhError';
-  }
+  // Defined, not assigned: XS on the device freezes Error.prototype, so `this.name = ...` throws.
+  override name = 'DhError';
 }
 
 export function dhGroup(id: number): DhGroup | undefined {

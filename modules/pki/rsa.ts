@@ -15,10 +15,8 @@ import { modulusBytes, type RsaPrivateKey, type RsaPublicKey } from './rsa-keys.
 
 /** A padding, length or range check failed; the message is deliberately uninformative. */
 export class RsaError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'RsaError';
-  }
+  // Defined, not assigned: XS on the device freezes Error.prototype, so `this.name = ...` throws.
+  override name = 'RsaError';
 }
 
 export type SignatureHash = 'sha1' | 'sha256';

@@ -29,10 +29,8 @@ export interface DigestInput {
 }
 
 export class DigestError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'DigestError';
-  }
+  // Defined, not assigned: XS on the device freezes Error.prototype, so `this.name = ...` throws.
+  override name = 'DigestError';
 }
 
 function hashHex(algorithm: string, text: string): string {

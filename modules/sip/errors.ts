@@ -2,10 +2,8 @@
 // so the layers above can drop (or answer 400 to) a bad message without catching anything else.
 
 export class SipParseError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'SipParseError';
-  }
+  // Defined, not assigned: XS on the device freezes Error.prototype, so `this.name = ...` throws.
+  override name = 'SipParseError';
 }
 
 /**

@@ -9,10 +9,11 @@ export type SrtpErrorReason =
   | 'key-lifetime'; // the master key protected 2^48 SRTP or 2^31 SRTCP packets (RFC 3711 §9.2)
 
 export class SrtpError extends Error {
+  // Defined, not assigned: XS on the device freezes Error.prototype, so `this.name = ...` throws.
+  override name = 'SrtpError';
   readonly reason: SrtpErrorReason;
   constructor(reason: SrtpErrorReason, detail: string) {
     super(`${reason}: ${detail}`);
-    this.name = 'SrtpError';
     this.reason = reason;
   }
 }

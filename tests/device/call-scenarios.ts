@@ -8,9 +8,8 @@ import { createPhone } from '../../modules/phone/phone.js';
 import { factorySettings, type Settings } from '../../modules/settings/model.js';
 import { openSettingsStore } from '../../modules/settings/store.js';
 import { PowerCut, SimFlash } from '../support/sim-flash.js';
-import pki from '../fixtures/pki/fixtures.json';
 import { memoryHal, type MemoryPhoneHal } from './memory-hal.js';
-import type { Probe, ScenarioResult } from './scenarios.js';
+import type { DeviceFixtures, Probe, ScenarioResult } from './scenarios.js';
 import { VirtualWorld } from './virtual-world.js';
 
 const CALLER_TABLE = 'PSK,PKE,DH;AES_CM_128_HMAC_SHA1_80,AES_CM_128_HMAC_SHA1_32';
@@ -64,9 +63,9 @@ function preset(hal: MemoryPhoneHal, table: string, peer: string, peerCert: stri
   store.save({ ...store.settings, priorities: parseTable(table), peerKeys: { [peer]: PSK_HEX }, peerCertificates: { [peer]: peerCert } });
 }
 
-const credentials = (name: 'phone1001' | 'phone1002') => ({ ownKey: pki[`${name}.key`], ownChain: [pki[name]], trustAnchors: [pki.ca] });
-
-export function twoPhoneCall(crypto: Crypto, probe: Probe): ScenarioResult {
+export function twoPhoneCall(crypto: Crypto, fixtures: DeviceFixtures, probe: Probe): ScenarioResult {
+  const pki = fixtures.pki;
+  const credentials = (name: 'phone1001' | 'phone1002') => ({ ownKey: pki[`${name}.key`], ownChain: [pki[name]], trustAnchors: [pki.ca] });
   const failures: string[] = [];
   const world = new VirtualWorld();
   const alice = memoryHal(world, { address: '127.0.0.1', seed: 'alice', toneHz: 440, crypto });

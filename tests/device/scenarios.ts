@@ -3,7 +3,7 @@
 // returns its verdict and figures; the host adds the XS stack and heap peaks it measured around it.
 // Expectations are independent of the code under test: RFC 3711 vectors, both sides of a MIKEY
 // exchange deriving the same keys, the worked example's documented outcome, tones heard end to end.
-import type { Crypto, Hal } from '../../hal/contracts.js';
+import type { Crypto } from '../../hal/contracts.js';
 import { parseMessage } from '../../modules/sip/message.js';
 import { KEY_AGREEMENTS } from '../../modules/negotiation/capabilities.js';
 import { answerOffer, confirmAnswer } from '../../modules/negotiation/agreement.js';
@@ -19,10 +19,18 @@ import { unprotectRtcp } from '../../modules/srtp/srtcp.js';
 import { protectRtp, unprotectRtp } from '../../modules/srtp/srtp.js';
 import { AesF8Cipher } from '../../modules/srtp/ciphers/aes-f8.js';
 import { concatBytes, fromBase64, fromHex, toHex, utf8Decode, utf8Encode } from '../../modules/util/bytes.js';
-import pki from '../fixtures/pki/fixtures.json';
-import srtpVectors from '../fixtures/srtp-vectors.json';
 import { memoryHal, seededRandom } from './memory-hal.js';
 import { VirtualWorld } from './virtual-world.js';
+
+/**
+ * The test vectors the scenarios check against: tests/fixtures/pki/fixtures.json (certificates and
+ * keys, base64 DER) and tests/fixtures/srtp-vectors.json. Passed in because each host reads files
+ * its own way: jest imports them, the Moddable app reads them as data resources.
+ */
+export interface DeviceFixtures {
+  readonly pki: Readonly<Record<string, string>>;
+  readonly srtp: typeof import('../fixtures/srtp-vectors.json');
+}
 
 export interface ScenarioResult {
   readonly scenario: string;
@@ -48,10 +56,6 @@ const NOW_MS = Date.UTC(2027, 0, 1);
 
 function check(scenario: string, failures: string[], figures: Record<string, unknown>, ok: string): ScenarioResult {
   return { scenario, pass: failures.length === 0, detail: failures.length === 0 ? ok : failures.join('; '), ...figures };
-}
-
-function credentials(name: 'alice' | 'bob') {
-  return { ownKey: pki[`${name}.key`], ownChain: [pki[name]], trustAnchors: [pki.ca] };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -116,13 +120,12 @@ export function sipSizes(crypto: Crypto, probe: Probe): ScenarioResult {
 // ---------------------------------------------------------------------------------------------
 // One MIKEY offer and answer of every key agreement, tables inside, the worked example negotiated.
 
-function keyingContext(name: 'alice' | 'bob', crypto: Crypto): KeyingContext {
+function keyingContext(name: 'alice' | 'bob', crypto: Crypto, pki: DeviceFixtures['pki']): KeyingContext {
   const self = name === 'alice' ? ALICE : BOB;
   const peer = name === 'alice' ? BOB : ALICE;
-  const c = credentials(name);
   return {
     selfUri: self,
-    credentials: loadPkCredentials(self, c.ownChain.map(fromBase64), fromBase64(c.ownKey), c.trustAnchors.map(fromBase64)),
+    credentials: loadPkCredentials(self, [fromBase64(pki[name])], fromBase64(pki[`${name}.key`]), [fromBase64(pki.ca)]),
     pskFor: (uri) => (uri === peer ? fromHex(PSK_HEX) : undefined),
     peerCertificate: (uri) => (uri === peer ? fromBase64(pki[name === 'alice' ? 'bob' : 'alice']) : undefined),
     crypto,
@@ -132,10 +135,10 @@ function keyingContext(name: 'alice' | 'bob', crypto: Crypto): KeyingContext {
   };
 }
 
-export function mikeyModes(crypto: Crypto, probe: Probe): ScenarioResult {
+export function mikeyModes(crypto: Crypto, fixtures: DeviceFixtures, probe: Probe): ScenarioResult {
   const failures: string[] = [];
-  const alice = keyingContext('alice', crypto);
-  const bob = keyingContext('bob', crypto);
+  const alice = keyingContext('alice', crypto, fixtures.pki);
+  const bob = keyingContext('bob', crypto, fixtures.pki);
   const callerTable = parseTable(CALLER_TABLE);
   const calleeTable = parseTable(CALLEE_TABLE);
   const agreed: string[] = [];
@@ -169,8 +172,9 @@ export function mikeyModes(crypto: Crypto, probe: Probe): ScenarioResult {
 // ---------------------------------------------------------------------------------------------
 // SRTP and SRTCP known answers (RFC 3711 Appendix B, libsrtp's packets) through the crypto provider.
 
-export function srtpVectorsScenario(crypto: Crypto, probe: Probe): ScenarioResult {
+export function srtpVectorsScenario(crypto: Crypto, fixtures: DeviceFixtures, probe: Probe): ScenarioResult {
   const failures: string[] = [];
+  const srtpVectors = fixtures.srtp;
   const expect = (what: string, got: string, want: string) => got !== want.toLowerCase() && failures.push(`${what}: got ${got}`);
   const b1 = srtpVectors.rfc3711_b1_f8;
   const packet = concatBytes(fromHex(b1.rtp_header), fromHex(b1.plaintext_payload));
