@@ -6,7 +6,7 @@ import type { Crypto } from '../../hal/contracts.js';
 import { parseTable } from '../../modules/negotiation/table.js';
 import { createPhone } from '../../modules/phone/phone.js';
 import { factorySettings, type Settings } from '../../modules/settings/model.js';
-import { openSettingsStore } from '../../modules/settings/store.js';
+import { openPhoneStore } from '../../modules/settings/phone-store.js';
 import { PowerCut, SimFlash } from '../support/sim-flash.js';
 import { memoryHal, type MemoryPhoneHal } from './memory-hal.js';
 import type { DeviceFixtures, Probe, ScenarioResult } from './scenarios.js';
@@ -28,38 +28,38 @@ function result(scenario: string, failures: string[], figures: Record<string, un
 export function settingsStore(probe: Probe): ScenarioResult {
   const failures: string[] = [];
   const flash = new SimFlash(4096, 16);
-  const first = openSettingsStore(flash);
+  const first = openPhoneStore(flash);
   const older: Settings = { ...first.settings, priorities: parseTable(CALLER_TABLE) };
   first.save(older);
   const newer: Settings = { ...older, priorities: parseTable(CALLEE_TABLE), srtpMode: 'Mandatory' };
   const same = (a: Settings, b: Settings) => JSON.stringify(a) === JSON.stringify(b);
-  if (!same(openSettingsStore(flash).settings, older)) failures.push('a saved record did not come back');
+  if (!same(openPhoneStore(flash).settings, older)) failures.push('a saved record did not come back');
   let cuts = 0;
   for (let after = 0; ; after++) {
     const image = flash.copy();
     image.planCut({ after, fraction: 0.5 });
     try {
-      openSettingsStore(image).save(newer);
+      openPhoneStore(image).save(newer);
     } catch (e) {
       if (!(e instanceof PowerCut)) throw e;
       cuts++;
       image.planCut(undefined);
-      const back = openSettingsStore(image).settings;
+      const back = openPhoneStore(image).settings;
       if (!same(back, older) && !same(back, newer)) failures.push(`cut after ${after} operations left other settings`);
       probe.step();
       continue;
     }
-    if (!same(openSettingsStore(image).settings, newer)) failures.push('an uncut save was lost');
+    if (!same(openPhoneStore(image).settings, newer)) failures.push('an uncut save was lost');
     break;
   }
-  if (same(openSettingsStore(new SimFlash(4096, 16)).settings, factorySettings()) === false) failures.push('an empty flash did not give factory settings');
+  if (same(openPhoneStore(new SimFlash(4096, 16)).settings, factorySettings()) === false) failures.push('an empty flash did not give factory settings');
   return result('settings-store', failures, { powerCuts: cuts }, `round trip, and ${cuts} power cuts each left the old or the new settings`);
 }
 
 // ---------------------------------------------------------------------------------------------
 
 function preset(hal: MemoryPhoneHal, table: string, peer: string, peerCert: string): void {
-  const store = openSettingsStore(hal.flash);
+  const store = openPhoneStore(hal.flash);
   store.save({ ...store.settings, priorities: parseTable(table), peerKeys: { [peer]: PSK_HEX }, peerCertificates: { [peer]: peerCert } });
 }
 
@@ -68,8 +68,8 @@ export function twoPhoneCall(crypto: Crypto, fixtures: DeviceFixtures, probe: Pr
   const credentials = (name: 'phone1001' | 'phone1002') => ({ ownKey: pki[`${name}.key`], ownChain: [pki[name]], trustAnchors: [pki.ca] });
   const failures: string[] = [];
   const world = new VirtualWorld();
-  const alice = memoryHal(world, { address: '127.0.0.1', seed: 'alice', toneHz: 440, crypto });
-  const bob = memoryHal(world, { address: '127.0.0.2', seed: 'bob', toneHz: 1000, crypto });
+  const alice = memoryHal(world, { address: '127.0.0.1', seed: 1, toneHz: 440, crypto });
+  const bob = memoryHal(world, { address: '127.0.0.2', seed: 2, toneHz: 1000, crypto });
   preset(alice, CALLER_TABLE, 'sip:1002@example.com', pki.phone1002);
   preset(bob, CALLEE_TABLE, 'sip:1001@example.com', pki.phone1001);
   // Alice (1001) reaches Bob (1002) through her outbound proxy setting, pointed at Bob's phone.

@@ -2,9 +2,9 @@
 // a NOR flash image (tests/support/sim-flash.ts), a keypad the harness presses, a display it reads,
 // and audio that captures a tone every 20 ms and counts what it plays. The crypto provider is the
 // caller's: hal/esp32/crypto.ts on Moddable's runtime, @noble in Node. Pure: no host globals.
-import { sha256 } from '@noble/hashes/sha2.js';
-import { AUDIO_FRAME_MS, AUDIO_FRAME_SAMPLES, AUDIO_SAMPLE_RATE, type Crypto, type Hal, type Key, type KeyEvent, type Random } from '../../hal/contracts.js';
+import { AUDIO_FRAME_MS, AUDIO_FRAME_SAMPLES, AUDIO_SAMPLE_RATE, type Crypto, type Hal, type Key, type KeyEvent } from '../../hal/contracts.js';
 import { SimFlash } from '../support/sim-flash.js';
+import { seededRandom } from '../unit/sip-test-network.js';
 import type { VirtualWorld } from './virtual-world.js';
 
 /** MIKEY timestamps need a plausible wall clock: 2027-01-01T00:00:00Z plus virtual time (inside the fixtures' validity). */
@@ -14,25 +14,6 @@ const MAX_LOG_LINES = 200;
 /** A frame counts as heard when its peak passes this (the tone is sent at 8000). */
 const HEARD_PEAK = 2000;
 
-/** Deterministic bytes from SHA-256 in counter mode: reproducible runs, not for real keys. */
-export function seededRandom(seed: string): Random {
-  let counter = 0;
-  const seedBytes = new Uint8Array(seed.length);
-  for (let i = 0; i < seed.length; i++) seedBytes[i] = seed.charCodeAt(i) & 0xff;
-  return {
-    bytes(length: number): Uint8Array {
-      const out = new Uint8Array(length);
-      for (let o = 0; o < length; o += 32) {
-        const block = new Uint8Array(seedBytes.length + 4);
-        block.set(seedBytes);
-        new DataView(block.buffer).setUint32(seedBytes.length, counter++);
-        out.set(sha256(block).subarray(0, Math.min(32, length - o)), o);
-      }
-      return out;
-    },
-  };
-}
-
 export interface MemoryPhoneHal extends Hal {
   press(key: Key): void;
   readonly screen: readonly string[];
@@ -40,7 +21,7 @@ export interface MemoryPhoneHal extends Hal {
   readonly audioCounts: { captured: number; played: number; heard: number };
 }
 
-export function memoryHal(world: VirtualWorld, o: { address: string; seed: string; toneHz: number; crypto: Crypto }): MemoryPhoneHal {
+export function memoryHal(world: VirtualWorld, o: { address: string; seed: number; toneHz: number; crypto: Crypto }): MemoryPhoneHal {
   let keyListener: ((e: KeyEvent) => void) | undefined;
   let screen: readonly string[] = [];
   const logLines: string[] = [];

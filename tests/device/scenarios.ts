@@ -19,7 +19,8 @@ import { unprotectRtcp } from '../../modules/srtp/srtcp.js';
 import { protectRtp, unprotectRtp } from '../../modules/srtp/srtp.js';
 import { AesF8Cipher } from '../../modules/srtp/ciphers/aes-f8.js';
 import { concatBytes, fromBase64, fromHex, toHex, utf8Decode, utf8Encode } from '../../modules/util/bytes.js';
-import { memoryHal, seededRandom } from './memory-hal.js';
+import { seededRandom } from '../unit/sip-test-network.js';
+import { memoryHal } from './memory-hal.js';
 import { VirtualWorld } from './virtual-world.js';
 
 /**
@@ -86,7 +87,7 @@ export const SIP_SIZES = [100, 1024, 3760, 4096, 16384, 65535];
 
 export function sipSizes(crypto: Crypto, probe: Probe): ScenarioResult {
   const world = new VirtualWorld();
-  const hal = memoryHal(world, { address: '127.0.0.2', seed: 'bob', toneHz: 1000, crypto });
+  const hal = memoryHal(world, { address: '127.0.0.2', seed: 2, toneHz: 1000, crypto });
   createPhone(hal, { displayName: 'Bob', user: 'bob', sipPort: 5060, domain: 'example.com' });
   const replies: string[] = [];
   const prober = world.network('127.0.0.9').bindUdp(5099, (d) => replies.push(utf8Decode(d.data).split('\r\n')[0]));
@@ -129,7 +130,7 @@ function keyingContext(name: 'alice' | 'bob', crypto: Crypto, pki: DeviceFixture
     pskFor: (uri) => (uri === peer ? fromHex(PSK_HEX) : undefined),
     peerCertificate: (uri) => (uri === peer ? fromBase64(pki[name === 'alice' ? 'bob' : 'alice']) : undefined),
     crypto,
-    random: seededRandom(name),
+    random: seededRandom(name === 'alice' ? 1 : 2),
     nowMs: NOW_MS,
     replay: new ReplayCache(5 * 60 * 1000),
   };

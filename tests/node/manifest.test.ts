@@ -6,7 +6,13 @@ import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const manifest = JSON.parse(readFileSync(join(ROOT, 'manifest.json'), 'utf8'));
+const readJson = (path: string) => JSON.parse(readFileSync(join(ROOT, path), 'utf8'));
+const manifest = readJson('manifest.json');
+/** The firmware's shared manifest (modules, preloads, creation limits), included by the device build and tests/device. */
+const firmware = readJson('manifest_firmware.json');
+/** The board the firmware is wired for (docs/device.md). */
+const BOARD = 'esp32/esp32s3';
+const board = manifest.platforms[BOARD];
 
 /** Moddable SDK modules the device HAL may import (see docs/architecture.md). */
 const MODDABLE_MODULES = [/^embedded:/, /^timer$/, /^time$/, /^net$/, /^flash$/, /^mc\/config$/, /^crypt$/];
@@ -28,7 +34,7 @@ const firmwareFiles = [
   .filter((f) => existsSync(f) && /\.(ts|js)$/.test(f) && !f.endsWith('.d.ts'))
   .map((f) => relative(ROOT, f));
 
-const moduleMaps: Record<string, string | string[]>[] = [manifest.modules, manifest.platforms?.esp32?.modules ?? {}];
+const moduleMaps: Record<string, string | string[]>[] = [manifest.modules, firmware.modules, board?.modules ?? {}];
 const entries = moduleMaps.flatMap((m) => Object.entries(m)).filter(([key]) => key !== '~');
 
 function matches(pattern: string, path: string): string | undefined {
@@ -40,11 +46,44 @@ function matches(pattern: string, path: string): string | undefined {
 }
 
 describe('manifest.json', () => {
-  it('is a Moddable app manifest with an esp32 block and TypeScript options', () => {
+  it('is a Moddable app manifest for the ESP32-S3 board, including the firmware manifest', () => {
     expect(manifest.include).toContain('$(MODDABLE)/examples/manifest_base.json');
+    expect(manifest.include).toContain('./manifest_firmware.json');
     expect(manifest.modules.main).toBe('./main');
-    expect(typeof manifest.platforms.esp32).toBe('object');
-    expect(typeof manifest.typescript.tsconfig.compilerOptions).toBe('object');
+    expect(typeof board).toBe('object');
+    // Any other ESP32 (the original has no GPIO 45, 47, 48) and any other platform refuse to build.
+    expect(typeof manifest.platforms.esp32.error).toBe('string');
+    expect(typeof manifest.platforms['...'].error).toBe('string');
+    expect(typeof firmware.typescript.tsconfig.compilerOptions).toBe('object');
+  });
+
+  it('gives the device check the same XS creation limits as the device (both include manifest_firmware.json)', () => {
+    const deviceCheck = readJson('tests/device/manifest.json');
+    expect(deviceCheck.include).toContain('../../manifest_firmware.json');
+    expect(deviceCheck.creation).toBeUndefined();
+    expect(manifest.creation).toBeUndefined();
+    expect(board.creation).toBeUndefined();
+    expect(firmware.creation.stack).toBeGreaterThan(0);
+  });
+
+  it('maps no folder holding files that are not modules (mcconfig would compile a .json as a module)', () => {
+    const strays = entries
+      .flatMap(([, value]) => [value].flat())
+      .filter((v) => v.startsWith('./') && v.endsWith('/*'))
+      .flatMap((v) => readdirSync(join(ROOT, v.slice(0, -2))).filter((f) => !/\.(ts|js|c|h)$/.test(f) && !statSync(join(ROOT, v.slice(0, -2), f)).isDirectory()).map((f) => `${v.slice(2, -2)}/${f}`));
+    expect(strays).toEqual([]);
+  });
+
+  it('uses only GPIOs an ESP32-S3 module has free: not its SPI flash and PSRAM pins (26-37), not USB (19, 20)', () => {
+    const { keypad, display, codec } = manifest.config.hal;
+    const { audioIn, audioOut } = board.defines;
+    const pins = [...keypad.rows, ...keypad.columns, display.data, display.clock, codec.data, codec.clock, codec.amplifier, audioIn.i2s.bck_pin, audioIn.i2s.lr_pin, audioIn.i2s.datain, audioIn.i2s.mck_pin, audioOut.i2s.dataout_pin];
+    const usable = (p: number) => Number.isInteger(p) && ((p >= 0 && p <= 18) || p === 21 || (p >= 38 && p <= 48));
+    expect(pins.filter((p) => !usable(p))).toEqual([]);
+    // Pins shared on purpose: the one I2C bus (display and codec), the I2S clocks (in and out).
+    const shared = new Set([display.data, display.clock, audioIn.i2s.bck_pin, audioIn.i2s.lr_pin, audioIn.i2s.mck_pin]);
+    const own = pins.filter((p) => !shared.has(p));
+    expect(new Set(own).size).toBe(own.length);
   });
 
   it('lists every firmware module under its own path, without extension', () => {
@@ -74,7 +113,7 @@ describe('manifest.json', () => {
 
   it('configures the ES8311 codec to match the I2S defines (docs/device.md)', () => {
     const codec = manifest.config.hal.codec;
-    const { audioIn, audioOut } = manifest.platforms.esp32.defines;
+    const { audioIn, audioOut } = board.defines;
     // 7-bit address 0x18 (CE low) or 0x19 (CE high); not the display's if they share the bus.
     expect([0x18, 0x19]).toContain(codec.address);
     const display = manifest.config.hal.display;
