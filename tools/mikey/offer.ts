@@ -6,7 +6,6 @@
 import { randomBytes } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import type { Random } from '../../hal/contracts.js';
 import { nobleCrypto } from '../../hal/noble-crypto.js';
 import { dhOffer } from '../../modules/mikey/dh.js';
@@ -20,6 +19,7 @@ import { rsaROffer } from '../../modules/mikey/rsa-r.js';
 import { normalizeSipUri } from '../../modules/pki/identity.js';
 import { toBase64, toHex } from '../../modules/util/bytes.js';
 import { ensureDevKeys, type DevKeys } from '../../sim/dev-keys.js';
+import { type CommandHelp, parseOptions } from '../format/help.js';
 import { UsageError } from '../phonectl.js';
 
 export const OFFER_MODES = ['psk', 'pke', 'dh', 'dhhmac', 'rsa-r'] as const;
@@ -125,25 +125,32 @@ export function inviteText(from: string, to: string, mikey: Uint8Array, random: 
   ].join('\r\n');
 }
 
+export const offerHelp: CommandHelp = {
+  name: 'mikey offer',
+  summary: 'print a SIP INVITE whose SDP carries a MIKEY offer of one mode, made with the development keys',
+  usage: 'mikey offer --mode psk|pke|dh|dhhmac|rsa-r --from SIP-URI --to SIP-URI [--keys DIR] [--group 0|1|2] [--short] [--pss]',
+  options: [
+    { flag: '--mode MODE', description: `key agreement of the I_MESSAGE: ${OFFER_MODES.join(', ')} (required)` },
+    { flag: '--from SIP-URI', description: 'the caller, e.g. sip:1001@127.0.0.1 (required)' },
+    { flag: '--to SIP-URI', description: 'the callee, e.g. sip:1002@127.0.0.1 (required)' },
+    { flag: '--keys DIR', description: 'development keys directory, made when missing (default var/keys)' },
+    { flag: '--group N', description: 'DH group for dh and dhhmac: 0 OAKLEY 5, 1 OAKLEY 1, 2 OAKLEY 2 (RFC 3830 §6.1)' },
+    { flag: '--short', description: 'short DH exponents for dh and dhhmac' },
+    { flag: '--pss', description: 'sign with RSA-PSS instead of PKCS#1 v1.5 (pke, dh, rsa-r)' },
+  ],
+};
+
 /** `phonectl mikey offer ...`: prints the INVITE; returns the exit status. */
 export async function offer(args: string[]): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args,
-      options: {
-        mode: { type: 'string' },
-        from: { type: 'string' },
-        to: { type: 'string' },
-        keys: { type: 'string' },
-        group: { type: 'string' },
-        short: { type: 'boolean', default: false },
-        pss: { type: 'boolean', default: false },
-      },
-    }));
-  } catch (e) {
-    throw new UsageError((e as Error).message);
-  }
+  const { values } = parseOptions(offerHelp, args, {
+    mode: { type: 'string' },
+    from: { type: 'string' },
+    to: { type: 'string' },
+    keys: { type: 'string' },
+    group: { type: 'string' },
+    short: { type: 'boolean', default: false },
+    pss: { type: 'boolean', default: false },
+  });
   const mode = values.mode as OfferMode;
   if (!OFFER_MODES.includes(mode)) throw new UsageError(`--mode must be one of ${OFFER_MODES.join(', ')}`);
   for (const name of ['from', 'to'] as const) {

@@ -4,7 +4,6 @@
 // `phonectl mikey encode <JSON | -> [--hex]`: builds a message from that JSON form, prints base64.
 // `phonectl mikey offer ...`: dispatched to mikey-offer.ts. Bad input: one line, non-zero exit.
 import { readFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { nobleCrypto } from '../../hal/noble-crypto.js';
 import { decodeMessageDetailed, encodeMessage } from '../../modules/mikey/codec.js';
 import { DATA_TYPE, ENCR_ALG, MAC_ALG, PAYLOAD } from '../../modules/mikey/codes.js';
@@ -16,9 +15,33 @@ import { sessionKeys } from '../../modules/mikey/session-keys.js';
 import { constantTimeEqual, fromBase64, fromHex, toBase64, toHex } from '../../modules/util/bytes.js';
 import { UsageError } from '../phonectl.js';
 import { bytesAsHex, headerJson, mapJson, messageFromJson, payloadJson } from '../mikey/json.js';
-import { offer } from '../mikey/offer.js';
+import { offer, offerHelp } from '../mikey/offer.js';
+import { type CommandHelp, parseOptions } from '../format/help.js';
 
 const USAGE = 'usage: phonectl mikey decode <base64|hex|"a=key-mgmt:mikey ..."> [--psk HEX] | encode <JSON|-> [--hex] | offer ...';
+
+const decodeHelp: CommandHelp = {
+  name: 'mikey decode',
+  summary: 'print a MIKEY message (RFC 3830) as JSON: header, crypto-session map, every payload',
+  usage: 'mikey decode <base64|hex|"a=key-mgmt:mikey ..."> [--psk HEX]',
+  options: [{ flag: '--psk HEX', description: 'the pre-shared key: verifies the KEMAC MAC and adds the key data and SRTP master keys' }],
+  notes: ['A MIKEY-NULL KEMAC (no encryption, no MAC) shows its keys without --psk.'],
+};
+
+const encodeHelp: CommandHelp = {
+  name: 'mikey encode',
+  summary: 'build a MIKEY message from the JSON form "mikey decode" prints; prints base64',
+  usage: 'mikey encode <JSON|-> [--hex]',
+  options: [{ flag: '--hex', description: 'print hex instead of base64' }],
+  notes: ['"-" reads the JSON from stdin.'],
+};
+
+export const help: CommandHelp = {
+  name: 'mikey',
+  summary: 'decode, encode and make MIKEY messages (RFC 3830, carried in SDP a=key-mgmt by RFC 4567)',
+  usage: 'mikey decode|encode|offer ...',
+  subcommands: [decodeHelp, encodeHelp, offerHelp],
+};
 
 /** The message bytes from base64, hex, or an SDP a=key-mgmt:mikey line (RFC 4567 §3.1). */
 export function inputBytes(text: string): Uint8Array {
@@ -64,12 +87,7 @@ function openWithPsk(bytes: Uint8Array, end: number, message: Message, psk: Uint
 }
 
 async function decode(args: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({ args, allowPositionals: true, options: { psk: { type: 'string' } } });
-  } catch (e) {
-    throw new UsageError((e as Error).message);
-  }
+  const parsed = parseOptions(decodeHelp, args, { psk: { type: 'string' } }, true);
   if (parsed.positionals.length !== 1) throw new UsageError(USAGE);
   const bytes = inputBytes(parsed.positionals[0]);
   let psk: Uint8Array | undefined;
@@ -94,12 +112,7 @@ async function decode(args: string[]): Promise<number> {
 }
 
 async function encode(args: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({ args, allowPositionals: true, options: { hex: { type: 'boolean', default: false } } });
-  } catch (e) {
-    throw new UsageError((e as Error).message);
-  }
+  const parsed = parseOptions(encodeHelp, args, { hex: { type: 'boolean', default: false } }, true);
   if (parsed.positionals.length !== 1) throw new UsageError(USAGE);
   const source = parsed.positionals[0] === '-' ? readFileSync(0, 'utf8') : parsed.positionals[0];
   let bytes: Uint8Array;

@@ -2,28 +2,47 @@
 //                     [--role offerer|answerer] [--seed N]`
 // Prints the key agreement and SRTP suite two phones settle on. A table is "KA,...;SUITE,..." in rank
 // order (see modules/negotiation/table.ts). Exit status 1 when no secure choice exists.
-import { parseArgs } from 'node:util';
+import { KEY_AGREEMENTS, SRTP_SUITES } from '../../modules/negotiation/capabilities.js';
 import { isSecure, POLICIES, select, type Policy } from '../../modules/negotiation/select.js';
 import { parseTable } from '../../modules/negotiation/table.js';
+import { type CommandHelp, parseOptions } from '../format/help.js';
 import { jsonLine } from '../format/json-line.js';
 import { UsageError } from '../phonectl.js';
 
+export const help: CommandHelp = {
+  name: 'negotiate',
+  summary: 'the key agreement and SRTP suite two phones settle on, from their priority tables (one JSON line)',
+  usage: 'negotiate --local TABLE --remote TABLE [--policy priority|static|automatic] [--role offerer|answerer] [--seed N]',
+  options: [
+    { flag: '--local TABLE', description: "this phone's priority table (required)" },
+    { flag: '--remote TABLE', description: "the peer's priority table (required)" },
+    { flag: '--policy NAME', description: `selection rule: ${POLICIES.join(', ')} (default priority)` },
+    { flag: '--role ROLE', description: 'offerer (this phone calls, the default) or answerer (it is called)' },
+    { flag: '--seed N', description: "32-bit seed shared by both sides, used by the 'automatic' policy (default 0)" },
+  ],
+  notes: [
+    'A TABLE lists key agreements, then ";", then SRTP suites, each in rank order (favourite first),',
+    'separated by ","; a name prefixed with "!" keeps its rank but is disabled (quote the table in a shell).',
+    `  key agreements: ${KEY_AGREEMENTS.join(', ')}`,
+    `  SRTP suites:    ${SRTP_SUITES.join(', ')}`,
+    '',
+    'Example (the caller offers PSK,PKE,DH; the callee prefers PKE,DH,PSK):',
+    '  phonectl negotiate --local "PSK,PKE,DH;AES_CM_128_HMAC_SHA1_80,AES_CM_128_HMAC_SHA1_32" \\',
+    '                     --remote "PKE,DH,PSK;AES_CM_128_HMAC_SHA1_32,AES_F8_128_HMAC_SHA1_80"',
+    '  settles on PKE with AES_CM_128_HMAC_SHA1_32 (smallest sum of both ranks, see docs/negotiation.md).',
+    '',
+    'Exit status: 0 a secure choice, 1 none exists, 2 bad input.',
+  ],
+};
+
 export async function run(args: string[]): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args,
-      options: {
-        local: { type: 'string' },
-        remote: { type: 'string' },
-        policy: { type: 'string', default: 'priority' },
-        role: { type: 'string', default: 'offerer' },
-        seed: { type: 'string', default: '0' },
-      },
-    }));
-  } catch (e) {
-    throw new UsageError((e as Error).message);
-  }
+  const { values } = parseOptions(help, args, {
+    local: { type: 'string' },
+    remote: { type: 'string' },
+    policy: { type: 'string', default: 'priority' },
+    role: { type: 'string', default: 'offerer' },
+    seed: { type: 'string', default: '0' },
+  });
   if (!values.local || !values.remote) throw new UsageError('--local and --remote tables are required, e.g. --local "PSK,PKE;AES_CM_128_HMAC_SHA1_80"');
   const policy = values.policy as Policy;
   if (!POLICIES.includes(policy)) throw new UsageError(`--policy must be one of ${POLICIES.join(', ')}`);

@@ -11,9 +11,32 @@ import { protectRtcp, unprotectRtcp } from '../../modules/srtp/srtcp.js';
 import { protectRtp, unprotectRtp } from '../../modules/srtp/srtp.js';
 import { SRTP_SUITES } from '../../modules/negotiation/capabilities.js';
 import { fromHex, toHex } from '../../modules/util/bytes.js';
+import { type CommandHelp, helpFor, parseOptions } from '../format/help.js';
 import { UsageError } from '../phonectl.js';
 
 const USAGE = 'usage: phonectl srtp protect|unprotect --suite NAME --key HEX [--rtcp] [--roc N]';
+
+const OPTIONS = [
+  { flag: '--suite NAME', description: `SRTP protection profile: ${[...SRTP_SUITES, ...TEST_ONLY_PROFILES].join(', ')}` },
+  { flag: '--key HEX', description: 'the master key followed by the master salt, in hex (e.g. 60 digits for AES_CM_128_*)' },
+  { flag: '--rtcp', description: 'the packets are RTCP (SRTCP, RFC 3711 §3.4) instead of RTP' },
+  { flag: '--roc N', description: 'the rollover counter to start from (RFC 3711 §3.3.1, default 0)' },
+];
+const NOTES = [
+  'Reads one packet per line in hex on stdin and writes one line per packet on stdout; a refused packet',
+  'prints "error: <reason>" and the tool goes on. All lines share one context, so ROC tracking and',
+  'replay checks span the input.',
+];
+
+export const help: CommandHelp = {
+  name: 'srtp',
+  summary: 'protect or unprotect RTP/RTCP packets with an SRTP master key, one hex packet per line',
+  usage: 'srtp protect|unprotect --suite NAME --key HEX [--rtcp] [--roc N]',
+  subcommands: [
+    { name: 'srtp protect', summary: 'plain RTP (or RTCP) packets in, SRTP (SRTCP) packets out', usage: 'srtp protect --suite NAME --key HEX [--rtcp] [--roc N]', options: OPTIONS, notes: NOTES },
+    { name: 'srtp unprotect', summary: 'SRTP (SRTCP) packets in, authenticated and decrypted packets out', usage: 'srtp unprotect --suite NAME --key HEX [--rtcp] [--roc N]', options: OPTIONS, notes: NOTES },
+  ],
+};
 
 interface Options {
   protect: boolean;
@@ -24,26 +47,15 @@ interface Options {
 function parse(args: string[]): Options {
   const [action, ...rest] = args;
   if (action !== 'protect' && action !== 'unprotect') throw new UsageError(USAGE);
-  let suite: string | undefined;
-  let key: string | undefined;
-  let rtcp = false;
-  let roc = 0;
-  for (let i = 0; i < rest.length; i++) {
-    const flag = rest[i];
-    if (flag === '--rtcp') {
-      rtcp = true;
-      continue;
-    }
-    const value = rest[i + 1];
-    if (value === undefined) throw new UsageError(`${flag} needs a value (${USAGE})`);
-    i++;
-    if (flag === '--suite') suite = value;
-    else if (flag === '--key') key = value;
-    else if (flag === '--roc') {
-      if (!/^\d+$/.test(value) || Number(value) > 0xffffffff) throw new UsageError(`--roc must be 0..4294967295, got ${value}`);
-      roc = Number(value);
-    } else throw new UsageError(`unknown option ${flag} (${USAGE})`);
-  }
+  const { values } = parseOptions(helpFor(help, args), rest, {
+    suite: { type: 'string' },
+    key: { type: 'string' },
+    rtcp: { type: 'boolean', default: false },
+    roc: { type: 'string', default: '0' },
+  });
+  const { suite, key, rtcp } = values;
+  if (!/^\d+$/.test(values.roc) || Number(values.roc) > 0xffffffff) throw new UsageError(`--roc must be 0..4294967295, got ${values.roc}`);
+  const roc = Number(values.roc);
   if (!suite || !isProtectionProfileName(suite)) {
     throw new UsageError(`--suite must be one of ${[...SRTP_SUITES, ...TEST_ONLY_PROFILES].join(', ')}`);
   }
