@@ -171,6 +171,11 @@ export class RtpReceiver {
 
   constructor(private readonly clockRate: number, private readonly protection: RtpProtection = PLAIN_RTP) {}
 
+  /** The SSRC the stream is locked to, once a packet was accepted. */
+  get sourceSsrc(): number | undefined {
+    return this.ssrc;
+  }
+
   /**
    * Handles one datagram that arrived at `arrivalMs`. Returns undefined for a packet that fails
    * protection, does not parse, belongs to another SSRC, or is a stray sequence number (A.1).

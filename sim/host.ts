@@ -13,6 +13,7 @@ import type { PhoneIdentity } from '../modules/phone/identity.js';
 import type { Credentials } from '../modules/settings/model.js';
 import { bundleForXs } from './bundle.js';
 import { FlashFile } from './flash-file.js';
+import { keyLogFile } from './key-log-file.js';
 import { readWav, writeWav } from './wav.js';
 import { XsWorker, type XsMeter } from './xsnap-worker.js';
 
@@ -41,6 +42,8 @@ export interface DesktopHostOptions {
   audioOutPath?: string;
   onDisplay?: (lines: string[]) => void;
   onLog?: (message: string) => void;
+  /** Turns the phone's key log on (PhoneIdentity.keyLog) and appends its lines to this file (sim/key-log-file.ts). */
+  keyLogPath?: string;
   /** Another firmware entry to bundle instead of the phone's (tests of the HAL itself). */
   firmwareEntry?: string;
   /** Called with each audio frame as it is captured and as it is played, with the time (ms). */
@@ -108,8 +111,10 @@ export class DesktopHost {
   /** Datagrams handed to a socket and not yet sent (a send completes after a tick). */
   private sending = 0;
   private sent: (() => void) | undefined;
+  private readonly keyLog: ((message: string) => void) | undefined;
 
   private constructor(private readonly options: DesktopHostOptions) {
+    this.keyLog = options.keyLogPath === undefined ? undefined : keyLogFile(options.keyLogPath);
     this.address = options.address ?? '127.0.0.1';
     this.flash = new FlashFile(options.flashPath);
     this.worker = new XsWorker({
@@ -125,7 +130,8 @@ export class DesktopHost {
     const host = new DesktopHost(options);
     try {
       await host.worker.evaluate(await firmwareBundle(options.firmwareEntry));
-      await host.send({ type: 'boot', identity: options.identity, provision: options.provision });
+      const identity = options.keyLogPath ? { ...options.identity, keyLog: true } : options.identity;
+      await host.send({ type: 'boot', identity, provision: options.provision });
     } catch (e) {
       await host.stop();
       throw host.portInUse ?? e;
@@ -246,6 +252,7 @@ export class DesktopHost {
 
   private addLog(message: string): void {
     if (message === SHUTDOWN_COMPLETE) this.shutdownWaiter?.();
+    this.keyLog?.(message);
     this.log.push(message);
     if (this.log.length > 1000) this.log.shift();
     this.options.onLog?.(message);

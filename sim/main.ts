@@ -27,6 +27,7 @@ const { values } = parseArgs({
     password: { type: 'string' },
     'audio-in': { type: 'string' },
     'audio-out': { type: 'string' },
+    'key-log': { type: 'string' },
     headless: { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
   },
@@ -36,7 +37,7 @@ if (values.help) {
   process.stdout.write(`usage: npm start -- [--name alice] [--sip-port 5060] [--address 127.0.0.1]
                  [--flash var/<name>.flash] [--keys var/keys] [--proxy host:port]
                  [--domain example.test] [--registrar host:port] [--password secret] [--audio-in file.wav] [--audio-out var/<name>-received.wav]
-                 [--headless]\n`);
+                 [--key-log FILE] [--headless]\n`);
   process.exit(0);
 }
 
@@ -114,6 +115,7 @@ const starting = DesktopHost.start({
   address: values.address,
   audioInPath: values['audio-in'],
   audioOutPath: values['audio-out'] ?? join(varDir, `${name}-received.wav`),
+  ...(values['key-log'] ? { keyLogPath: resolve(values['key-log']) } : {}),
   onDisplay: (lines) => (view ? redraw() : process.stdout.write(`${JSON.stringify({ screen: lines })}\n`)),
   onLog: (message) => (view ? redraw() : process.stdout.write(`${JSON.stringify({ log: message })}\n`)),
   // The phone cannot go on without its engine: say so once and end, never a silent zombie.

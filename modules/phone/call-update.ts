@@ -107,7 +107,7 @@ export class CallUpdates {
         const k = update.offer.finish(response);
         call.media.rekey({ send: k[0], receive: k[1] });
         this.ctx.hal.log(`call ${call.callId}: re-keyed (${update.offer.keyAgreement})`);
-        this.ctx.logKeys(call.callId, call.keyed!.suite, { send: k[0], receive: k[1] });
+        this.ctx.logKeys(call.callId, call.keyed!.suite, { send: k[0], receive: k[1] }, call.media.streams());
       }
       this.takeAnswer(call, sdp, update.kind === 'rekey' ? call.hold.local : update.kind === 'hold', update.kind !== 'rekey');
     } catch (err) {
@@ -204,15 +204,16 @@ export class CallUpdates {
       ? { kind: 'mikey', message: rekeyed.response }
       : sdes ? { kind: 'sdes', lines: [sdes.answer] } : keptKeying(call);
     const actions = this.ctx.ua.acceptReinvite(call.callId, this.ctx.description(call.rtpPort, keying, call.events, direction));
+    // Retargeted first, so that the key log names the stream where it now flows.
+    this.retarget(call, stream);
     if (rekeyed) {
       // The offerer sends on the first crypto session: take it now; ours is used from the ACK on.
       call.media.rekey({ receive: rekeyed.keys[0] });
       call.nextSend = rekeyed.keys[1];
       this.ctx.hal.log(`call ${call.callId}: re-keyed by the peer (${call.keyed!.method})`);
-      this.ctx.logKeys(call.callId, call.keyed!.suite, { receive: rekeyed.keys[0] });
+      this.ctx.logKeys(call.callId, call.keyed!.suite, { receive: rekeyed.keys[0] }, call.media.streams());
     }
     if (sdes) this.takeSdes(call, sdes);
-    this.retarget(call, stream);
     this.setHold(call, state);
     this.ctx.run(actions);
   }
@@ -243,7 +244,7 @@ export class CallUpdates {
     if (!update.newReceive) return;
     call.media.rekey({ receive: update.newReceive });
     this.ctx.hal.log(`call ${call.callId}: the peer changed its SDES key`);
-    this.ctx.logKeys(call.callId, call.sdes.suite, { receive: update.newReceive });
+    this.ctx.logKeys(call.callId, call.sdes.suite, { receive: update.newReceive }, call.media.streams());
   }
 
   /** Screens and completes a re-key offer: the call's key agreement again, authenticated as the first. */
@@ -291,7 +292,7 @@ export class CallUpdates {
     }
     if (!call.nextSend) return;
     call.media.rekey({ send: call.nextSend });
-    this.ctx.logKeys(call.callId, call.keyed!.suite, { send: call.nextSend });
+    this.ctx.logKeys(call.callId, call.keyed!.suite, { send: call.nextSend }, call.media.streams());
     call.nextSend = undefined;
   }
 }

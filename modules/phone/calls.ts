@@ -331,7 +331,7 @@ export class Calls {
     this.watch.watchMedia(this.c.store.settings.mediaTimeoutS, { received: () => media.stats().received, held: () => this.held() }, () => this.mediaLost(callId));
     recordCall(this.c.store, hal, peer, keyed, learned, certificate);
     hal.log(`call ${callId} connected with ${peer}: ${label ? `Secure ${label}` : security}; media ${hal.network.localAddress}:${rtp.port} <-> ${remote.address}:${remote.port}`);
-    if (keyed) this.logKeys(callId, keyed.suite, { send: keyed.send, receive: keyed.receive });
+    if (keyed) this.logKeys(callId, keyed.suite, { send: keyed.send, receive: keyed.receive }, media.streams());
     this.c.onChange();
   }
 

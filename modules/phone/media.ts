@@ -11,6 +11,7 @@ import { PLAIN_RTP, RtpReceiver, RtpSender } from '../../audio/rtp.js';
 import type { ProtectionProfileName } from '../srtp/protection-profile.js';
 import { RekeyableSrtp, type MasterKey } from './media-protection.js';
 import type { CallDtmf } from './call-dtmf.js';
+import type { MediaStreams } from './key-log.js';
 
 /** SRTP master keys for each direction of the call. */
 export interface MediaKeys {
@@ -77,6 +78,17 @@ export class MediaSession {
     if (remote.address === this.remote.address && remote.port === this.remote.port) return false;
     this.remote = { address: remote.address, port: remote.port };
     return true;
+  }
+
+  /** The call's RTP addresses and SSRCs, as the key log names a stream. */
+  streams(): MediaStreams {
+    const receiveSsrc = this.receiver.sourceSsrc;
+    return {
+      local: `${this.hal.network.localAddress}:${this.socket.port}`,
+      remote: `${this.remote.address}:${this.remote.port}`,
+      sendSsrc: this.sender.ssrc,
+      ...(receiveSsrc === undefined ? {} : { receiveSsrc }),
+    };
   }
 
   /** A re-key: new master keys for sending and/or receiving (see RekeyableSrtp). */

@@ -86,6 +86,7 @@ export function createPhone(device: Hal, identity: PhoneIdentity, provision?: Cr
   const tones = new TonePlayer(hal);
 
   const socket = hal.network.bindUdp(identity.sipPort, onSipDatagram);
+  if (identity.keyLog) hal.log('WARNING: key log on: every call\'s SRTP keys are logged, which defeats the encryption; for debugging only');
   // The account: the settings (set from the menu) win over the factory identity.
   const account = store.settings.account;
   const domain = /^sips?:[^@]+@([^;>]+)$/.exec(account.sipUri)?.[1] ?? identity.domain ?? hal.network.localAddress;

@@ -8,6 +8,7 @@ import { parseTable } from '../../modules/negotiation/table.js';
 import type { DesktopHost } from '../../sim/host.js';
 import { readWav } from '../../sim/wav.js';
 import { callAndAnswer, presetSettings, startPair, toneShare, until } from '../support/desktop-phones.js';
+import { lastLoggedKey } from '../support/key-log.js';
 
 interface Counters {
   readonly sent: number;
@@ -25,8 +26,7 @@ function countersAt(host: DesktopHost, state: string): Counters {
 
 /** The last logged master key ‖ salt of one direction. */
 function lastKey(host: DesktopHost, direction: 'send' | 'receive'): string {
-  const line = [...host.log].reverse().find((l) => l.startsWith('keylog ') && l.includes(` ${direction} `));
-  return / ([0-9a-f]+)$/.exec(line!)![1];
+  return lastLoggedKey(host.log, direction).key;
 }
 
 function ended(host: DesktopHost): Counters {

@@ -11,6 +11,7 @@ import { parseRtp } from '../../audio/rtp.js';
 import { fromHex } from '../../modules/util/bytes.js';
 import { callAndAnswer, startPair, until } from '../support/desktop-phones.js';
 import { startLoopbackCapture } from '../support/loopback-capture.js';
+import { loggedKeys } from '../support/key-log.js';
 import { phonectl } from '../support/phonectl.js';
 
 /** The host's microphone when no WAV is given: a 440 Hz tone, amplitude 8000 (sim/host.ts). */
@@ -37,7 +38,7 @@ describe('a call on the wire', () => {
 
     const connected = alice.log.find((l) => l.includes(' connected with '))!;
     const [, alicePort, bobRtpPort] = /media 127\.0\.0\.1:(\d+) <-> 127\.0\.0\.1:(\d+)/.exec(connected)!;
-    const [, suite, keyHex] = / send (\S+) ([0-9a-f]+)$/.exec(alice.log.find((l) => l.startsWith('keylog ') && l.includes(' send '))!)!;
+    const { suite, key: keyHex } = loggedKeys(alice.log).find((k) => k.direction === 'send')!;
 
     // Every UDP datagram from Alice's media port to Bob's, as tshark saw them.
     const fields = spawnSync('tshark', ['-r', pcap, '-Y', `udp.srcport == ${alicePort} && udp.dstport == ${bobRtpPort}`, '-T', 'fields', '-e', 'udp.payload'], { encoding: 'utf8' });

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import type { DesktopHost } from '../../sim/host.js';
 import { callAndAnswer, freePort, until } from '../support/desktop-phones.js';
 import { Kamailio, pbxPhones } from '../support/kamailio.js';
+import { lastLoggedKey } from '../support/key-log.js';
 
 describe('hold and re-key through Kamailio', () => {
   const dir = mkdtempSync(join(tmpdir(), 'hold-rekey-kamailio-'));
@@ -20,7 +21,7 @@ describe('hold and re-key through Kamailio', () => {
   });
 
   it('holds, resumes and re-keys a call placed through the proxy', async () => {
-    const lastKey = (host: DesktopHost, direction: string): string => / ([0-9a-f]+)$/.exec([...host.log].reverse().find((l) => l.startsWith('keylog ') && l.includes(` ${direction} `))!)![1];
+    const lastKey = (host: DesktopHost, direction: 'send' | 'receive'): string => lastLoggedKey(host.log, direction).key;
     const keylogs = (host: DesktopHost): number => host.log.filter((l) => l.startsWith('keylog ')).length;
     const [alice, bob] = await pbxPhones(kamailio, dir, ['1001', '1002'], { keyLog: true });
     try {

@@ -23,6 +23,7 @@ import { RekeyableSrtp } from '../../modules/phone/media-protection.js';
 import type { ProtectionProfileName } from '../../modules/srtp/protection-profile.js';
 import { DesktopHost } from '../../sim/host.js';
 import { devCredentials, freePort, until } from '../support/desktop-phones.js';
+import { lastLoggedKey } from '../support/key-log.js';
 import { DgramHost, HOST } from './sip-dgram-host.js';
 
 const PHONE_URI = 'sip:9102@127.0.0.1';
@@ -40,8 +41,7 @@ function keyHex(k: SrtpKeys): string {
 }
 
 function lastKeyLine(host: DesktopHost, direction: 'send' | 'receive'): { suite: string; key: string } {
-  const line = [...host.log].reverse().find((l) => l.startsWith('keylog ') && l.includes(` ${direction} `));
-  const [, suite, key] = / (\S+) ([0-9a-f]+)$/.exec(line!)!;
+  const { suite, key } = lastLoggedKey(host.log, direction);
   return { suite, key };
 }
 

@@ -12,6 +12,7 @@ import { fromHex } from '../../modules/util/bytes.js';
 import type { DesktopHost } from '../../sim/host.js';
 import { callAndAnswer, startPair, until } from '../support/desktop-phones.js';
 import { startLoopbackCapture } from '../support/loopback-capture.js';
+import { loggedKeys } from '../support/key-log.js';
 import { phonectl } from '../support/phonectl.js';
 
 /** The host's microphone when no WAV is given: a 440 Hz tone, amplitude 8000 (sim/host.ts). */
@@ -19,10 +20,7 @@ const TONE = Int16Array.from({ length: 200 + 160 }, (_, n) => Math.round(8000 * 
 const TONE_FRAMES = new Set(Array.from({ length: 200 }, (_, k) => Buffer.from(encodeG711('PCMU', TONE.subarray(k, k + 160))).toString('hex')));
 
 function sendKeys(host: DesktopHost): { suite: string; key: string }[] {
-  return host.log.filter((l) => l.startsWith('keylog ') && l.includes(' send ')).map((l) => {
-    const [, suite, key] = / send (\S+) ([0-9a-f]+)$/.exec(l)!;
-    return { suite, key };
-  });
+  return loggedKeys(host.log).filter((k) => k.direction === 'send').map(({ suite, key }) => ({ suite, key }));
 }
 
 /** Sequence number wraps among `packets` in order: the ROC the next packet is sent with. */
