@@ -3,6 +3,7 @@
 // a certificate for (settings.peerCertificates: PKE toward them, RFC 3830 §4.2.2), their details
 // on one screen, and forgetting one. Pure: settings in, screen text or new settings out.
 import { sha256 } from '@noble/hashes/sha2.js';
+import { elideMiddle } from '../display/fit-text.js';
 import { identityMatches } from '../pki/identity.js';
 import { parseCertificate } from '../pki/x509.js';
 import type { Settings } from '../settings/model.js';
@@ -19,14 +20,10 @@ export function knownPeers(settings: Settings): string[] {
 
 /**
  * The peer as it fits `width` columns: user@host without the usual "sip:" scheme ("sips:" stays,
- * it says more: RFC 3261 §19.1), else only the user part, cut to the width.
+ * it says more: RFC 3261 §19.1), its middle elided when longer (modules/display/fit-text.ts).
  */
 export function peerLabel(uri: string, width: number): string {
-  const shown = uri.startsWith('sip:') ? uri.slice(4) : uri;
-  if (shown.length <= width) return shown;
-  const user = uri.replace(/^sips?:/, '');
-  const at = user.lastIndexOf('@');
-  return (at > 0 ? user.slice(0, at) : user).slice(0, width);
+  return elideMiddle(uri.startsWith('sip:') ? uri.slice(4) : uri, width);
 }
 
 /** The first FINGERPRINT_BYTES of SHA-256 over the certificate's DER, in lower-case hex. */

@@ -5,13 +5,15 @@
 // ">" (the list scrolls); a view with a hint shows it on line 3. Up/Down move, OK enters or
 // confirms, Back returns (Back on the main list leaves the menu). Digits 1-9 pick a main entry.
 import type { Key } from '../../hal/contracts.js';
-import { SRTP_MODES, type PriorityTable, type RankedEntry } from '../negotiation/capabilities.js';
+import { SRTP_MODES, type PriorityTable, type RankedEntry, type SrtpSuiteName } from '../negotiation/capabilities.js';
 import { DEFER_HEAVY_CRYPTO, factorySettings, isPeerUri, MEDIA_TIMEOUTS_S, RING_TIMEOUTS_S, PSK_MAX_BYTES, PSK_MIN_BYTES, type Account, type Settings } from '../settings/model.js';
+import { fitTail, fitUri, fitWords, SCREEN_COLUMNS } from '../display/fit-text.js';
+import { suiteLabel } from '../phone/call-negotiation.js';
 import { certificateLine, forgetPeer, knownPeers, peerLabel, pinLine } from './known-peers.js';
 import { TextEntry } from './text-entry.js';
 
 export const MENU_ROWS = 4;
-export const MENU_COLUMNS = 20;
+export const MENU_COLUMNS = SCREEN_COLUMNS;
 
 export interface MenuOutput {
   readonly lines: string[];
@@ -27,13 +29,14 @@ const TIMEOUTS: readonly (readonly ['ringTimeoutS' | 'mediaTimeoutS', string])[]
   ['ringTimeoutS', 'Ring'],
   ['mediaTimeoutS', 'No media'],
 ];
-const ACCOUNT_FIELDS: readonly [keyof Account, string, number][] = [
-  ['sipUri', 'SIP URI', 64],
-  ['displayName', 'Display name', 32],
-  ['registrar', 'Registrar', 64],
-  ['outboundProxy', 'Outbound proxy', 64],
-  ['username', 'User name', 32],
-  ['password', 'Password', 32],
+/** The account's fields: the setting, its title while editing, its short label in the list, its longest value. */
+const ACCOUNT_FIELDS: readonly [keyof Account, string, string, number][] = [
+  ['sipUri', 'SIP URI', 'URI', 64],
+  ['displayName', 'Display name', 'Name', 32],
+  ['registrar', 'Registrar', 'Registrar', 64],
+  ['outboundProxy', 'Outbound proxy', 'Proxy', 64],
+  ['username', 'User name', 'User', 32],
+  ['password', 'Password', 'Password', 32],
 ];
 /** A pre-shared key in hex digits: two per byte (modules/settings/model.ts PSK_MIN_BYTES, PSK_MAX_BYTES). */
 const PSK_HEX_MIN = 2 * PSK_MIN_BYTES;
@@ -54,14 +57,36 @@ type View =
   | { kind: 'forget'; uri: string }
   | { kind: 'entry'; title: string; entry: TextEntry; onAccept: (value: string) => string | undefined };
 
-const fit = (s: string) => (s.length > MENU_COLUMNS ? s.slice(0, MENU_COLUMNS) : s);
-const tail = (s: string) => (s.length > MENU_COLUMNS ? s.slice(s.length - MENU_COLUMNS) : s);
+/** Columns of a list item: the first column holds the cursor mark. */
+const ITEM_COLUMNS = MENU_COLUMNS - 1;
+/** What the priority lists show of an entry's state, right-aligned. */
+const STATE_COLUMNS = 3;
 
+/** Items are built to fit ITEM_COLUMNS (fitWords only guards free text). */
 function list(title: string, items: readonly string[], cursor: number): string[] {
   const first = Math.max(0, Math.min(cursor - 1, items.length - (MENU_ROWS - 1)));
-  const rows = items.slice(first, first + MENU_ROWS - 1).map((item, i) => fit(`${first + i === cursor ? '>' : ' '}${item}`));
+  const rows = items.slice(first, first + MENU_ROWS - 1).map((item, i) => `${first + i === cursor ? '>' : ' '}${fitWords(item, ITEM_COLUMNS)}`);
   while (rows.length < MENU_ROWS - 1) rows.push('');
-  return [fit(title), ...rows];
+  return [title, ...rows];
+}
+
+/** An account field in the list: its short label and as much of its value as fits. */
+function accountItem(label: string, field: keyof Account, value: string): string {
+  const width = ITEM_COLUMNS - label.length - 2;
+  const shown = field === 'password' ? '*'.repeat(Math.min(4, value.length)) : field === 'sipUri' || field === 'registrar' || field === 'outboundProxy' ? fitUri(value, width) : fitWords(value, width);
+  return `${label}: ${shown}`;
+}
+
+/** A ranked entry: rank, name, and on/off right-aligned ("0 RSA-R         off"). */
+function rankedItem(rank: number, name: string, enabled: boolean): string {
+  return `${rank} ${name}`.padEnd(ITEM_COLUMNS - STATE_COLUMNS) + (enabled ? 'on' : 'off').padStart(STATE_COLUMNS);
+}
+
+/** The Last call screen's protection line: the key agreement (or SDES) and how it was chosen. */
+function protectionLine(c: NonNullable<Settings['lastCall']>): string {
+  if (c.protection === 'none') return 'Not encrypted';
+  if (c.protection === 'sdes') return 'SDES';
+  return `${c.keyAgreement ?? 'MIKEY'} ${c.protection === 'mikey-priority' ? 'MIKEY, ranked' : 'MIKEY'}`;
 }
 
 function secondsOptions(which: 'ringTimeoutS' | 'mediaTimeoutS'): readonly number[] {
@@ -106,7 +131,7 @@ export class Menu {
         const entries = [...this.settings.priorities[v.which]].sort((a, b) => a.rank - b.rank);
         lines = list(
           v.which === 'keyAgreements' ? 'Key agreements *^ #v' : 'Suites  *^ #v',
-          entries.map((e) => `${e.rank} ${(v.which === 'suites' ? e.name.replace('_HMAC_SHA1', '').replace('AEAD_', '') : e.name).padEnd(15).slice(0, 15)}${e.enabled ? 'on' : 'off'}`),
+          entries.map((e) => rankedItem(e.rank, v.which === 'suites' ? suiteLabel(e.name as SrtpSuiteName) : e.name, e.enabled)),
           v.cursor,
         );
         break;
@@ -118,15 +143,15 @@ export class Menu {
         break;
       }
       case 'peers':
-        lines = list('Peer keys  * delete', [...this.peers(), '+ Add peer'], v.cursor);
+        lines = list('Peer keys  * delete', [...this.peers().map((p) => fitUri(p, ITEM_COLUMNS)), '+ Add peer'], v.cursor);
         break;
       case 'account':
-        lines = list('Account', ACCOUNT_FIELDS.map(([field, label]) => `${label}: ${field === 'password' ? '*'.repeat(Math.min(4, this.settings.account.password.length)) : this.settings.account[field]}`), v.cursor);
+        lines = list('Account', ACCOUNT_FIELDS.map(([field, , label]) => accountItem(label, field, this.settings.account[field])), v.cursor);
         break;
       case 'lastCall': {
         const c = this.settings.lastCall;
         lines = c
-          ? ['Last call', fit(c.peer), fit(c.protection === 'none' ? 'Not encrypted' : `${c.keyAgreement ?? 'SDES'} ${c.protection}`), fit(c.suite ?? '')]
+          ? ['Last call', fitUri(c.peer), protectionLine(c), c.suite ? suiteLabel(c.suite) : '']
           : ['Last call', 'No call yet', '', ''];
         break;
       }
@@ -135,7 +160,7 @@ export class Menu {
         break;
       case 'knownPeers': {
         const peers = knownPeers(this.settings);
-        lines = peers.length > 0 ? list('Known peers', peers.map((p) => peerLabel(p, MENU_COLUMNS - 1)), v.cursor) : ['Known peers', 'No peers yet', '', ''];
+        lines = peers.length > 0 ? list('Known peers', peers.map((p) => peerLabel(p, ITEM_COLUMNS)), v.cursor) : ['Known peers', 'No peers yet', '', ''];
         break;
       }
       case 'timeouts':
@@ -147,16 +172,16 @@ export class Menu {
         break;
       }
       case 'knownPeer':
-        lines = [peerLabel(v.uri, MENU_COLUMNS), fit(pinLine(this.settings, v.uri)), fit(certificateLine(this.settings, v.uri)), 'OK=forget Back'];
+        lines = [peerLabel(v.uri, MENU_COLUMNS), pinLine(this.settings, v.uri), certificateLine(this.settings, v.uri), 'OK=forget Back'];
         break;
       case 'forget':
         lines = ['Forget peer?', peerLabel(v.uri, MENU_COLUMNS), 'Pin and certificate', 'OK=yes  Back=no'];
         break;
       case 'entry':
-        lines = [fit(v.title), tail(v.entry.text + '_'), '', v.entry.kind === 'hex' ? '#=next OK=done' : '#=next *=ABC OK=done'];
+        lines = [v.title, fitTail(v.entry.text + '_'), '', v.entry.kind === 'hex' ? '#=next OK=done' : '#=next *=ABC OK=done'];
         break;
     }
-    if (this.message) lines[MENU_ROWS - 1] = fit(this.message);
+    if (this.message) lines[MENU_ROWS - 1] = fitWords(this.message);
     return lines;
   }
 
@@ -211,7 +236,7 @@ export class Menu {
             const next = sorted.map((e) => (e === target ? { ...e, enabled: !e.enabled } : e));
             change({ ...this.settings, priorities: { ...this.settings.priorities, [v.which]: next } as PriorityTable });
           }
-        } else this.message = '*=up #=down OK=on/off';
+        } else this.message = '*=up #=dn OK=on/off';
         break;
       }
       case 'choice': {
@@ -253,7 +278,7 @@ export class Menu {
         if (key === 'Up' || key === 'Down') v.cursor = move(ACCOUNT_FIELDS.length, v.cursor);
         else if (key === 'Back') this.stack.pop();
         else if (key === 'OK') {
-          const [field, label, max] = ACCOUNT_FIELDS[v.cursor];
+          const [field, label, , max] = ACCOUNT_FIELDS[v.cursor];
           this.stack.push({
             kind: 'entry',
             title: label,
@@ -327,7 +352,7 @@ export class Menu {
       case 'entry': {
         const result = v.entry.press(key);
         if (result === 'cancelled') this.stack.pop();
-        else if (result === 'refused') this.message = key === '*' ? 'Hex: 0-9, 2/3 for A-F' : 'Not here';
+        else if (result === 'refused') this.message = key === '*' ? 'Hex: 0-9, 2/3=A-F' : 'Not here';
         else if (result === 'accepted') {
           const problem = v.onAccept(v.entry.text);
           if (problem) this.message = problem;
@@ -353,17 +378,18 @@ export class Menu {
   /** Last save failed (e.g. flash full): go back to the stored settings and say so. */
   saveFailed(stored: Settings, reason: string): string[] {
     this.settings = stored;
-    this.message = fit(`Not saved: ${reason}`);
+    // The reason's summary, before its details ("too large: the settings need ..."); the log has all of it.
+    this.message = fitWords(`Not saved: ${reason.split(':')[0]}`);
     return this.render();
   }
 
   private pushKeyEntry(peer: string): void {
     this.stack.push({
       kind: 'entry',
-      title: fit(`Key ${peer.replace(/^sips?:/, '')}`),
+      title: `Key ${fitUri(peer.replace(/^sips?:/, ''), MENU_COLUMNS - 4)}`,
       entry: new TextEntry('hex', '', PSK_HEX_MAX),
       onAccept: (hex) => {
-        if (hex.length < PSK_HEX_MIN || hex.length % 2 !== 0) return `Need ${PSK_HEX_MIN}-${PSK_HEX_MAX} hex digits`;
+        if (hex.length < PSK_HEX_MIN || hex.length % 2 !== 0) return `${PSK_HEX_MIN}-${PSK_HEX_MAX} hex digits`;
         this.stack.pop();
         this.change({ ...this.settings, peerKeys: { ...this.settings.peerKeys, [peer]: hex.toLowerCase() } });
         return undefined;

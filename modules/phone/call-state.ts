@@ -60,7 +60,6 @@ export type Call =
       callId: string;
       peer: string;
       media: MediaSession;
-      security: string;
       /** How the call is keyed (undefined: plain RTP); a re-key keeps the key agreement and suite. */
       keyed?: Keyed;
       rtpPort: number;
@@ -74,6 +73,8 @@ export type Call =
       nextSend?: SrtpKeys;
       /** A re-INVITE to send again after a 491 (RFC 3261 §14.1). */
       retry?: number;
+      /** Our re-key went through: the timer that ends the screen's "Re-keyed" notice. */
+      rekeyed?: number;
       /** This phone placed the call (it owns the Call-ID, which sets the 491 back-off). */
       placed: boolean;
       dtmf: CallDtmf;

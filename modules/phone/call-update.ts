@@ -21,6 +21,9 @@ import type { KeyLog } from './key-log.js';
 import { makeOffer, screenOffer, type CallOffer, type KeyingContext } from './keying.js';
 import { answerSdesReoffer, takeSdesAnswer, type SdesSession, type SdesUpdate } from './sdes-reoffer.js';
 
+/** How long the call screen says "Re-keyed" after our re-key went through. */
+export const REKEYED_NOTICE_MS = 3000;
+
 /**
  * The keying of an offer or answer that keeps the call's keys: no key-mgmt line on a MIKEY call,
  * our a=crypto line again on an SDES call (RFC 4568 §7.1.4), nothing on a plain one.
@@ -82,6 +85,17 @@ export class CallUpdates {
     this.sendUpdate(call, { kind: 'rekey', offer });
   }
 
+  /** The call screen says "Re-keyed" for REKEYED_NOTICE_MS after our re-key went through. */
+  private showRekeyed(call: Connected): void {
+    const { timers } = this.ctx.hal;
+    if (call.rekeyed !== undefined) timers.clear(call.rekeyed);
+    call.rekeyed = timers.set(REKEYED_NOTICE_MS, () => {
+      call.rekeyed = undefined;
+      if (this.ctx.current() === call) this.ctx.onChange();
+    });
+    this.ctx.onChange();
+  }
+
   /** Sends our re-INVITE: a hold or resume keeps the keys in force, a re-key offers new ones. */
   private sendUpdate(call: Connected, update: Update): void {
     const local = update.kind === 'rekey' ? call.hold.local : update.kind === 'hold';
@@ -108,6 +122,7 @@ export class CallUpdates {
         call.media.rekey({ send: k[0], receive: k[1] });
         this.ctx.hal.log(`call ${call.callId}: re-keyed (${update.offer.keyAgreement})`);
         this.ctx.logKeys(call.callId, call.keyed!.suite, { send: k[0], receive: k[1] }, call.media.streams());
+        this.showRekeyed(call);
       }
       this.takeAnswer(call, sdp, update.kind === 'rekey' ? call.hold.local : update.kind === 'hold', update.kind !== 'rekey');
     } catch (err) {

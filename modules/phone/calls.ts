@@ -5,7 +5,7 @@
 // pick-up, as its settings say (seed §2.1.3). The callee's decision on an offer is in
 // call-incoming.ts, mid-call re-INVITEs in call-update.ts, what a call leaves in the settings in
 // call-record.ts.
-import { PADLOCK, type Datagram, type Hal, type UdpSocket } from '../../hal/contracts.js';
+import type { Datagram, Hal, UdpSocket } from '../../hal/contracts.js';
 import type { PkCredentials } from '../mikey/pk-auth.js';
 import type { GeneralExtension } from '../mikey/pk-exchange.js';
 import { decodeMessage } from '../mikey/pk-wire.js';
@@ -25,7 +25,7 @@ import type { HostPort, UaAction, UaEvent } from '../sip/user-agent.js';
 import { UserAgent } from '../sip/user-agent.js';
 import { fromBase64, fromHex } from '../util/bytes.js';
 import {
-  CALL_POLICY, callableTable, findTable, sdpIds, SP_SUITE, suiteLabel, tableExtension, tableFromRefusal,
+  CALL_POLICY, callableTable, findTable, sdpIds, SP_SUITE, tableExtension, tableFromRefusal,
 } from './call-negotiation.js';
 import type { Call, Keyed } from './call-state.js';
 import { recordCall } from './call-record.js';
@@ -39,7 +39,8 @@ import { MediaSession, type MediaKeys } from './media.js';
 import { CallDtmf, DTMF_KEYS } from './call-dtmf.js';
 import { messageOf } from './event-guard.js';
 import type { DtmfDigit } from '../../audio/dtmf.js';
-import { heldScreen, NOT_HELD, sending } from './call-hold.js';
+import { NOT_HELD, sending } from './call-hold.js';
+import { callScreen, failureNotice, securityLabel } from './screens.js';
 import { CallWatch, RING_TIMEOUT_STATUS } from './call-watch.js';
 
 /** How long accepted I_MESSAGEs are remembered: the timestamp window (RFC 3830 §5.4). */
@@ -152,14 +153,15 @@ export class Calls {
   /** What the display shows during a call. */
   screen(): string[] {
     const call = this.call!;
-    const peer = call.peer.replace(/^sips?:/, '');
     switch (call.kind) {
       case 'outgoing':
-        return ['Calling', peer, call.ringing ? 'Ringing...' : 'Connecting...', 'Hangup=end'];
+        return callScreen({ kind: 'outgoing', peer: call.peer, ringing: call.ringing });
       case 'incoming':
-        return ['Incoming call', peer, call.keyed ? `Secure: ${call.keyed.method}` : 'Not encrypted', 'OK=answer Hangup'];
-      case 'connected':
-        return [heldScreen(call.hold), peer, call.security, call.hold.local ? 'Down=resume' : (call.dtmf.line() ?? 'Hangup=end')];
+        return callScreen({ kind: 'incoming', peer: call.peer, ...(call.keyed ? { method: call.keyed.method } : {}) });
+      case 'connected': {
+        const dtmf = call.dtmf.line();
+        return callScreen({ kind: 'connected', peer: call.peer, hold: call.hold, ...(call.keyed ? { keyed: call.keyed } : {}), ...(dtmf ? { dtmf } : {}), rekeyed: call.rekeyed !== undefined });
+      }
     }
   }
 
@@ -300,7 +302,8 @@ export class Calls {
     const done = call.screened.complete(undefined, call.answerExtensions);
     if (!done.ok) {
       this.run(this.ua.reject(call.callId, 488));
-      this.end(`Refused: ${done.reason}`.slice(0, 20));
+      this.c.hal.log(`call ${call.callId} refused: ${done.reason}`);
+      this.end('Security refused');
       return false;
     }
     call.keys = done.keys;
@@ -323,14 +326,13 @@ export class Calls {
     const receivePayloadTypes = remote.telephoneEvent === undefined ? [TELEPHONE_EVENT] : [TELEPHONE_EVENT, remote.telephoneEvent];
     const dtmf = new CallDtmf({ sendPayloadType: remote.telephoneEvent, receivePayloadTypes, onChange: () => this.c.onChange() });
     const media = new MediaSession(hal, rtp, remote, mediaKeys, 'PCMU', dtmf);
-    // The screen's padlock line (the key agreement and suite), and the same in words for the log.
-    const label = keyed && `${keyed.method} ${suiteLabel(keyed.suite)}`;
-    const security = label ? `${PADLOCK} ${label}` : 'NOT ENCRYPTED';
-    this.call = { kind: 'connected', callId, peer, media, security, ...(keyed ? { keyed } : {}), rtpPort: rtp.port, hold: NOT_HELD, placed: this.call?.kind === 'outgoing', dtmf, ...(remote.telephoneEvent !== undefined ? { events: remote.telephoneEvent } : {}) };
+    // The screen's padlock line (the key agreement and suite) in words for the log.
+    const label = keyed && securityLabel(keyed);
+    this.call = { kind: 'connected', callId, peer, media, ...(keyed ? { keyed } : {}), rtpPort: rtp.port, hold: NOT_HELD, placed: this.call?.kind === 'outgoing', dtmf, ...(remote.telephoneEvent !== undefined ? { events: remote.telephoneEvent } : {}) };
     this.watch.stopRinging();
     this.watch.watchMedia(this.c.store.settings.mediaTimeoutS, { received: () => media.stats().received, held: () => this.held() }, () => this.mediaLost(callId));
     recordCall(this.c.store, hal, peer, keyed, learned, certificate);
-    hal.log(`call ${callId} connected with ${peer}: ${label ? `Secure ${label}` : security}; media ${hal.network.localAddress}:${rtp.port} <-> ${remote.address}:${remote.port}`);
+    hal.log(`call ${callId} connected with ${peer}: ${label ? `Secure ${label}` : 'NOT ENCRYPTED'}; media ${hal.network.localAddress}:${rtp.port} <-> ${remote.address}:${remote.port}`);
     if (keyed) this.logKeys(callId, keyed.suite, { send: keyed.send, receive: keyed.receive }, media.streams());
     this.c.onChange();
   }
@@ -343,6 +345,7 @@ export class Calls {
     this.watch.stop();
     if (call?.kind === 'connected') {
       if (call.retry !== undefined) this.c.hal.timers.clear(call.retry);
+      if (call.rekeyed !== undefined) this.c.hal.timers.clear(call.rekeyed);
       const s = call.media.stats();
       const d = call.dtmf.stats();
       this.c.hal.log(`call ${call.callId} ended: sent ${s.sent}, received ${s.received}, dropped ${s.dropped}, played ${s.played}, concealed ${s.concealed}, dtmf sent ${d.digitsSent}, dtmf received ${d.digitsReceived}`);
@@ -402,7 +405,7 @@ export class Calls {
       case 'failed':
         if (call?.callId !== e.callId) return;
         if (call.kind === 'outgoing' && e.status === 488 && (this.reoffer(call, e.sdp) || this.stepDown(call, e.status))) return;
-        this.end(e.status === 486 ? 'Busy' : `Failed: ${e.status} ${e.reason}`.slice(0, 20), call.kind === 'outgoing' ? e.status : undefined);
+        this.end(failureNotice(e.status, e.reason), call.kind === 'outgoing' ? e.status : undefined);
         return;
       case 'ended':
         if (call?.callId === e.callId) this.end('Call ended');

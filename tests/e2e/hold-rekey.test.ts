@@ -4,6 +4,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { REKEYED_NOTICE_MS } from '../../modules/phone/call-update.js';
 import { parseTable } from '../../modules/negotiation/table.js';
 import type { DesktopHost } from '../../sim/host.js';
 import { readWav } from '../../sim/wav.js';
@@ -108,7 +109,11 @@ describe('hold and re-key between two desktop phones', () => {
       expect(second.aliceReceive).not.toBe(first.aliceReceive);
       expect(lastKey(bob, 'receive')).toBe(second.aliceSend);
       expect(lastKey(bob, 'send')).toBe(second.aliceReceive);
-      expect(alice.screen).toEqual(['Connected', '1002@127.0.0.1', '\uE000 DH CM128/80', 'Hangup=end']);
+      // The short notice on the phone that re-keyed, gone after REKEYED_NOTICE_MS; none on the peer.
+      await until(() => alice.screen[3] === 'Re-keyed  Hangup=end', `Alice to see "Re-keyed" (screen: ${alice.screen.join('|')})`);
+      expect(alice.screen).toEqual(['Connected', '1002@127.0.0.1', '\uE000 DH CM128/80', 'Re-keyed  Hangup=end']);
+      expect(bob.screen[3]).toBe('Hangup=end');
+      await until(() => alice.screen[3] === 'Hangup=end', 'the notice to go', REKEYED_NOTICE_MS + 5000);
       await pause(800);
 
       // Bob re-keys the same call: the initiator of the new exchange sends on its first crypto session.

@@ -67,7 +67,7 @@ describe('fallback ladder in calls', () => {
   it('refuses plain RTP at a Mandatory phone, and the caller cannot go lower', async () => {
     const { alice, bob } = await pair({ mode: 'Off' }, { mode: 'Mandatory' });
     try {
-      await until(() => alice.screen[3]?.startsWith('Failed: 488') ?? false, 'the refusal');
+      await until(() => alice.screen[3]?.startsWith('488 ') ?? false, 'the refusal');
       expect(bob.log.some((l) => l.includes('refused: SRTP is mandatory on this phone'))).toBe(true);
     } finally {
       await alice.stop();

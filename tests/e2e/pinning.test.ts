@@ -37,7 +37,7 @@ describe('pinning peers that speak priority MIKEY', () => {
     ({ alice, bob } = await start());
     try {
       await dial(alice);
-      await until(() => alice.screen[3]?.startsWith('Failed: 488') ?? false, 'Alice to give up');
+      await until(() => alice.screen[3]?.startsWith('488 ') ?? false, 'Alice to give up');
       expect(alice.log.some((l) => l.includes('is known to speak MIKEY; not stepping down'))).toBe(true);
       expect(alice.log.some((l) => l.includes('offering sdes'))).toBe(false);
     } finally {
@@ -51,7 +51,7 @@ describe('pinning peers that speak priority MIKEY', () => {
     ({ alice, bob } = await start());
     try {
       await dial(alice);
-      await until(() => alice.screen[3]?.startsWith('Failed: 488') ?? false, 'the plain offer to be refused');
+      await until(() => alice.screen[3]?.startsWith('488 ') ?? false, 'the plain offer to be refused');
       expect(bob.log.some((l) => l.includes('sip:8001@127.0.0.1 is known to speak MIKEY; refusing a weaker offer'))).toBe(true);
     } finally {
       await alice.stop();

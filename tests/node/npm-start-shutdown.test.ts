@@ -88,7 +88,7 @@ describe('npm start: Ctrl-C during a call', () => {
       child.kill('SIGINT');
       expect(await exit).toBe(0);
       await until(() => caller.screen[0] !== 'Calling', 'the caller to see the call refused');
-      expect(caller.screen[3]).toBe('Failed: 480 Temporar');
+      expect(caller.screen[3]).toBe('480 Unavailable');
     } finally {
       child.kill('SIGKILL');
       await caller.stop();

@@ -79,7 +79,7 @@ describe('settings menu', () => {
   it('refuses a short key with a message, saving nothing', () => {
     const outs = press(new Menu(factorySettings()), '4 OK 2 2 1 1 9 OK 1 2 3 OK');
     expect(lastSave(outs)).toBeUndefined();
-    expect(outs[outs.length - 1].lines[3]).toBe('Need 32-64 hex digit');
+    expect(outs[outs.length - 1].lines[3]).toBe('32-64 hex digits');
   });
 
   it('refuses an account SIP URI that is not sip:user@host', () => {
@@ -102,7 +102,7 @@ describe('settings menu', () => {
 
   it('shows the last call', () => {
     const s: Settings = { ...factorySettings(), lastCall: { peer: 'sip:bob@x', protection: 'mikey-priority', keyAgreement: 'PKE', suite: 'AES_CM_128_HMAC_SHA1_32', at: 0 } };
-    expect(press(new Menu(s), '6')[0].lines).toEqual(['Last call', 'sip:bob@x', 'PKE mikey-priority', 'AES_CM_128_HMAC_SHA1']);
+    expect(press(new Menu(s), '6')[0].lines).toEqual(['Last call', 'sip:bob@x', 'PKE MIKEY, ranked', 'CM128/32']);
   });
 
   it('shows the call timeouts under 0 and sets each from its list of choices', () => {
