@@ -6,14 +6,23 @@
 // confirms, Back returns (Back on the main list leaves the menu). Digits 1-9 pick a main entry.
 import type { Key } from '../../hal/contracts.js';
 import { SRTP_MODES, type PriorityTable, type RankedEntry, type SrtpSuiteName } from '../negotiation/capabilities.js';
-import { DEFER_HEAVY_CRYPTO, factorySettings, isPeerUri, MEDIA_TIMEOUTS_S, RING_TIMEOUTS_S, PSK_MAX_BYTES, PSK_MIN_BYTES, type Account, type Settings } from '../settings/model.js';
+import { DEFER_HEAVY_CRYPTO, factorySettings, isPeerUri, MEDIA_TIMEOUTS_S, RING_TIMEOUTS_S, PSK_MAX_BYTES, PSK_MIN_BYTES, type Account, type Credentials, type Settings } from '../settings/model.js';
 import { fitTail, fitUri, fitWords, SCREEN_COLUMNS } from '../display/fit-text.js';
 import { suiteLabel } from '../phone/call-negotiation.js';
+import { credentialsScreen, offersDevCredentials } from './credentials.js';
 import { certificateLine, forgetPeer, knownPeers, peerLabel, pinLine } from './known-peers.js';
 import { TextEntry } from './text-entry.js';
 
 export const MENU_ROWS = 4;
 export const MENU_COLUMNS = SCREEN_COLUMNS;
+
+/** What the menu knows of the phone beyond its settings. */
+export interface MenuContext {
+  /** The phone's SIP URI, to check the stored certificate against ("Credentials"). */
+  readonly selfUri?: string;
+  /** Development key material for this identity (desktop host: sim/dev-keys.ts); none on a device. */
+  readonly devCredentials?: Credentials;
+}
 
 export interface MenuOutput {
   readonly lines: string[];
@@ -23,7 +32,7 @@ export interface MenuOutput {
   readonly exit?: boolean;
 }
 
-const MAIN = ['Key agreements', 'SRTP suites', 'SRTP mode', 'Peer keys', 'Account', 'Last call', 'Heavy crypto', 'Factory reset', 'Known peers', 'Timeouts'] as const;
+const MAIN = ['Key agreements', 'SRTP suites', 'SRTP mode', 'Peer keys', 'Account', 'Last call', 'Heavy crypto', 'Factory reset', 'Known peers', 'Timeouts', 'Credentials'] as const;
 /** The call timers under "Timeouts": the setting and its label. */
 const TIMEOUTS: readonly (readonly ['ringTimeoutS' | 'mediaTimeoutS', string])[] = [
   ['ringTimeoutS', 'Ring'],
@@ -52,6 +61,7 @@ type View =
   | { kind: 'reset' }
   | { kind: 'knownPeers'; cursor: number }
   | { kind: 'timeouts'; cursor: number }
+  | { kind: 'credentials' }
   | { kind: 'seconds'; which: 'ringTimeoutS' | 'mediaTimeoutS'; cursor: number }
   | { kind: 'knownPeer'; uri: string }
   | { kind: 'forget'; uri: string }
@@ -107,7 +117,10 @@ export class Menu {
   /** Settings changed by the key being handled, to be saved. */
   private changed: Settings | undefined;
 
-  constructor(settings: Settings) {
+  constructor(
+    settings: Settings,
+    private readonly context: MenuContext = {},
+  ) {
     this.settings = settings;
   }
 
@@ -163,6 +176,9 @@ export class Menu {
         lines = peers.length > 0 ? list('Known peers', peers.map((p) => peerLabel(p, ITEM_COLUMNS)), v.cursor) : ['Known peers', 'No peers yet', '', ''];
         break;
       }
+      case 'credentials':
+        lines = credentialsScreen(this.settings.credentials, this.context.selfUri, this.context.devCredentials !== undefined);
+        break;
       case 'timeouts':
         lines = list('Timeouts', TIMEOUTS.map(([which, label]) => `${label}: ${this.settings[which]} s`), v.cursor);
         break;
@@ -212,6 +228,7 @@ export class Menu {
               { kind: 'reset' },
               { kind: 'knownPeers', cursor: 0 },
               { kind: 'timeouts', cursor: 0 },
+              { kind: 'credentials' },
             ][pick] as View,
           );
         } else this.message = 'Up/Down, OK, Back';
@@ -312,6 +329,16 @@ export class Menu {
         else if (key === 'Back') this.stack.pop();
         else if (key === 'OK' && peers.length > 0) this.stack.push({ kind: 'knownPeer', uri: peers[v.cursor] });
         else this.message = peers.length > 0 ? 'OK=details Back' : 'Back';
+        break;
+      }
+      case 'credentials': {
+        const dev = this.context.devCredentials;
+        if (key === 'Back') this.stack.pop();
+        else if (key === 'OK' && dev && offersDevCredentials(this.settings.credentials, this.context.selfUri)) {
+          // The phone loads what was saved (phone.ts); the peers' certificates and PSKs stay.
+          change({ ...this.settings, credentials: dev });
+          this.message = 'Dev keys in use';
+        } else this.message = 'Back';
         break;
       }
       case 'timeouts':

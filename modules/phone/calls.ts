@@ -49,7 +49,8 @@ const REPLAY_WINDOW_MS = 3600_000;
 export interface CallsConfig {
   readonly hal: Hal;
   readonly store: SettingsStore;
-  readonly credentials: PkCredentials | undefined;
+  /** The phone's public-key credentials now (the menu may install new ones). */
+  readonly credentials: () => PkCredentials | undefined;
   readonly user: string;
   /** The domain of this phone's address of record (sip:user@domain). */
   readonly domain: string;
@@ -173,7 +174,7 @@ export class Calls {
     const { hal, store } = this.c;
     return {
       selfUri: `sip:${this.c.user}@${this.c.domain}`,
-      credentials: this.c.credentials,
+      credentials: this.c.credentials(),
       pskFor: (peer) => {
         const hex = store.settings.peerKeys[peer];
         return hex ? fromHex(hex) : undefined;

@@ -12,6 +12,7 @@ import { fromBase64 } from '../util/bytes.js';
 import { Calls } from './calls.js';
 import { eventGuard, guardedHal, messageOf } from './event-guard.js';
 import type { PhoneIdentity } from './identity.js';
+import { checkCredentials, mismatchLogLine, NOTICE_WRONG_IDENTITY } from './credentials-check.js';
 import { dialingScreen, idleScreen } from './screens.js';
 import { FAILURE_TONE_MS, failureTone, TonePlayer } from './tone-player.js';
 
@@ -53,6 +54,12 @@ function loadCredentials(hal: Hal, store: SettingsStore, uri: string, provision:
   }
   const c = store.settings.credentials;
   if (c.ownKey === '') return undefined;
+  const check = checkCredentials(c, uri);
+  if (check.kind === 'mismatch') {
+    // Every peer would refuse its signed offers and answers: the PSK modes and SDES still work.
+    hal.log(mismatchLogLine(check.certFor, uri));
+    return undefined;
+  }
   try {
     const loaded = loadPkCredentials(uri, c.ownChain.map(fromBase64), fromBase64(c.ownKey), c.trustAnchors.map(fromBase64));
     hal.log(`credentials for ${uri}: ${loaded.chain.length} certificate(s), ${loaded.anchors.length} trust anchor(s)`);
@@ -91,11 +98,16 @@ export function createPhone(device: Hal, identity: PhoneIdentity, provision?: Cr
   const account = store.settings.account;
   const domain = /^sips?:[^@]+@([^;>]+)$/.exec(account.sipUri)?.[1] ?? identity.domain ?? hal.network.localAddress;
   const address = `${identity.user}@${domain}`;
-  const credentials = loadCredentials(hal, store, `sip:${address}`, provision);
+  const selfUri = `sip:${address}`;
+  let credentials = loadCredentials(hal, store, selfUri, provision);
+  let credentialsSource = store.settings.credentials;
+  /** The idle screen's resting line: "Ready", unless the certificate in flash is for another identity. */
+  const readyStatus = (): string => (checkCredentials(store.settings.credentials, selfUri).kind === 'mismatch' ? NOTICE_WRONG_IDENTITY : 'Ready');
+  if (status === 'Ready') status = readyStatus();
   const calls = new Calls({
     hal: { ...hal, audio: tones.callAudio },
     store,
-    credentials,
+    credentials: () => credentials,
     user: identity.user,
     domain,
     registrar: account.registrar || (identity.registrar ?? ''),
@@ -143,6 +155,11 @@ export function createPhone(device: Hal, identity: PhoneIdentity, provision?: Cr
         // The peer store may have made room by its eviction rule: the menu shows what is stored.
         if (store.evicted.length > 0) hal.log(`peer store full: forgot what was learned of ${store.evicted.join(', ')}`);
         menu!.saved(store.settings);
+        // New key material from the menu ("Credentials"): in use from the next call.
+        if (store.settings.credentials !== credentialsSource) {
+          credentialsSource = store.settings.credentials;
+          credentials = loadCredentials(hal, store, selfUri, undefined);
+        }
       } catch (e) {
         lines = menu!.saveFailed(store.settings, (e as Error).message);
         hal.log(`settings not saved: ${(e as Error).message}`);
@@ -150,7 +167,7 @@ export function createPhone(device: Hal, identity: PhoneIdentity, provision?: Cr
     }
     if (out.exit) {
       menu = undefined;
-      status = 'Ready';
+      status = readyStatus();
       render();
     } else hal.display.show(lines);
   }
@@ -192,7 +209,9 @@ export function createPhone(device: Hal, identity: PhoneIdentity, provision?: Cr
       return calls.dial(target);
     }
     if (key === 'Menu' && dialing === undefined) {
-      menu = new Menu(store.settings);
+      // The desktop host's development credentials are made for this identity (sim/dev-keys.ts).
+      const devCredentials = provision && checkCredentials(provision, selfUri).kind === 'ok' ? provision : undefined;
+      menu = new Menu(store.settings, { selfUri, ...(devCredentials ? { devCredentials } : {}) });
       tones.stop();
       hal.display.show(menu.render());
       return;
@@ -209,7 +228,7 @@ export function createPhone(device: Hal, identity: PhoneIdentity, provision?: Cr
       dialing = dialing.length > 1 ? dialing.slice(0, -1) : undefined;
     } else if (key === 'Hangup' || (key === 'Back' && dialing === undefined)) {
       dialing = undefined;
-      status = 'Ready';
+      status = readyStatus();
       tones.stop();
     }
     render();
@@ -233,7 +252,9 @@ export function createPhone(device: Hal, identity: PhoneIdentity, provision?: Cr
 
   return {
     sipPort: socket.port,
-    credentials,
+    get credentials() {
+      return credentials;
+    },
     stats: () => calls.stats(),
     shutdown: (done) => calls.shutdown(done),
     stop() {

@@ -13,6 +13,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import fixtures from '../fixtures/pki/fixtures.json';
 import { KEYS, type Key } from '../../hal/contracts.js';
 import { ELIDED } from '../../modules/display/fit-text.js';
 import { Menu } from '../../modules/menu/menu.js';
@@ -23,7 +24,9 @@ import { parseTable } from '../../modules/negotiation/table.js';
 import { NOTICE_NOT_MIGRATED, NOTICE_NOT_SAVED, NOTICE_PEER_NOT_KEPT } from '../../modules/settings/phone-store.js';
 import { NOTICE_PEERS_LOST } from '../../modules/settings/peer-store.js';
 import { NOTICE_CORRUPT } from '../../modules/settings/store.js';
+import { NOTICE_WRONG_IDENTITY } from '../../modules/phone/credentials-check.js';
 
+const pki = fixtures as Record<string, string>;
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const COLUMNS = 20;
 const ROWS = 4;
@@ -34,7 +37,7 @@ const ROWS = 4;
  */
 const SCREEN_SOURCES = [
   'modules/phone/screens.ts', 'modules/phone/call-hold.ts', 'modules/menu/menu.ts', 'modules/menu/known-peers.ts',
-  'modules/menu/text-entry.ts', 'modules/negotiation/capabilities.ts',
+  'modules/menu/text-entry.ts', 'modules/menu/credentials.ts', 'modules/phone/credentials-check.ts', 'modules/negotiation/capabilities.ts',
 ];
 
 function words(text: string): string[] {
@@ -125,7 +128,7 @@ describe('every screen line fits 20 columns without a cut word', () => {
     const statuses = [
       'Ready', 'Number too long', 'Registered', 'Not registered: 503', 'Call ended', 'Missed call', 'No media: call ended',
       'No usable security', 'Security refused', 'Security failed', 'Call failed', 'Shutting down',
-      NOTICE_CORRUPT, NOTICE_PEERS_LOST, NOTICE_PEER_NOT_KEPT, NOTICE_NOT_SAVED, NOTICE_NOT_MIGRATED,
+      NOTICE_WRONG_IDENTITY, NOTICE_CORRUPT, NOTICE_PEERS_LOST, NOTICE_PEER_NOT_KEPT, NOTICE_NOT_SAVED, NOTICE_NOT_MIGRATED,
       ...FAILURES.map(([status, reason]) => failureNotice(status, reason)),
     ];
     for (const status of statuses) {
@@ -202,7 +205,11 @@ describe('every screen line fits 20 columns without a cut word', () => {
       learnedPeers: { [long2]: { table: parseTable('DHHMAC,RSA-R;AES_256_CM_HMAC_SHA1_32'), learnedAt: Date.UTC(2026, 10, 20) }, [short]: { table: parseTable('DH;AEAD_AES_256_GCM'), learnedAt: -1e20 } },
       peerCertificates: { [long3]: 'MAA=', [long2]: '!!' },
       lastCall: { peer: long1, protection: 'mikey-priority', keyAgreement: 'DHHMAC', suite: 'AES_256_CM_HMAC_SHA1_80', at: 0 },
+      credentials: { ownKey: pki['phone1002.key'], ownChain: [pki.phone1002], trustAnchors: [pki.ca] },
     };
+    // The phone is sip:verylongusername@phones.example.org; its certificate in flash is not (the
+    // "Credentials" entry shows the mismatch), and development keys are at hand (desktop host).
+    const context = { selfUri: long1, devCredentials: { ownKey: 'AA==', ownChain: ['AA=='], trustAnchors: [] } };
     const inputs = [...LONG_URIS, ...Object.values(settings.account), LONG_NAME];
     // Breadth-first over key sequences, each replayed on a fresh menu; a screen seen before is not
     // expanded again. In text entry only a few keys are tried: every letter would be a new screen.
@@ -214,11 +221,11 @@ describe('every screen line fits 20 columns without a cut word', () => {
     for (let depth = 0; depth <= MAX_DEPTH && queue.length > 0; depth++) {
       const next: Key[][] = [];
       for (const seq of queue) {
-        const menu = new Menu(settings);
+        const menu = new Menu(settings, context);
         let lines = menu.render();
         for (const k of seq) lines = menu.press(k).lines;
         for (const key of lines[3].startsWith('#=next') ? ENTRY_KEYS : KEYS) {
-          const replay = new Menu(settings);
+          const replay = new Menu(settings, context);
           let out = replay.render();
           let exited = false;
           // What the user typed and saved is intended text too.
@@ -246,7 +253,7 @@ describe('every screen line fits 20 columns without a cut word', () => {
     }
     expect(seen.size).toBeGreaterThan(5000);
     // The walk reached every part of the menu.
-    for (const title of ['Menu', 'Key agreements *^ #v', 'Suites  *^ #v', 'SRTP mode', 'Peer keys  * delete', 'Account', 'Last call', 'Heavy crypto', 'Factory reset', 'Known peers', 'Timeouts', 'Ring timeout', 'No-media timeout', 'Peer SIP URI', 'SIP URI', 'Forget peer?']) {
+    for (const title of ['Menu', 'Key agreements *^ #v', 'Suites  *^ #v', 'SRTP mode', 'Peer keys  * delete', 'Account', 'Last call', 'Heavy crypto', 'Factory reset', 'Known peers', 'Timeouts', 'Ring timeout', 'No-media timeout', 'Peer SIP URI', 'SIP URI', 'Forget peer?', 'Cert: wrong identity', 'Credentials']) {
       expect(titles).toContain(title);
     }
     expect([...titles].some((t) => t.startsWith('Key '))).toBe(true);

@@ -6,7 +6,7 @@
 import { AUDIO_FRAME_SAMPLES, type Crypto, type Datagram, type Hal, type Key, type KeyEvent } from '../../hal/contracts.js';
 import { nobleCrypto } from '../../hal/noble-crypto.js';
 import { createPhone, type Phone } from '../../modules/phone/phone.js';
-import type { Settings } from '../../modules/settings/model.js';
+import type { Credentials, Settings } from '../../modules/settings/model.js';
 import { openPhoneStore } from '../../modules/settings/phone-store.js';
 import type { HostPort } from '../../modules/sip/user-agent.js';
 import { seededRandom, type Endpoint, type TestNetwork } from '../unit/sip-test-network.js';
@@ -43,6 +43,8 @@ export interface VirtualPhoneOptions {
   readonly outboundProxy?: string;
   /** The crypto provider (nobleCrypto by default); tests inject faults through it. */
   readonly crypto?: Crypto;
+  /** Key material the host offers (createPhone's `provision`, as the desktop host's development keys). */
+  readonly provision?: Credentials;
 }
 
 export function virtualPhone(net: TestNetwork, options: VirtualPhoneOptions): VirtualPhone {
@@ -119,7 +121,7 @@ export function virtualPhone(net: TestNetwork, options: VirtualPhoneOptions): Vi
     ...(options.registrar ? { registrar: options.registrar } : {}),
     ...(options.domain ? { domain: options.domain } : {}),
     ...(options.outboundProxy ? { outboundProxy: options.outboundProxy } : {}),
-  });
+  }, options.provision);
   return {
     phone,
     flash,

@@ -107,7 +107,7 @@ describe('settings menu', () => {
 
   it('shows the call timeouts under 0 and sets each from its list of choices', () => {
     const menu = new Menu(factorySettings());
-    expect(press(menu, 'Down '.repeat(9)).pop()!.lines).toEqual(['Menu', ' 8 Factory reset', ' 9 Known peers', '>10 Timeouts']);
+    expect(press(menu, 'Down '.repeat(9)).pop()!.lines).toEqual(['Menu', ' 9 Known peers', '>10 Timeouts', ' 11 Credentials']);
     const opened = press(menu, 'Back 0');
     expect(opened[1].lines).toEqual(['Timeouts', '>Ring: 60 s', ' No media: 30 s', '']);
     const ring = press(menu, 'OK');
