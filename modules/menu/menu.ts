@@ -7,14 +7,14 @@
 import type { Key } from '../../hal/contracts.js';
 import { SRTP_MODES, type PriorityTable, type RankedEntry, type SrtpSuiteName } from '../negotiation/capabilities.js';
 import { DEFER_HEAVY_CRYPTO, factorySettings, isPeerUri, MEDIA_TIMEOUTS_S, RING_TIMEOUTS_S, PSK_MAX_BYTES, PSK_MIN_BYTES, type Account, type Credentials, type Settings } from '../settings/model.js';
-import { fitTail, fitUri, fitWords, SCREEN_COLUMNS } from '../display/fit-text.js';
+import { fitTail, fitUri, fitWords } from '../display/fit-text.js';
 import { suiteLabel } from '../phone/call-negotiation.js';
 import { credentialsScreen, offersDevCredentials } from './credentials.js';
+import { accountItem, ITEM_COLUMNS, list, MENU_COLUMNS, MENU_ROWS, protectionLine, rankedItem } from './menu-lines.js';
 import { certificateLine, forgetPeer, knownPeers, peerLabel, pinLine } from './known-peers.js';
 import { TextEntry } from './text-entry.js';
 
-export const MENU_ROWS = 4;
-export const MENU_COLUMNS = SCREEN_COLUMNS;
+export { MENU_COLUMNS, MENU_ROWS } from './menu-lines.js';
 
 /** What the menu knows of the phone beyond its settings. */
 export interface MenuContext {
@@ -66,38 +66,6 @@ type View =
   | { kind: 'knownPeer'; uri: string }
   | { kind: 'forget'; uri: string }
   | { kind: 'entry'; title: string; entry: TextEntry; onAccept: (value: string) => string | undefined };
-
-/** Columns of a list item: the first column holds the cursor mark. */
-const ITEM_COLUMNS = MENU_COLUMNS - 1;
-/** What the priority lists show of an entry's state, right-aligned. */
-const STATE_COLUMNS = 3;
-
-/** Items are built to fit ITEM_COLUMNS (fitWords only guards free text). */
-function list(title: string, items: readonly string[], cursor: number): string[] {
-  const first = Math.max(0, Math.min(cursor - 1, items.length - (MENU_ROWS - 1)));
-  const rows = items.slice(first, first + MENU_ROWS - 1).map((item, i) => `${first + i === cursor ? '>' : ' '}${fitWords(item, ITEM_COLUMNS)}`);
-  while (rows.length < MENU_ROWS - 1) rows.push('');
-  return [title, ...rows];
-}
-
-/** An account field in the list: its short label and as much of its value as fits. */
-function accountItem(label: string, field: keyof Account, value: string): string {
-  const width = ITEM_COLUMNS - label.length - 2;
-  const shown = field === 'password' ? '*'.repeat(Math.min(4, value.length)) : field === 'sipUri' || field === 'registrar' || field === 'outboundProxy' ? fitUri(value, width) : fitWords(value, width);
-  return `${label}: ${shown}`;
-}
-
-/** A ranked entry: rank, name, and on/off right-aligned ("0 RSA-R         off"). */
-function rankedItem(rank: number, name: string, enabled: boolean): string {
-  return `${rank} ${name}`.padEnd(ITEM_COLUMNS - STATE_COLUMNS) + (enabled ? 'on' : 'off').padStart(STATE_COLUMNS);
-}
-
-/** The Last call screen's protection line: the key agreement (or SDES) and how it was chosen. */
-function protectionLine(c: NonNullable<Settings['lastCall']>): string {
-  if (c.protection === 'none') return 'Not encrypted';
-  if (c.protection === 'sdes') return 'SDES';
-  return `${c.keyAgreement ?? 'MIKEY'} ${c.protection === 'mikey-priority' ? 'MIKEY, ranked' : 'MIKEY'}`;
-}
 
 function secondsOptions(which: 'ringTimeoutS' | 'mediaTimeoutS'): readonly number[] {
   return which === 'ringTimeoutS' ? RING_TIMEOUTS_S : MEDIA_TIMEOUTS_S;

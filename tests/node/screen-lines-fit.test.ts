@@ -37,7 +37,7 @@ const ROWS = 4;
  */
 const SCREEN_SOURCES = [
   'modules/phone/screens.ts', 'modules/phone/call-hold.ts', 'modules/menu/menu.ts', 'modules/menu/known-peers.ts',
-  'modules/menu/text-entry.ts', 'modules/menu/credentials.ts', 'modules/phone/credentials-check.ts', 'modules/negotiation/capabilities.ts',
+  'modules/menu/text-entry.ts', 'modules/menu/menu-lines.ts', 'modules/menu/credentials.ts', 'modules/phone/credentials-check.ts', 'modules/negotiation/capabilities.ts',
 ];
 
 function words(text: string): string[] {
