@@ -10,9 +10,9 @@ import { encodeG711 } from '../../audio/g711.js';
 import { parseRtp } from '../../audio/rtp.js';
 import { fromHex } from '../../modules/util/bytes.js';
 import { callAndAnswer, startPair, until } from '../support/desktop-phones.js';
-import { keyLogFileKeys, type LoggedKey } from '../support/key-log.js';
+import { keyLogFileKeys } from '../support/key-log.js';
 import { startLoopbackCapture } from '../support/loopback-capture.js';
-import { phonectl } from '../support/phonectl.js';
+import { rolloversIn, srtpUnprotect } from '../support/phonectl.js';
 
 /** The host's microphone when no WAV is given: a 440 Hz tone, amplitude 8000 (sim/host.ts). */
 const TONE = Int16Array.from({ length: 200 + 160 }, (_, n) => Math.round(8000 * Math.sin((2 * Math.PI * 440 * n) / 8000)));
@@ -26,21 +26,6 @@ function stream(pcap: string, from: string, to: string): string[] {
   const r = spawnSync('tshark', ['-r', pcap, '-Y', filter, '-T', 'fields', '-e', 'udp.payload'], { encoding: 'utf8' });
   expect(r.status).toBe(0);
   return r.stdout.split('\n').map((l) => l.replace(/:/g, '').trim()).filter(Boolean);
-}
-
-/** Sequence number wraps among `packets` in order: the ROC the next packet is sent with. */
-function wraps(packets: readonly string[]): number {
-  let roc = 0;
-  for (let i = 1; i < packets.length; i++) {
-    if (parseRtp(fromHex(packets[i - 1])).sequenceNumber - parseRtp(fromHex(packets[i])).sequenceNumber > 32768) roc++;
-  }
-  return roc;
-}
-
-function unprotect(k: LoggedKey, packets: readonly string[], roc = 0): string[] {
-  const r = phonectl(['srtp', 'unprotect', '--suite', k.suite, '--key', k.key, '--roc', String(roc)], packets.join('\n') + '\n');
-  expect(r.status).toBe(0);
-  return r.stdout.trim().split('\n');
 }
 
 describe('the key log file', () => {
@@ -85,11 +70,11 @@ describe('the key log file', () => {
         if (direction === 'send') expect(first.entry.ssrc).toBe([...ssrcs][0]);
         expect(second.entry.ssrc).toBe([...ssrcs][0]);
         // The first key opens a prefix of the stream, the re-key's key the rest, to the sent tone.
-        const underFirst = unprotect(first, packets);
+        const underFirst = srtpUnprotect(first.suite, first.key, packets);
         const split = underFirst.findIndex((l) => l.startsWith('error'));
         expect(split).toBeGreaterThan(20);
         expect(underFirst.slice(split).every((l) => l.startsWith('error'))).toBe(true);
-        const underSecond = unprotect(second, packets.slice(split), wraps(packets.slice(0, split + 1)));
+        const underSecond = srtpUnprotect(second.suite, second.key, packets.slice(split), rolloversIn(packets.slice(0, split + 1)));
         for (const line of [...underFirst.slice(0, split), ...underSecond]) {
           expect(line.startsWith('error')).toBe(false);
           expect(TONE_FRAMES.has(Buffer.from(parseRtp(fromHex(line)).payload).toString('hex'))).toBe(true);

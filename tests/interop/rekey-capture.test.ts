@@ -13,7 +13,7 @@ import type { DesktopHost } from '../../sim/host.js';
 import { callAndAnswer, startPair, until } from '../support/desktop-phones.js';
 import { startLoopbackCapture } from '../support/loopback-capture.js';
 import { loggedKeys } from '../support/key-log.js';
-import { phonectl } from '../support/phonectl.js';
+import { rolloversIn, srtpUnprotect } from '../support/phonectl.js';
 
 /** The host's microphone when no WAV is given: a 440 Hz tone, amplitude 8000 (sim/host.ts). */
 const TONE = Int16Array.from({ length: 200 + 160 }, (_, n) => Math.round(8000 * Math.sin((2 * Math.PI * 440 * n) / 8000)));
@@ -21,21 +21,6 @@ const TONE_FRAMES = new Set(Array.from({ length: 200 }, (_, k) => Buffer.from(en
 
 function sendKeys(host: DesktopHost): { suite: string; key: string }[] {
   return loggedKeys(host.log).filter((k) => k.direction === 'send').map(({ suite, key }) => ({ suite, key }));
-}
-
-/** Sequence number wraps among `packets` in order: the ROC the next packet is sent with. */
-function wraps(packets: readonly string[]): number {
-  let roc = 0;
-  for (let i = 1; i < packets.length; i++) {
-    if (parseRtp(fromHex(packets[i - 1])).sequenceNumber - parseRtp(fromHex(packets[i])).sequenceNumber > 32768) roc++;
-  }
-  return roc;
-}
-
-function unprotect(suite: string, key: string, packets: readonly string[], roc = 0): string[] {
-  const r = phonectl(['srtp', 'unprotect', '--suite', suite, '--key', key, '--roc', String(roc)], packets.join('\n') + '\n');
-  expect(r.status).toBe(0);
-  return r.stdout.trim().split('\n');
 }
 
 describe('a re-key on the wire', () => {
@@ -69,14 +54,14 @@ describe('a re-key on the wire', () => {
       const [first, second] = sendKeys(sender);
       expect(second.key).not.toBe(first.key);
       // Under the first key: a prefix of the stream; every packet after it fails that key.
-      const underFirst = unprotect(first.suite, first.key, packets);
+      const underFirst = srtpUnprotect(first.suite, first.key, packets);
       const split = underFirst.findIndex((l) => l.startsWith('error'));
       expect(split).toBeGreaterThan(20);
       expect(underFirst.slice(split).every((l) => l.startsWith('error'))).toBe(true);
       // The rest: all under the second key, the index going on from where the first key left it.
       const rest = packets.slice(split);
       expect(rest.length).toBeGreaterThan(20);
-      const underSecond = unprotect(second.suite, second.key, rest, wraps(packets.slice(0, split + 1)));
+      const underSecond = srtpUnprotect(second.suite, second.key, rest, rolloversIn(packets.slice(0, split + 1)));
       for (const line of [...underFirst.slice(0, split), ...underSecond]) {
         expect(line.startsWith('error')).toBe(false);
         expect(TONE_FRAMES.has(Buffer.from(parseRtp(fromHex(line)).payload).toString('hex'))).toBe(true);
