@@ -5,7 +5,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
-import { DesktopHost } from '../../sim/host.js';
+import { DesktopHost, type DesktopHostOptions } from '../../sim/host.js';
 import { encodeWav } from '../../sim/wav.js';
 import { devCredentials, freePort, presetSettings, until } from './desktop-phones.js';
 
@@ -121,9 +121,10 @@ export interface PhoneAndBaresip {
 
 /**
  * baresip as sip:PEER@127.0.0.1 (SDES with SRTP mandatory, auto-answer) and our phone USER (SRTP
- * Mandatory) whose outbound proxy is baresip's SIP port, both started and ready.
+ * Mandatory) whose outbound proxy is baresip's SIP port, both started and ready; `phone` adds start
+ * options to our phone (e.g. keyLogPath).
  */
-export async function phoneAndBaresip(dir: string, user: string, peer: string, rtpPorts?: string): Promise<PhoneAndBaresip> {
+export async function phoneAndBaresip(dir: string, user: string, peer: string, rtpPorts?: string, phone: Partial<Pick<DesktopHostOptions, 'keyLogPath' | 'audioInPath'>> = {}): Promise<PhoneAndBaresip> {
   const sipPort = await freePort();
   const baresip = startBaresip({ dir, sipPort, ctrlPort: await freePort(), user: peer, mediaenc: 'srtp-mand', rtpPorts });
   let ctrl: BaresipControl | undefined;
@@ -132,14 +133,14 @@ export async function phoneAndBaresip(dir: string, user: string, peer: string, r
     ctrl = await baresip.control();
     const flashPath = join(dir, `${user}.flash`);
     presetSettings(flashPath, (s) => ({ ...s, srtpMode: 'Mandatory' }));
-    const phone = await DesktopHost.start({ identity: { displayName: 'P', user, sipPort: 0, outboundProxy: `127.0.0.1:${sipPort}` }, provision: devCredentials(dir, [user])(user), flashPath });
+    const host = await DesktopHost.start({ ...phone, identity: { displayName: 'P', user, sipPort: 0, outboundProxy: `127.0.0.1:${sipPort}` }, provision: devCredentials(dir, [user])(user), flashPath });
     const control = ctrl;
     return {
       baresip,
       ctrl: control,
-      phone,
+      phone: host,
       async stop() {
-        await phone.stop();
+        await host.stop();
         control.close();
         baresip.child.kill('SIGKILL');
       },

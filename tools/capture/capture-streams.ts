@@ -1,6 +1,7 @@
 // Finds the SRTP streams a key log names in a capture (docs/key-log.md): a `tx` line's packets are UDP
-// from <local> to <remote>, an `rx` line's from <remote> to <local>; an SSRC, when a line of that call
-// and direction gives one, keeps only that SSRC. Each (call, direction, SSRC) is decrypted by an
+// from <local> to <remote>, an `rx` line's UDP to <local> from any source, as the phone takes them (a
+// peer may send from another address than its SDP gave: baresip announces one it does not send from);
+// an SSRC, when a line of that call and direction gives one, keeps only that SSRC. Each (call, direction, SSRC) is decrypted by an
 // SrtpStream under the keys of its lines in file order. RTCP on a muxed port (RFC 5761 §4: packet
 // types 200..204) and anything not RTP version 2 is counted, not decrypted.
 import type { KeyLogEntry } from '../../modules/phone/key-log.js';
@@ -24,8 +25,8 @@ interface KeyGroup {
   readonly streams: Map<number, SrtpStream>;
 }
 
-/** The (source, destination) address pairs of a line's packets. */
-const flow = (e: KeyLogEntry) => (e.direction === 'tx' ? `${e.local}>${e.remote}` : `${e.remote}>${e.local}`);
+/** The (source, destination) of a line's packets; "*" for any source. */
+const flow = (e: KeyLogEntry) => (e.direction === 'tx' ? `${e.local}>${e.remote}` : `*>${e.local}`);
 
 export interface DecryptedCapture {
   /** The streams found, in the order their first packet came. */
@@ -58,7 +59,8 @@ export function decryptCapture(capture: Uint8Array, entries: readonly KeyLogEntr
       continue;
     }
     summary.udp++;
-    const candidates = byFlow.get(`${d.source}:${d.sourcePort}>${d.destination}:${d.destinationPort}`);
+    const to = `${d.destination}:${d.destinationPort}`;
+    const candidates = byFlow.get(`${d.source}:${d.sourcePort}>${to}`) ?? byFlow.get(`*>${to}`);
     if (!candidates) continue;
     const p = d.payload;
     const rtcp = p.length >= 2 && (p[1] & 0x7f) >= 72 && (p[1] & 0x7f) <= 76;

@@ -22,7 +22,7 @@ const DECRYPT: CommandHelp = {
   notes: [
     'Reads pcap and pcapng (tshark, dumpcap, tcpdump) over Ethernet, raw IPv4, Linux cooked (SLL, SLL2)',
     'or loopback; IPv4 and UDP only. A tx line\'s stream is UDP from <local> to <remote>, an rx line\'s',
-    'the reverse; a re-key\'s newer key takes over from the first packet it authenticates.',
+    'any UDP to <local>; a re-key\'s newer key takes over from the first packet it authenticates.',
     'Each stream line: {"callId", "direction", "ssrc", "profile", "packets", "decrypted",',
     '"authenticationFailures", "otherFailures", "losses", "firstSequence", "lastSequence", "roc",',
     '"keysUsed", "wav"}; the last line: {"capture": {"frames", "udp", "srtp", "notSrtp", "skipped"}}.',
