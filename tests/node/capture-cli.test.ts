@@ -2,7 +2,8 @@
 // to 1) and that is re-keyed after the wrap, with one packet lost and one forged, written as raw IPv4
 // pcap. The report counts what was put in (packets, the lost one, the forged one, the ROC reached,
 // both keys), and the WAV holds each packet's samples at its timestamp with silence for the lost one.
-// Bad input: a truncated capture, a bad key log line, a missing --key-log, give one line and exit 2 or 1.
+// Bad input: a truncated capture, a bad key log line or profile, a missing --key-log, give one line and
+// exit 2 or 1.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -94,6 +95,8 @@ describe('phonectl capture decrypt on a made capture', () => {
     const bad = join(dir, 'bad.keys');
     writeFileSync(bad, 'SRTP_MASTER c tx - AES_CM_128_HMAC_SHA1_80 zz 00 127.0.0.1:1 127.0.0.1:2\n');
     expect(phonectl(['capture', 'decrypt', capture, '--key-log', bad])).toEqual({ status: 2, stdout: '', stderr: `phonectl capture: ${bad} line 1: master key and salt must be lowercase hex\n` });
+    writeFileSync(bad, `# a comment\n${readFileSync(keyLog, 'utf8').split('\n')[1].replace('AES_CM_128_HMAC_SHA1_80', 'AES_CM_128_HMAC_SHA1_81')}\n`);
+    expect(phonectl(['capture', 'decrypt', capture, '--key-log', bad])).toEqual({ status: 2, stdout: '', stderr: `phonectl capture: ${bad} line 2: unknown SRTP profile AES_CM_128_HMAC_SHA1_81\n` });
     expect(phonectl(['capture', 'decrypt', capture]).stderr).toMatch(/^phonectl capture: --key-log is required /);
     expect(phonectl(['capture', 'decrypt', capture, '--key-file', keyLog])).toEqual({ status: 2, stdout: '', stderr: 'phonectl capture: unknown option --key-file (options: --key-log, --wav-dir)\n' });
   });

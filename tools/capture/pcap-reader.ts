@@ -79,7 +79,6 @@ function* readPcapng(bytes: Uint8Array, view: DataView): Generator<Frame> {
     need(bytes, offset, 12, 'a block header');
     const typeBe = view.getUint32(offset, false);
     if (typeBe === PCAPNG_SHB) {
-      need(bytes, offset, 12, 'a section header');
       const order = view.getUint32(offset + 8, false);
       if (order === PCAPNG_BYTE_ORDER) le = false;
       else if (view.getUint32(offset + 8, true) === PCAPNG_BYTE_ORDER) le = true;

@@ -7,10 +7,9 @@ import { nobleCrypto } from '../../hal/noble-crypto.js';
 import type { KeyLogEntry } from '../../modules/phone/key-log.js';
 import { SrtpContext } from '../../modules/srtp/context.js';
 import { SrtpError } from '../../modules/srtp/errors.js';
-import { isProtectionProfileName } from '../../modules/srtp/protection-profile.js';
+import type { ProtectionProfileName } from '../../modules/srtp/protection-profile.js';
 import { RolloverCounter } from '../../modules/srtp/rollover-counter.js';
 import { unprotectRtp } from '../../modules/srtp/srtp.js';
-import { CaptureError } from './capture-error.js';
 
 /** A decrypted RTP packet with its SRTP index (2^16 · ROC + SEQ). */
 export interface DecryptedPacket {
@@ -49,18 +48,15 @@ export class SrtpStream {
   private lastSequence: number | null = null;
   private readonly used = new Set<number>();
 
-  constructor(readonly keys: readonly KeyLogEntry[], readonly ssrc: number) {
-    for (const k of keys) {
-      if (!isProtectionProfileName(k.profile)) throw new CaptureError(`key log: unknown SRTP profile ${k.profile} (call ${k.callId})`);
-    }
-  }
+  /** `keys`: the lines of one call and direction, in file order, each with a known profile. */
+  constructor(readonly keys: readonly KeyLogEntry[], readonly ssrc: number) {}
 
   /** A context for key j whose first packet starts at ROC `roc`, unless it already follows the stream. */
   private context(j: number, roc: number): SrtpContext {
     const known = this.contexts[j];
     if (known && (known.inboundRtp.has(this.ssrc) || known.initialRoc === roc)) return known;
     const k = this.keys[j];
-    const made = new SrtpContext({ profile: k.profile as never, masterKey: k.masterKey, masterSalt: k.masterSalt, crypto: nobleCrypto, roc });
+    const made = new SrtpContext({ profile: k.profile as ProtectionProfileName, masterKey: k.masterKey, masterSalt: k.masterSalt, crypto: nobleCrypto, roc });
     this.contexts[j] = made;
     return made;
   }

@@ -4,6 +4,7 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseKeyLogLine, type KeyLogEntry } from '../../modules/phone/key-log.js';
+import { isProtectionProfileName } from '../../modules/srtp/protection-profile.js';
 import { writeWav } from '../../sim/wav.js';
 import { decryptCapture } from '../capture/capture-streams.js';
 import { streamAudio } from '../capture/stream-audio.js';
@@ -42,6 +43,7 @@ function readKeyLog(path: string): KeyLogEntry[] {
   readFileSync(path, 'utf8').split('\n').forEach((line, i) => {
     try {
       const e = parseKeyLogLine(line);
+      if (e && !isProtectionProfileName(e.profile)) throw new RangeError(`unknown SRTP profile ${e.profile}`);
       if (e) entries.push(e);
     } catch (error) {
       throw new UsageError(`${path} line ${i + 1}: ${(error as Error).message}`);
