@@ -42,6 +42,8 @@ describe('npm start with a flash from another identity', () => {
   it('says so at boot and takes new development credentials from the menu', async () => {
     const first = npmStart(dir, ['--domain', 'example.test']);
     await first.waitFor(() => first.logs().some((l) => l.startsWith('credentials for sip:1002@example.test')), 'the first boot');
+    // The credentials are logged before the first screen is drawn: wait for the idle screen itself.
+    await first.waitFor(() => first.screen()[3] !== undefined, 'the first screen');
     expect(first.screen()[3]).toBe('Ready');
     expect(await first.stop()).toBe(0);
 
@@ -69,6 +71,7 @@ describe('npm start with a flash from another identity', () => {
     try {
       await third.waitFor(() => third.logs().some((l) => l.startsWith('credentials for sip:1002@127.0.0.1')), 'the third boot');
       expect(third.logs().some((l) => l.startsWith('credentials mismatch'))).toBe(false);
+      await third.waitFor(() => third.screen()[3] !== undefined, 'the first screen');
       expect(third.screen()[3]).toBe('Ready');
     } finally {
       await third.stop();
