@@ -16,6 +16,68 @@ export interface UdpSocket {
   close(): void;
 }
 
+/**
+ * One byte stream: a TCP connection, or a TLS session over one. Bytes come in order with no
+ * message boundaries; framing is the caller's (RFC 3261 §18.3 for SIP).
+ */
+export interface StreamSocket {
+  readonly remoteAddress: string;
+  readonly remotePort: number;
+  /** Queues bytes for sending; a socket still connecting sends them once connected. */
+  write(data: Uint8Array): void;
+  /** Closes the stream; its onClose follows (once), with no error. */
+  close(): void;
+}
+
+/** What a stream tells its owner; each callback runs as its own event. */
+export interface StreamEvents {
+  /** Bytes arrived, in order. */
+  onData(data: Uint8Array): void;
+  /**
+   * The stream ended: closed by either side, reset, refused, or a TLS handshake or certificate
+   * check failed. `error` says why when it was not a clean close. Called exactly once.
+   */
+  onClose(error?: string): void;
+}
+
+export interface StreamListener {
+  /** The bound port (the one asked for, or the one the host chose for 0). */
+  readonly port: number;
+  /** Stops accepting; connections already accepted stay open. */
+  close(): void;
+}
+
+/**
+ * The phone's TLS identity, DER-encoded: its certificate chain (leaf first) and PKCS#8 private key,
+ * served by TLS servers and clients, and the trust anchors a peer's certificate must chain to.
+ */
+export interface TlsCredentials {
+  readonly chain: readonly Uint8Array[];
+  readonly privateKey: Uint8Array;
+  readonly trustAnchors: readonly Uint8Array[];
+}
+
+/**
+ * Stream sockets: TCP, and TLS (1.2 or 1.3) over it (RFC 3261 §18, §26.2). TLS is the host's
+ * maintained implementation, never one of ours: Node's on the desktop, the SDK's on the device.
+ */
+export interface StreamNetwork {
+  /**
+   * Listens for TCP on `port` (0 = any free port). Each accepted connection is handed to `onAccept`,
+   * which returns the events for it.
+   */
+  listenTcp(port: number, onAccept: (socket: StreamSocket) => StreamEvents): StreamListener;
+  /** As listenTcp, with a TLS server on top serving `credentials`' chain; clients are not asked for certificates. */
+  listenTls(port: number, credentials: TlsCredentials, onAccept: (socket: StreamSocket) => StreamEvents): StreamListener;
+  /** Opens a TCP connection; a refusal or timeout arrives as onClose with an error. */
+  connectTcp(address: string, port: number, events: StreamEvents): StreamSocket;
+  /**
+   * Opens a TLS connection: the peer's certificate must chain to `credentials.trustAnchors` and
+   * carry `serverName` (a DNS name or an IP address, RFC 5922 §7); otherwise onClose with an error.
+   */
+  connectTls(address: string, port: number, serverName: string, credentials: TlsCredentials, events: StreamEvents): StreamSocket;
+}
+
 /** Network: UDP bind, send, and receive through the callback given at bind time. */
 export interface Network {
   /** The address peers reach this phone at (for SIP Contact and SDP c= lines). */
