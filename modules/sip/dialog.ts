@@ -2,8 +2,9 @@
 // INVITE: Call-ID, tags, CSeq counters, remote target and route set. Builds in-dialog requests
 // (§12.2.1.1, with loose and strict routing) and checks incoming ones (§12.2.2).
 
-import { headerValue, headerValues, type SipHeader, type SipRequest, type SipResponse } from './message.js';
-import { formatNameAddr, parseCSeq, parseNameAddr } from './headers.js';
+import { contactsOf, fieldsOf } from './fields.js';
+import { formatNameAddr, parseNameAddr, type NameAddr } from './headers.js';
+import { headerValues, type SipHeader, type SipRequest, type SipResponse } from './message.js';
 import { parseUri } from './uri.js';
 
 export class Dialog {
@@ -31,27 +32,26 @@ export class Dialog {
 
   /** §12.1.2: the UAC's dialog from its INVITE and a 2xx (or tagged 1xx) response. */
   static asUac(request: SipRequest, response: SipResponse): Dialog {
-    const from = parseNameAddr(headerValue(request, 'From')!);
-    const to = parseNameAddr(headerValue(response, 'To')!);
-    const contact = headerValue(response, 'Contact');
+    const sent = fieldsOf(request);
+    const contact = contactsOf(response)[0];
     const routes = headerValues(response, 'Record-Route').reverse();
     return new Dialog(
-      headerValue(request, 'Call-ID')!, from.params.tag ?? '', to.params.tag ?? '',
-      withoutTag(headerValue(request, 'From')!), withoutTag(headerValue(request, 'To')!),
-      routes, contact === undefined ? request.uri : parseNameAddr(contact).uri,
-      parseCSeq(headerValue(request, 'CSeq')!).seq, undefined,
+      sent.callId, sent.from.params.tag ?? '', fieldsOf(response).to.params.tag ?? '',
+      withoutTag(sent.from), withoutTag(sent.to),
+      routes, contact === undefined ? request.uri : contact.uri,
+      sent.cseq.seq, undefined,
     );
   }
 
   /** §12.1.1: the UAS's dialog from the INVITE it answers with `localTag`. */
   static asUas(request: SipRequest, localTag: string, localSeq: number): Dialog {
-    const from = parseNameAddr(headerValue(request, 'From')!);
-    const contact = headerValue(request, 'Contact');
+    const received = fieldsOf(request);
+    const contact = contactsOf(request)[0];
     return new Dialog(
-      headerValue(request, 'Call-ID')!, localTag, from.params.tag ?? '',
-      withoutTag(headerValue(request, 'To')!), withoutTag(headerValue(request, 'From')!),
-      headerValues(request, 'Record-Route'), contact === undefined ? parseNameAddr(headerValue(request, 'From')!).uri : parseNameAddr(contact).uri,
-      localSeq, parseCSeq(headerValue(request, 'CSeq')!).seq,
+      received.callId, localTag, received.from.params.tag ?? '',
+      withoutTag(received.to), withoutTag(received.from),
+      headerValues(request, 'Record-Route'), contact === undefined ? received.from.uri : contact.uri,
+      localSeq, received.cseq.seq,
     );
   }
 
@@ -96,20 +96,20 @@ export class Dialog {
    * refresh (re-INVITE) with a Contact updates the remote target.
    */
   acceptRequest(request: SipRequest): boolean {
-    const seq = parseCSeq(headerValue(request, 'CSeq')!).seq;
+    const seq = fieldsOf(request).cseq.seq;
     if (request.method !== 'ACK' && request.method !== 'CANCEL') {
       if (this.remoteSeq !== undefined && seq <= this.remoteSeq) return false;
       this.remoteSeq = seq;
     }
-    const contact = headerValue(request, 'Contact');
-    if (request.method === 'INVITE' && contact !== undefined) this.remoteTarget = parseNameAddr(contact).uri;
+    const contact = request.method === 'INVITE' ? contactsOf(request)[0] : undefined;
+    if (contact !== undefined) this.remoteTarget = contact.uri;
     return true;
   }
 
   /** A 2xx to a re-INVITE refreshes the remote target too (§12.2.1.2). */
   acceptTargetRefresh(response: SipResponse): void {
-    const contact = headerValue(response, 'Contact');
-    if (contact !== undefined) this.remoteTarget = parseNameAddr(contact).uri;
+    const contact = contactsOf(response)[0];
+    if (contact !== undefined) this.remoteTarget = contact.uri;
   }
 }
 
@@ -117,8 +117,7 @@ export function dialogId(callId: string, localTag: string, remoteTag: string): s
   return `${callId}|${localTag}|${remoteTag}`;
 }
 
-function withoutTag(value: string): string {
-  const a = parseNameAddr(value);
+function withoutTag(a: NameAddr): string {
   const params = { ...a.params };
   delete params.tag;
   return formatNameAddr({ ...a, params });

@@ -1,12 +1,14 @@
 // SIP messages (RFC 3261 §7): a small hand-written tokenizer and serializer. Parsing works on the raw
 // datagram: the start line (§7.1, §7.2), header fields with folded lines (§7.3.1) and compact names
-// (§7.3.3), then a body whose length is fixed by Content-Length (§18.3, §20.14). Structured values
-// (Via, From, CSeq, auth...) are parsed on demand by headers.ts.
+// (§7.3.3), then a body whose length is fixed by Content-Length (§18.3, §20.14). The header fields
+// every layer reads (Via, From, To, Call-ID, CSeq, Contact, Content-Type) are parsed here, once, into
+// the typed view of fields.ts; other structured values (auth, Expires...) where they are used.
 
 import { utf8Decode, utf8Encode } from '../util/bytes.js';
 import { SipParseError, SipRequestError } from './errors.js';
 import { hasBareControl, isAbsoluteUri, isDigits, isToken, trimWsp } from './chars.js';
-import { parseCSeq, parseNameAddr, parseVia } from './headers.js';
+import { parseFields, RESPONSE_COPIES } from './fields.js';
+import { canonicalHeaderName } from './header-list.js';
 import { parseUri } from './uri.js';
 
 export interface SipHeader {
@@ -34,35 +36,8 @@ export interface SipResponse {
 
 export type SipMessage = SipRequest | SipResponse;
 
-/** Compact header names (RFC 3261 §7.3.3, §20 and the IANA registry). */
-const COMPACT: Record<string, string> = {
-  i: 'Call-ID', m: 'Contact', e: 'Content-Encoding', l: 'Content-Length', c: 'Content-Type',
-  f: 'From', s: 'Subject', k: 'Supported', t: 'To', v: 'Via', o: 'Event', r: 'Refer-To',
-  u: 'Allow-Events', x: 'Session-Expires', b: 'Referred-By', a: 'Accept-Contact', j: 'Reject-Contact',
-  d: 'Request-Disposition', y: 'Identity',
-};
+export { canonicalHeaderName, headerValue, headerValues, splitList } from './header-list.js';
 
-/** Canonical spellings of the long names this stack reads or writes (header names are case-insensitive, §7.3.1). */
-const CANONICAL: Record<string, string> = {};
-for (const name of [
-  'Accept', 'Allow', 'Authorization', 'Call-ID', 'Contact', 'Content-Length', 'Content-Type', 'CSeq',
-  'Expires', 'From', 'Max-Forwards', 'Min-Expires', 'Proxy-Authenticate', 'Proxy-Authorization',
-  'Record-Route', 'Require', 'Route', 'Server', 'Supported', 'To', 'Unsupported', 'User-Agent', 'Via',
-  'WWW-Authenticate', 'Content-Encoding', 'Subject', 'Event', 'Refer-To', 'Allow-Events',
-  'Session-Expires', 'Referred-By', 'Accept-Contact', 'Reject-Contact', 'Request-Disposition', 'Identity',
-]) {
-  CANONICAL[name.toLowerCase()] = name;
-}
-
-/** The canonical long name of a header name as written on the wire. */
-export function canonicalHeaderName(name: string): string {
-  const lower = name.toLowerCase();
-  if (lower.length === 1 && COMPACT[lower] !== undefined) return COMPACT[lower];
-  return CANONICAL[lower] ?? name;
-}
-
-/** Headers whose values are never split at commas: their grammar has commas inside one value. */
-const UNSPLIT = new Set(['www-authenticate', 'authorization', 'proxy-authenticate', 'proxy-authorization', 'date', 'subject', 'call-id', 'user-agent', 'server']);
 
 /** The largest SIP message accepted (issue 13): a larger datagram is refused before any parsing. */
 export const MAX_SIP_MESSAGE = 64 * 1024;
@@ -130,12 +105,15 @@ export function parseMessage(data: Uint8Array): SipMessage {
   }
   const body = partText(raw, data, bodyStart, bodyEnd);
   const message: SipMessage = { ...kind, headers, body };
+  let method: string;
   try {
-    checkMandatory(message);
+    // The fields every layer reads, parsed here once (fields.ts).
+    method = parseFields(message).cseq.method;
   } catch (e) {
     if (!(e instanceof SipParseError)) throw e;
-    fail(e.message);
+    return fail(e.message);
   }
+  if (kind.kind === 'request' && method !== kind.method) fail('CSeq method differs from the request method');
   return message;
 }
 
@@ -187,8 +165,6 @@ function refusal(startLine: string, headers: readonly SipHeader[], reason: strin
   return answerable ? new SipRequestError(reason, status, method, headers) : new SipParseError(reason);
 }
 
-/** The header fields a response copies from its request (§8.2.6.2). */
-const RESPONSE_COPIES = ['Via', 'From', 'To', 'Call-ID', 'CSeq'];
 
 type StartLine = { kind: 'request'; method: string; uri: string } | { kind: 'response'; status: number; reason: string };
 
@@ -230,25 +206,6 @@ function isSipVersion(text: string): boolean {
   return text.startsWith('SIP/') && dot > 4 && isDigits(text.slice(4, dot), 5) && isDigits(text.slice(dot + 1), 5);
 }
 
-/** Header fields a message carries at most once (§20); Content-Length is checked with the body. */
-const SINGLE = ['To', 'From', 'CSeq', 'Call-ID', 'Content-Type'];
-
-/** The headers every transaction and dialog reads must be present and well formed (§8.1.1, §8.2.2). */
-function checkMandatory(message: SipMessage): void {
-  const count: Record<string, number> = {};
-  for (const h of message.headers) count[h.name] = (count[h.name] ?? 0) + 1;
-  for (const name of RESPONSE_COPIES) if (count[name] === undefined) throw new SipParseError(`missing ${name} header`);
-  for (const name of SINGLE) if (count[name] > 1) throw new SipParseError(`more than one ${name} header`);
-  const vias = headerValues(message, 'Via');
-  if (vias.length === 0) throw new SipParseError('empty Via');
-  for (const via of vias) parseVia(via);
-  parseNameAddr(headerValue(message, 'From')!);
-  parseNameAddr(headerValue(message, 'To')!);
-  const cseq = parseCSeq(headerValue(message, 'CSeq')!);
-  if (message.kind === 'request' && cseq.method !== message.method) throw new SipParseError('CSeq method differs from the request method');
-  if (headerValue(message, 'Call-ID')!.length === 0) throw new SipParseError('empty Call-ID');
-}
-
 /** Serializes a message; Content-Length is always written from the body's UTF-8 length. */
 export function serializeMessage(message: SipMessage): Uint8Array {
   const body = utf8Encode(message.body);
@@ -265,78 +222,4 @@ export function serializeMessage(message: SipMessage): Uint8Array {
   out.set(head, 0);
   out.set(body, head.length);
   return out;
-}
-
-/** The first value of a header (by long or compact name), or undefined. */
-export function headerValue(message: SipMessage, name: string): string | undefined {
-  const canonical = canonicalHeaderName(name);
-  for (const h of message.headers) if (h.name === canonical) return h.value;
-  return undefined;
-}
-
-/**
- * Every value of a header, in order, with comma-separated lists split into their elements
- * (§7.3.1); commas inside quoted strings and <...> do not split.
- */
-export function headerValues(message: SipMessage, name: string): string[] {
-  const canonical = canonicalHeaderName(name);
-  const out: string[] = [];
-  const split = !UNSPLIT.has(canonical.toLowerCase());
-  for (const h of message.headers) {
-    if (h.name !== canonical) continue;
-    if (split) for (const v of splitList(h.value)) out.push(v);
-    else out.push(h.value);
-  }
-  return out;
-}
-
-/**
- * Splits a header value at the commas that separate list elements. The native split cuts at every
- * comma, and pieces are joined back where the comma was inside a quoted string or <...>: indexing
- * the value character by character is quadratic on XS (see chars.ts).
- */
-export function splitList(value: string): string[] {
-  const out: string[] = [];
-  let quoted = false;
-  let angle = false;
-  let escaped = false;
-  let element: string[] = [];
-  for (const piece of value.split(',')) {
-    element.push(piece);
-    for (const c of piece) {
-      if (escaped) escaped = false;
-      else if (quoted) {
-        if (c === '\\') escaped = true;
-        else if (c === '"') quoted = false;
-      } else if (c === '"') quoted = true;
-      else if (c === '<') angle = true;
-      else if (c === '>') angle = false;
-    }
-    // The comma after this piece: escaped (a quoted-pair), quoted or inside <...>, it belongs to the element.
-    if (escaped) {
-      escaped = false;
-      continue;
-    }
-    if (quoted || angle) continue;
-    out.push(element.join(',').trim());
-    element = [];
-  }
-  if (element.length > 0) out.push(element.join(',').trim());
-  return out.filter((v) => v.length > 0);
-}
-
-/** A copy of `message` with header `name` set to `values` (replacing every earlier occurrence in place). */
-export function withHeader<M extends SipMessage>(message: M, name: string, ...values: string[]): M {
-  const canonical = canonicalHeaderName(name);
-  const headers: SipHeader[] = [];
-  let placed = false;
-  for (const h of message.headers) {
-    if (h.name !== canonical) headers.push(h);
-    else if (!placed) {
-      for (const v of values) headers.push({ name: canonical, value: v });
-      placed = true;
-    }
-  }
-  if (!placed) for (const v of values) headers.push({ name: canonical, value: v });
-  return { ...message, headers };
 }

@@ -2,8 +2,8 @@
 // server state machines, with timers A-K. Pure: each method takes one event and returns the actions
 // the owner must carry out (send, start/stop a named timer, deliver to the TU, terminated).
 
+import { fieldsOf } from './fields.js';
 import { headerValue, headerValues, type SipMessage, type SipRequest, type SipResponse } from './message.js';
-import { parseCSeq, parseNameAddr, parseVia } from './headers.js';
 
 /** The timer values of §17.1.1.1 and Table 4 (milliseconds). */
 export interface TimerValues {
@@ -31,13 +31,12 @@ export type ServerState = 'trying' | 'proceeding' | 'completed' | 'confirmed' | 
 
 /** The branch of the top Via (§8.1.1.7), '' when absent. */
 export function topBranch(message: SipMessage): string {
-  const top = headerValues(message, 'Via')[0];
-  return top === undefined ? '' : (parseVia(top).params.branch ?? '');
+  return fieldsOf(message).vias[0].params.branch ?? '';
 }
 
 /** Client transaction key: branch + CSeq method (§17.1.3). */
 export function clientKey(message: SipMessage): string {
-  return `${topBranch(message)}|${parseCSeq(headerValue(message, 'CSeq')!).method}`;
+  return `${topBranch(message)}|${fieldsOf(message).cseq.method}`;
 }
 
 /**
@@ -48,14 +47,12 @@ export function clientKey(message: SipMessage): string {
  * rule, leaving out the To tag, which the ACK for a non-2xx takes from our response).
  */
 export function serverKey(request: SipRequest): string {
-  const top = headerValues(request, 'Via')[0];
-  const via = parseVia(top);
+  const fields = fieldsOf(request);
+  const via = fields.vias[0];
   const method = request.method === 'ACK' ? 'INVITE' : request.method;
   const branch = via.params.branch ?? '';
   if (branch.length > MAGIC_COOKIE.length && branch.startsWith(MAGIC_COOKIE)) return `${branch}|${via.host}:${via.port ?? 5060}|${method}`;
-  const from = parseNameAddr(headerValue(request, 'From')!).params.tag ?? '';
-  const cseq = parseCSeq(headerValue(request, 'CSeq')!).seq;
-  return `2543|${request.uri}|${from}|${headerValue(request, 'Call-ID')}|${cseq}|${top}|${method}`;
+  return `2543|${request.uri}|${fields.from.params.tag ?? ''}|${fields.callId}|${fields.cseq.seq}|${headerValues(request, 'Via')[0]}|${method}`;
 }
 
 /** The branch prefix of RFC 3261 transaction identifiers (§8.1.1.7). */
@@ -69,7 +66,7 @@ export function ackForNon2xx(invite: SipRequest, response: SipResponse): SipRequ
     { name: 'From', value: headerValue(invite, 'From')! },
     { name: 'To', value: headerValue(response, 'To')! },
     { name: 'Call-ID', value: headerValue(invite, 'Call-ID')! },
-    { name: 'CSeq', value: `${parseCSeq(headerValue(invite, 'CSeq')!).seq} ACK` },
+    { name: 'CSeq', value: `${fieldsOf(invite).cseq.seq} ACK` },
     { name: 'Max-Forwards', value: '70' },
   ];
   return { kind: 'request', method: 'ACK', uri: invite.uri, headers, body: '' };

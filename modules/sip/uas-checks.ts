@@ -5,7 +5,8 @@
 
 import { isToken } from './chars.js';
 import type { SipRequestError } from './errors.js';
-import { headerValue, headerValues, type SipHeader, type SipRequest } from './message.js';
+import { fieldsOf } from './fields.js';
+import { headerValues, type SipHeader, type SipRequest } from './message.js';
 
 /** The methods this user agent carries out. */
 export const ALLOW = 'INVITE, ACK, CANCEL, BYE, OPTIONS';
@@ -61,7 +62,7 @@ export function checkRequest(request: SipRequest): Refusal | undefined {
 
 /** A body of type application/sdp (parameters aside) without a content coding (§8.2.3, §20.12, §20.15). */
 function isSdpBody(request: SipRequest): boolean {
-  const type = headerValue(request, 'Content-Type');
+  const type = fieldsOf(request).contentType;
   if (type === undefined || mediaType(type) !== SDP) return false;
   return headerValues(request, 'Content-Encoding').every((c) => c.toLowerCase() === 'identity');
 }

@@ -1,0 +1,62 @@
+// What the user agent core (RFC 3261 §8) takes and gives: its configuration, the events it reports
+// to the layer above, and the actions the host carries out (send a message, set or clear a timer).
+
+import type { Random } from '../../hal/contracts.js';
+import type { TimerValues } from './transaction.js';
+
+export interface HostPort {
+  readonly address: string;
+  readonly port: number;
+}
+
+export interface UaConfig {
+  /** The account: AOR sip:user@domain, digest username (defaults to user) and password. */
+  readonly account: { readonly user: string; readonly domain: string; readonly password: string; readonly authUser?: string; readonly displayName?: string };
+  /** Where REGISTER goes; defaults to the outbound proxy, then the domain on port 5060. */
+  readonly registrar?: HostPort;
+  /** Every request outside a dialog goes here when set (§8.1.2). */
+  readonly outboundProxy?: HostPort;
+  /** This UA's own address and bound SIP port (Via sent-by and Contact). */
+  readonly local: HostPort;
+  /** Requested registration lifetime in seconds (§10.2.1.1); 3600 by default. */
+  readonly registerExpires?: number;
+  readonly timers?: TimerValues;
+  readonly random: Random;
+  readonly userAgent?: string;
+}
+
+export type UaEvent =
+  | { readonly type: 'registered'; readonly expires: number }
+  | { readonly type: 'unregistered' }
+  | { readonly type: 'registrationFailed'; readonly status: number; readonly reason: string }
+  | { readonly type: 'incomingCall'; readonly callId: string; readonly from: string; readonly displayName?: string; readonly sdp: string }
+  /** A provisional response to our INVITE: 180 is ringing, 183 session progress. */
+  | { readonly type: 'progress'; readonly callId: string; readonly status: number; readonly sdp: string }
+  /** Our INVITE was answered with a 2xx (already acknowledged). */
+  | { readonly type: 'answered'; readonly callId: string; readonly sdp: string }
+  /** The ACK to our 2xx arrived: the incoming call is confirmed. `sdp` is the ACK body ('' usually). */
+  | { readonly type: 'confirmed'; readonly callId: string; readonly sdp: string }
+  /** Our INVITE ended without a call: 486 busy, 488 not acceptable, 603 declined, 408 timeout... */
+  /** `sdp` is the failure response's body, if any: a 488 may carry what the callee accepts (RFC 3261 §21.4.26). */
+  | { readonly type: 'failed'; readonly callId: string; readonly status: number; readonly reason: string; readonly sdp: string }
+  | { readonly type: 'ended'; readonly callId: string; readonly reason: 'remote-bye' | 'local-bye' | 'cancelled' | 'ack-timeout' }
+  /** The peer sent a re-INVITE: answer with acceptReinvite or rejectReinvite. */
+  | { readonly type: 'reinvite'; readonly callId: string; readonly sdp: string }
+  | { readonly type: 'reinviteAnswered'; readonly callId: string; readonly sdp: string }
+  /** Our re-INVITE without an offer got a 2xx with the peer's offer: answer it with ackReinvite (RFC 3261 §14.1). */
+  | { readonly type: 'reinviteOffered'; readonly callId: string; readonly sdp: string }
+  /**
+   * The ACK to our 2xx for the peer's re-INVITE arrived: the new session is in force on both sides.
+   * `sdp` is the ACK body: the answer when the re-INVITE had no offer and our 2xx made one (§14.2).
+   */
+  | { readonly type: 'reinviteConfirmed'; readonly callId: string; readonly sdp: string }
+  | { readonly type: 'reinviteFailed'; readonly callId: string; readonly status: number; readonly reason: string }
+  | { readonly type: 'optionsResult'; readonly uri: string; readonly status: number }
+  /** Handling a message threw (what it started is ended, see receive): for the log. */
+  | { readonly type: 'error'; readonly message: string };
+
+export type UaAction =
+  | { readonly type: 'send'; readonly data: Uint8Array; readonly address: string; readonly port: number }
+  | { readonly type: 'setTimer'; readonly key: string; readonly delayMs: number }
+  | { readonly type: 'clearTimer'; readonly key: string }
+  | { readonly type: 'event'; readonly event: UaEvent };
