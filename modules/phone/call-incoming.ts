@@ -11,6 +11,7 @@ import type { KeyAgreement } from '../negotiation/capabilities.js';
 import { decideAnswer } from '../negotiation/ladder.js';
 import { TableWireError, type WireTable } from '../negotiation/wire.js';
 import { CRYPTO, parseCryptoAttribute, type CryptoAttribute } from '../sdp/crypto-attr.js';
+import { activeAudio } from '../sdp/media-lines.js';
 import type { MediaKeying } from '../sdp/offer-answer.js';
 import { effectiveAttributes, parseSdp, type SessionDescription } from '../sdp/session-description.js';
 import type { Settings } from '../settings/model.js';
@@ -58,19 +59,29 @@ const REFUSED: IncomingRefusal = { refused: 488, body: '' };
 
 /** Decides on the offer `body` of an INVITE from `from`. */
 export function decideIncoming(ctx: IncomingContext, callId: string, from: string, body: string): IncomingOffer | IncomingRefusal {
-  const { settings, hal } = ctx;
   let sdp: SessionDescription;
+  try {
+    sdp = parseSdp(body);
+  } catch (e) {
+    ctx.hal.log(`incoming call ${callId}: ${(e as Error).message}`);
+    return REFUSED;
+  }
+  return decideDescription(ctx, callId, from, sdp);
+}
+
+/** Decides on an offer's parsed description (one audio line: see call-lines.ts for more). */
+export function decideDescription(ctx: IncomingContext, callId: string, from: string, sdp: SessionDescription): IncomingOffer | IncomingRefusal {
+  const { settings, hal } = ctx;
   let remote: MediaTarget;
   let mikey: Uint8Array | undefined;
   try {
-    sdp = parseSdp(body);
     remote = mediaTarget(sdp);
     mikey = mikeyIn(sdp);
   } catch (e) {
     hal.log(`incoming call ${callId}: ${(e as Error).message}`);
     return REFUSED;
   }
-  const protocol = sdp.media.find((m) => m.media === 'audio')!.protocol;
+  const protocol = activeAudio(sdp)!.protocol;
   let keyed: Keyed | undefined;
   let screened: Screened | undefined;
   let answerExtensions: readonly GeneralExtension[] = [];
@@ -109,7 +120,7 @@ export function decideIncoming(ctx: IncomingContext, callId: string, from: strin
   let sdes: { answer: CryptoAttribute; theirs: MediaKeys['receive'] } | undefined;
   if (!screened) {
     // No MIKEY (or SRTP off): SDES, plain RTP or a refusal, as the ladder and the mode say.
-    const audio = sdp.media.find((m) => m.media === 'audio')!;
+    const audio = activeAudio(sdp)!;
     let offered: CryptoAttribute[];
     try {
       offered = effectiveAttributes(sdp, audio, CRYPTO).map(parseCryptoAttribute);
@@ -144,7 +155,8 @@ export function decideIncoming(ctx: IncomingContext, callId: string, from: strin
  * no certificate of its own) cannot be screened, but the caller's table in it says the caller can
  * re-offer: the 488 carries this phone's table, without what it cannot use, so the caller re-offers
  * once with a key agreement both can (seed §2.1.3). As in every 488 the table is a hint; the
- * re-offer's authenticated answer confirms it (calls.ts). Undefined when no such 488 applies.
+ * re-offer's authenticated answer confirms it (calls.ts). Undefined when no such 488 applies,
+ * nor when the tables leave no key agreement both can use.
  */
 function tableForUnusableOffer(ctx: IncomingContext, callId: string, mikey: Uint8Array, from: string): IncomingRefusal | undefined {
   const offered = offeredKeyAgreement(mikey);
@@ -158,7 +170,9 @@ function tableForUnusableOffer(ctx: IncomingContext, callId: string, mikey: Uint
   }
   if (!offerTable) return undefined;
   const own = callableTable(ctx.settings.priorities, usable);
-  const { answer } = answerOffer({ ...offerTable, table: callableTable(offerTable.table) }, own, 0);
+  const { selection, answer } = answerOffer({ ...offerTable, table: callableTable(offerTable.table) }, own, 0);
+  // Nothing both phones can key with: a table would not help the caller, the refusal is plain.
+  if (!selection.keyAgreement) return undefined;
   ctx.hal.log(`incoming call ${callId}: ${offered} cannot be used with ${from}: 488 with this table`);
   return { refused: 488, body: ctx.description(9, { kind: 'mikey', message: refusalWithTable(mikey, answer, ctx.hal.clock.wallClockMs()) }) };
 }

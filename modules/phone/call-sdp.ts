@@ -1,7 +1,9 @@
 // What a call reads from a peer's session description and from configured host:port text: where
-// the audio goes, the telephone-event payload type, and the a=key-mgmt lines (RFC 4567).
+// the audio goes, the telephone-event payload type, and the a=key-mgmt lines (RFC 4567), all of
+// the audio stream the description enables (its first m=audio line not at port 0, RFC 3264 §6).
 import { directionFor, flows, mediaDirection, type Direction } from '../sdp/direction.js';
 import { parseKeyMgmt, MIKEY_PROTOCOL_ID } from '../sdp/key-mgmt.js';
+import { activeAudio } from '../sdp/media-lines.js';
 import { effectiveAttributes, type SessionDescription } from '../sdp/session-description.js';
 import type { HostPort } from '../sip/user-agent.js';
 
@@ -17,7 +19,7 @@ export interface MediaTarget extends HostPort {
 }
 
 export function mediaTarget(sdp: SessionDescription): MediaTarget {
-  const m = sdp.media.find((x) => x.media === 'audio');
+  const m = activeAudio(sdp);
   const address = m?.connection?.address ?? sdp.connection?.address;
   if (!m || !address || m.port === 0) throw new RangeError('no audio stream in the session description');
   const events = m.attributes
@@ -43,7 +45,7 @@ export interface PeerStream {
  */
 export function peerStream(sdp: SessionDescription): PeerStream {
   const target = mediaTarget(sdp);
-  const audio = sdp.media.find((m) => m.media === 'audio')!;
+  const audio = activeAudio(sdp)!;
   const direction = mediaDirection(sdp, audio);
   if (target.address !== '0.0.0.0') return { protocol: audio.protocol, target, direction };
   return { protocol: audio.protocol, direction: directionFor(flows(direction).send, false) };
@@ -51,7 +53,7 @@ export function peerStream(sdp: SessionDescription): PeerStream {
 
 /** The protocol ids of the a=key-mgmt lines the audio stream has (RFC 4567 §3.1). */
 export function keyMgmtProtocols(sdp: SessionDescription): string[] {
-  const m = sdp.media.find((x) => x.media === 'audio');
+  const m = activeAudio(sdp);
   if (!m) return [];
   return effectiveAttributes(sdp, m, 'key-mgmt').flatMap((a) => {
     try {
@@ -64,7 +66,7 @@ export function keyMgmtProtocols(sdp: SessionDescription): string[] {
 
 /** The MIKEY message of the audio stream's first a=key-mgmt line, if it is MIKEY (RFC 4567 §3.1). */
 export function mikeyIn(sdp: SessionDescription): Uint8Array | undefined {
-  const m = sdp.media.find((x) => x.media === 'audio');
+  const m = activeAudio(sdp);
   const a = m ? effectiveAttributes(sdp, m, 'key-mgmt')[0] : undefined;
   if (!a) return undefined;
   const km = parseKeyMgmt(a);

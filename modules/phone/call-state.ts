@@ -7,6 +7,7 @@ import type { KeyAgreement, SrtpSuiteName } from '../negotiation/capabilities.js
 import type { Rung } from '../negotiation/ladder.js';
 import type { WireTable } from '../negotiation/wire.js';
 import type { CryptoAttribute } from '../sdp/crypto-attr.js';
+import type { LineLayout } from '../sdp/media-lines.js';
 import type { LastCall } from '../settings/model.js';
 import type { CallDtmf } from './call-dtmf.js';
 import type { HoldState } from './call-hold.js';
@@ -36,6 +37,8 @@ export type Call =
       sdes: readonly CryptoAttribute[];
       ringing: boolean;
       reoffered: boolean;
+      /** The offer's m= lines when it carried the plain fallback line (media-lines.ts). */
+      lines?: LineLayout;
     }
   | {
       kind: 'incoming';
@@ -54,6 +57,8 @@ export type Call =
       learned?: WireTable;
       /** The caller's certificate from its authenticated I_MESSAGE (PKE for later calls). */
       certificate?: Uint8Array;
+      /** The offer's m= lines when it had more than one: the answer keeps them (RFC 3264 §6). */
+      lines?: LineLayout;
     }
   | {
       kind: 'connected';
@@ -82,6 +87,8 @@ export type Call =
       events?: number;
       /** SDES calls: the a=crypto line with our key and the peer's key, repeated in re-offers (sdes-reoffer.ts). */
       sdes?: SdesSession;
+      /** The exchange's m= lines when the offer had more than one; `taken` is the call's (RFC 3264 §8). */
+      lines?: LineLayout;
     };
 
 export type Connected = Extract<Call, { kind: 'connected' }>;

@@ -10,6 +10,7 @@ import type { SrtpSuiteName } from '../negotiation/capabilities.js';
 import { CRYPTO, parseCryptoAttribute, type CryptoAttribute } from '../sdp/crypto-attr.js';
 import type { Direction } from '../sdp/direction.js';
 import { MIKEY_PROTOCOL_ID } from '../sdp/key-mgmt.js';
+import { activeAudio } from '../sdp/media-lines.js';
 import type { MediaKeying } from '../sdp/offer-answer.js';
 import { effectiveAttributes, parseSdp, type SessionDescription } from '../sdp/session-description.js';
 import type { UaAction, UserAgent } from '../sip/user-agent.js';
@@ -142,7 +143,7 @@ export class CallUpdates {
     const stream = peerStream(sdp);
     if ((call.keyed !== undefined) !== (stream.protocol === 'RTP/SAVP')) throw new RangeError(`the answer's ${stream.protocol} changes the call's protection`);
     if (call.sdes && sdesLines) {
-      const audio = sdp.media.find((m) => m.media === 'audio')!;
+      const audio = activeAudio(sdp)!;
       this.takeSdes(call, takeSdesAnswer(call.sdes, effectiveAttributes(sdp, audio, CRYPTO).map(parseCryptoAttribute)));
     }
     this.retarget(call, stream);
@@ -197,7 +198,7 @@ export class CallUpdates {
     if (call.sdes) {
       if (mikey) return refuse('a MIKEY offer on an SDES call');
       try {
-        sdes = answerSdesReoffer(call.sdes, effectiveAttributes(sdp, sdp.media.find((m) => m.media === 'audio')!, CRYPTO).map(parseCryptoAttribute));
+        sdes = answerSdesReoffer(call.sdes, effectiveAttributes(sdp, activeAudio(sdp)!, CRYPTO).map(parseCryptoAttribute));
       } catch (e) {
         return refuse((e as Error).message);
       }

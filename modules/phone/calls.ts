@@ -19,6 +19,7 @@ import { CRYPTO, parseCryptoAttribute } from '../sdp/crypto-attr.js';
 import { MIKEY_PROTOCOL_ID } from '../sdp/key-mgmt.js';
 import type { Direction } from '../sdp/direction.js';
 import { audioDescription, PCMA, PCMU, TELEPHONE_EVENT, type MediaKeying } from '../sdp/offer-answer.js';
+import { isSecureProtocol, layoutOf, oneLine, takenLine, withLines, withPlainFallback, type LineLayout } from '../sdp/media-lines.js';
 import { effectiveAttributes, parseSdp, serializeSdp, type SessionDescription } from '../sdp/session-description.js';
 import type { SettingsStore } from '../settings/store.js';
 import type { HostPort, UaAction, UaEvent } from '../sip/user-agent.js';
@@ -30,7 +31,7 @@ import {
 import type { Call, Keyed } from './call-state.js';
 import { recordCall } from './call-record.js';
 import { CallUpdates } from './call-update.js';
-import { decideIncoming } from './call-incoming.js';
+import { decideLines } from './call-lines.js';
 import { hostPort, mediaTarget, mikeyIn, type MediaTarget } from './call-sdp.js';
 import { certificateOf, makeOffer, usableKeyAgreements, type KeyingContext } from './keying.js';
 import { keyLog, type KeyLog } from './key-log.js';
@@ -105,7 +106,7 @@ export class Calls {
       ua: this.ua,
       current: () => this.call,
       run: (actions) => this.run(actions),
-      description: (rtpPort, keying, events, direction) => this.description(rtpPort, keying, events, direction),
+      description: (rtpPort, keying, events, direction) => this.description(rtpPort, keying, events, direction, this.callLines()),
       keying: () => this.keying(),
       end: (notice) => this.end(notice),
       onChange: () => c.onChange(),
@@ -190,13 +191,21 @@ export class Calls {
     };
   }
 
-  /** An offer or answer; `events` is the telephone-event payload type, undefined to leave it out. */
-  private description(rtpPort: number, keying: MediaKeying, events: number | undefined = TELEPHONE_EVENT, direction?: Direction): string {
+  /**
+   * An offer or answer; `events` is the telephone-event payload type, undefined to leave it out.
+   * `shape` turns the one-line description into the m= lines of the exchange (media-lines.ts).
+   */
+  private description(rtpPort: number, keying: MediaKeying, events: number | undefined = TELEPHONE_EVENT, direction?: Direction, shape?: (d: SessionDescription) => SessionDescription): string {
     const address = this.c.hal.network.localAddress;
     const formats = events === undefined ? [PCMU, PCMA] : [PCMU, PCMA, events];
-    return serializeSdp(
-      audioDescription({ address, rtpPort, sessionId: String(this.c.socket.port), sessionVersion: this.sessionVersion++, keying, formats, telephoneEvent: events, ...(direction ? { direction } : {}) }),
-    );
+    const single = audioDescription({ address, rtpPort, sessionId: String(this.c.socket.port), sessionVersion: this.sessionVersion++, keying, formats, telephoneEvent: events, ...(direction ? { direction } : {}) });
+    return serializeSdp(shape ? shape(single) : single);
+  }
+
+  /** The connected call's m= lines when it has more than one: every re-offer and answer keeps them (RFC 3264 §8). */
+  private callLines(): ((d: SessionDescription) => SessionDescription) | undefined {
+    const lines = this.call?.kind === 'connected' ? this.call.lines : undefined;
+    return lines && ((d) => withLines(d, lines));
   }
 
   /**
@@ -225,8 +234,16 @@ export class Calls {
       : undefined;
     const sdes = rung === 'sdes' ? sdesOffer(settings.priorities, this.c.hal.random) : [];
     const keying: MediaKeying = offer ? { kind: 'mikey', message: offer.message } : rung === 'sdes' ? { kind: 'sdes', lines: sdes } : { kind: 'none' };
-    const { callId, actions } = this.ua.invite(target, this.description(rtp.port, keying));
-    this.call = { kind: 'outgoing', callId, peer: target, rtp, rung, offer, sdes, ringing: false, reoffered: reofferWith !== undefined };
+    // The plain rung in the same offer (seed Fig. 6), when the mode allows it and the peer is not pinned.
+    let lines: LineLayout | undefined;
+    const fallback = settings.fallbackInOneOffer && rung !== 'none' && allowed.includes('none') && !learned;
+    const withFallback = (d: SessionDescription) => {
+      const both = withPlainFallback(d);
+      lines = layoutOf(both, 0);
+      return both;
+    };
+    const { callId, actions } = this.ua.invite(target, this.description(rtp.port, keying, TELEPHONE_EVENT, undefined, fallback ? withFallback : undefined));
+    this.call = { kind: 'outgoing', callId, peer: target, rtp, rung, offer, sdes, ringing: false, reoffered: reofferWith !== undefined, ...(lines ? { lines } : {}) };
     this.run(actions);
     this.c.onChange();
   }
@@ -238,7 +255,8 @@ export class Calls {
     if (call.screened && !this.complete(call)) return;
     const keying: MediaKeying = call.response ? { kind: 'mikey', message: call.response } : call.sdes ? { kind: 'sdes', lines: [call.sdes.answer] } : { kind: 'none' };
     // Telephone-events only if offered, on the offer's payload type (RFC 3264 §6.1).
-    const answer = this.description(call.rtp.port, keying, call.remote.telephoneEvent);
+    const lines = call.lines;
+    const answer = this.description(call.rtp.port, keying, call.remote.telephoneEvent, undefined, lines && ((d) => withLines(d, lines)));
     // The media first: if it cannot start, the call is refused (500, abort) rather than answered.
     if (call.sdes && call.keyed) {
       this.connect(call.callId, call.peer, call.rtp, call.remote, { ...call.keyed, send: sdesKey(call.sdes.answer), receive: call.sdes.theirs });
@@ -329,7 +347,9 @@ export class Calls {
     const media = new MediaSession(hal, rtp, remote, mediaKeys, 'PCMU', dtmf);
     // The screen's padlock line (the key agreement and suite) in words for the log.
     const label = keyed && securityLabel(keyed);
-    this.call = { kind: 'connected', callId, peer, media, ...(keyed ? { keyed } : {}), rtpPort: rtp.port, hold: NOT_HELD, placed: this.call?.kind === 'outgoing', dtmf, ...(remote.telephoneEvent !== undefined ? { events: remote.telephoneEvent } : {}) };
+    // The m= lines of the exchange, when the offer had more than one (the one taken in `taken`).
+    const lines = this.call && this.call.kind !== 'connected' ? this.call.lines : undefined;
+    this.call = { kind: 'connected', callId, peer, media, ...(keyed ? { keyed } : {}), rtpPort: rtp.port, hold: NOT_HELD, placed: this.call?.kind === 'outgoing', dtmf, ...(remote.telephoneEvent !== undefined ? { events: remote.telephoneEvent } : {}), ...(lines ? { lines } : {}) };
     this.watch.stopRinging();
     this.watch.watchMedia(this.c.store.settings.mediaTimeoutS, { received: () => media.stats().received, held: () => this.held() }, () => this.mediaLost(callId));
     recordCall(this.c.store, hal, peer, keyed, learned, certificate);
@@ -371,7 +391,17 @@ export class Calls {
       case 'answered': {
         if (call?.kind !== 'outgoing' || call.callId !== e.callId) return;
         try {
-          const sdp = parseSdp(e.sdp);
+          let sdp = parseSdp(e.sdp);
+          if (call.lines) {
+            // Our offer had the plain line too: the answer takes one line (media-lines.ts).
+            const { index, line } = takenLine(sdp, call.lines);
+            call.lines = { ...call.lines, taken: index };
+            sdp = oneLine(sdp, line);
+            if (!isSecureProtocol(call.lines.lines[index].protocol)) {
+              this.c.hal.log(`call ${call.callId}: the answer takes the plain ${call.lines.lines[index].protocol} line of the offer`);
+              return this.connect(call.callId, call.peer, call.rtp, mediaTarget(sdp), undefined);
+            }
+          }
           const remote = mediaTarget(sdp);
           const response = mikeyIn(sdp);
           if (call.rung === 'sdes') return this.connectSdes(call, sdp, remote);
@@ -501,7 +531,7 @@ export class Calls {
     const settings = this.c.store.settings;
     if (this.call) return this.run(this.ua.reject(callId, 486));
     if (this.closing) return this.run(this.ua.reject(callId, RING_TIMEOUT_STATUS));
-    const offer = decideIncoming(
+    const offer = decideLines(
       { settings, hal: this.c.hal, keying: () => this.keying(), description: (rtpPort, keying) => this.description(rtpPort, keying) },
       callId,
       from,
@@ -529,6 +559,10 @@ export class Calls {
     }
     const next = nextRung(this.c.store.settings.srtpMode, call.rung === 'mikey-priority' ? 'mikey' : call.rung, status, false);
     if (!next) return false;
+    if (next === 'none' && call.lines) {
+      this.c.hal.log(`call ${call.callId}: refused with ${status}; plain RTP was in that offer already`);
+      return false;
+    }
     this.c.hal.log(`call ${call.callId}: refused with ${status}; offering ${next}`);
     call.rtp.close();
     this.call = undefined;

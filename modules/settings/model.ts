@@ -89,6 +89,12 @@ export interface Settings {
   readonly ringTimeoutS: number;
   /** Seconds without received media before a connected call ends (one of MEDIA_TIMEOUTS_S). */
   readonly mediaTimeoutS: number;
+  /**
+   * Offer plain RTP/AVP as a second m= line of the SRTP offer (the seed paper's Fig. 6), so a
+   * phone without SRTP is reached without a 488 and a new offer. Off by default; SRTP mode
+   * Optional only (docs/negotiation.md).
+   */
+  readonly fallbackInOneOffer: boolean;
   readonly lastCall?: LastCall;
 }
 
@@ -125,6 +131,7 @@ export function factorySettings(): Settings {
     deferHeavyCrypto: 'at-pick-up',
     ringTimeoutS: DEFAULT_RING_TIMEOUT_S,
     mediaTimeoutS: DEFAULT_MEDIA_TIMEOUT_S,
+    fallbackInOneOffer: false,
   };
 }
 
@@ -181,6 +188,9 @@ export function settingsFromJson(json: unknown): Settings {
   need((RING_TIMEOUTS_S as readonly unknown[]).includes(ringTimeoutS), 'ringTimeoutS');
   const mediaTimeoutS = j.mediaTimeoutS ?? DEFAULT_MEDIA_TIMEOUT_S;
   need((MEDIA_TIMEOUTS_S as readonly unknown[]).includes(mediaTimeoutS), 'mediaTimeoutS');
+  // Absent in records written before the setting existed: off.
+  const fallbackInOneOffer = j.fallbackInOneOffer ?? false;
+  need(typeof fallbackInOneOffer === 'boolean', 'fallbackInOneOffer');
   if (j.lastCall !== undefined) {
     const l = j.lastCall as Record<string, unknown>;
     need(
@@ -204,6 +214,7 @@ export function settingsFromJson(json: unknown): Settings {
     deferHeavyCrypto: j.deferHeavyCrypto as DeferHeavyCrypto,
     ringTimeoutS: ringTimeoutS as number,
     mediaTimeoutS: mediaTimeoutS as number,
+    fallbackInOneOffer: fallbackInOneOffer as boolean,
     ...(j.lastCall !== undefined ? { lastCall: j.lastCall as LastCall } : {}),
   };
 }

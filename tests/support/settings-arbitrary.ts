@@ -47,8 +47,9 @@ export const settingsArb: fc.Arbitrary<Settings> = fc
       }),
       { nil: undefined },
     ),
+    fallback: fc.boolean(),
   })
-  .map(({ priorities, srtpMode, user, displayName, password, peers, learned, certs, credentials, defer, ring, media, lastCall }) => ({
+  .map(({ priorities, srtpMode, user, displayName, password, peers, learned, certs, credentials, defer, ring, media, lastCall, fallback }) => ({
     ...factorySettings(),
     priorities,
     srtpMode,
@@ -60,6 +61,7 @@ export const settingsArb: fc.Arbitrary<Settings> = fc
     deferHeavyCrypto: defer,
     ringTimeoutS: ring,
     mediaTimeoutS: media,
+    fallbackInOneOffer: fallback,
     ...(lastCall ? { lastCall } : {}),
   }));
 
