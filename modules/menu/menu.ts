@@ -32,7 +32,10 @@ export interface MenuOutput {
   readonly exit?: boolean;
 }
 
-const MAIN = ['Key agreements', 'SRTP suites', 'SRTP mode', 'Peer keys', 'Account', 'Last call', 'Heavy crypto', 'Factory reset', 'Known peers', 'Timeouts', 'Credentials'] as const;
+const MAIN = ['Key agreements', 'SRTP suites', 'SRTP mode', 'Peer keys', 'Account', 'Last call', 'Heavy crypto', 'Factory reset', 'Known peers', 'Timeouts', 'Credentials', 'Plain fallback'] as const;
+/** How plain RTP is offered in SRTP mode Optional (settings.fallbackInOneOffer false, true). */
+const FALLBACK_WAYS = ['After a 488', 'In one offer'] as const;
+type ChoiceSetting = 'srtpMode' | 'deferHeavyCrypto' | 'fallbackInOneOffer';
 /** The call timers under "Timeouts": the setting and its label. */
 const TIMEOUTS: readonly (readonly ['ringTimeoutS' | 'mediaTimeoutS', string])[] = [
   ['ringTimeoutS', 'Ring'],
@@ -54,7 +57,7 @@ const PSK_HEX_MAX = 2 * PSK_MAX_BYTES;
 type View =
   | { kind: 'main'; cursor: number }
   | { kind: 'priorities'; which: 'keyAgreements' | 'suites'; cursor: number }
-  | { kind: 'choice'; which: 'srtpMode' | 'deferHeavyCrypto'; cursor: number }
+  | { kind: 'choice'; which: ChoiceSetting; cursor: number }
   | { kind: 'peers'; cursor: number }
   | { kind: 'account'; cursor: number }
   | { kind: 'lastCall' }
@@ -66,6 +69,13 @@ type View =
   | { kind: 'knownPeer'; uri: string }
   | { kind: 'forget'; uri: string }
   | { kind: 'entry'; title: string; entry: TextEntry; onAccept: (value: string) => string | undefined };
+
+/** A setting chosen from a list: its title, its options, the current one, and the settings with option `i`. */
+function choice(which: ChoiceSetting, s: Settings): { title: string; options: readonly string[]; current: string; pick: (i: number) => Settings } {
+  if (which === 'fallbackInOneOffer') return { title: 'Plain RTP fallback', options: FALLBACK_WAYS, current: FALLBACK_WAYS[Number(s.fallbackInOneOffer)], pick: (i) => ({ ...s, fallbackInOneOffer: i === 1 }) };
+  const options: readonly string[] = which === 'srtpMode' ? SRTP_MODES : DEFER_HEAVY_CRYPTO;
+  return { title: which === 'srtpMode' ? 'SRTP mode' : 'Heavy crypto', options, current: s[which], pick: (i) => ({ ...s, [which]: options[i] }) as Settings };
+}
 
 function secondsOptions(which: 'ringTimeoutS' | 'mediaTimeoutS'): readonly number[] {
   return which === 'ringTimeoutS' ? RING_TIMEOUTS_S : MEDIA_TIMEOUTS_S;
@@ -118,9 +128,8 @@ export class Menu {
         break;
       }
       case 'choice': {
-        const options: readonly string[] = v.which === 'srtpMode' ? SRTP_MODES : DEFER_HEAVY_CRYPTO;
-        const current = this.settings[v.which];
-        lines = list(v.which === 'srtpMode' ? 'SRTP mode' : 'Heavy crypto', options.map((o) => `${o === current ? '*' : ' '}${o}`), v.cursor);
+        const { title, options, current } = choice(v.which, this.settings);
+        lines = list(title, options.map((o) => `${o === current ? '*' : ' '}${o}`), v.cursor);
         break;
       }
       case 'peers':
@@ -197,6 +206,7 @@ export class Menu {
               { kind: 'knownPeers', cursor: 0 },
               { kind: 'timeouts', cursor: 0 },
               { kind: 'credentials' },
+              { kind: 'choice', which: 'fallbackInOneOffer', cursor: Number(this.settings.fallbackInOneOffer) },
             ][pick] as View,
           );
         } else this.message = 'Up/Down, OK, Back';
@@ -225,11 +235,11 @@ export class Menu {
         break;
       }
       case 'choice': {
-        const options: readonly string[] = v.which === 'srtpMode' ? SRTP_MODES : DEFER_HEAVY_CRYPTO;
+        const { options, pick } = choice(v.which, this.settings);
         if (key === 'Up' || key === 'Down') v.cursor = move(options.length, v.cursor);
         else if (key === 'Back') this.stack.pop();
         else if (key === 'OK') {
-          change({ ...this.settings, [v.which]: options[v.cursor] } as Settings);
+          change(pick(v.cursor));
           this.message = 'Saved';
         } else this.message = 'Up/Down, OK, Back';
         break;

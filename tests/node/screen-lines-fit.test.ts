@@ -253,7 +253,7 @@ describe('every screen line fits 20 columns without a cut word', () => {
     }
     expect(seen.size).toBeGreaterThan(5000);
     // The walk reached every part of the menu.
-    for (const title of ['Menu', 'Key agreements *^ #v', 'Suites  *^ #v', 'SRTP mode', 'Peer keys  * delete', 'Account', 'Last call', 'Heavy crypto', 'Factory reset', 'Known peers', 'Timeouts', 'Ring timeout', 'No-media timeout', 'Peer SIP URI', 'SIP URI', 'Forget peer?', 'Cert: wrong identity', 'Credentials']) {
+    for (const title of ['Menu', 'Key agreements *^ #v', 'Suites  *^ #v', 'SRTP mode', 'Peer keys  * delete', 'Account', 'Last call', 'Heavy crypto', 'Factory reset', 'Known peers', 'Timeouts', 'Ring timeout', 'No-media timeout', 'Peer SIP URI', 'SIP URI', 'Forget peer?', 'Cert: wrong identity', 'Credentials', 'Plain RTP fallback']) {
       expect(titles).toContain(title);
     }
     expect([...titles].some((t) => t.startsWith('Key '))).toBe(true);

@@ -122,6 +122,17 @@ describe('settings menu', () => {
     expect(press(menu, 'Back')[0].lines).toEqual(['Timeouts', ' Ring: 90 s', '>No media: 20 s', '']);
   });
 
+  it('sets the plain RTP fallback (12th entry): after a 488 by default, or in one offer', () => {
+    const menu = new Menu(factorySettings());
+    expect(press(menu, 'Down '.repeat(11)).pop()!.lines).toEqual(['Menu', ' 10 Timeouts', ' 11 Credentials', '>12 Plain fallback']);
+    expect(press(menu, 'OK')[0].lines).toEqual(['Plain RTP fallback', '>*After a 488', '  In one offer', '']);
+    const saved = lastSave(press(menu, 'Down OK'));
+    expect(saved?.fallbackInOneOffer).toBe(true);
+    expect(settingsFromJson(settingsToJson(saved!)).fallbackInOneOffer).toBe(true);
+    expect(press(menu, 'Back OK').pop()!.lines).toEqual(['Plain RTP fallback', '  After a 488', '>*In one offer', '']);
+    expect(lastSave(press(menu, 'Up OK'))?.fallbackInOneOffer).toBe(false);
+  });
+
   it('leaves on Back from the main list', () => {
     expect(new Menu(factorySettings()).press('Back').exit).toBe(true);
   });

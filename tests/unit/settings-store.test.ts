@@ -201,6 +201,21 @@ describe('settings model', () => {
     expect([s.ringTimeoutS, s.mediaTimeoutS]).toEqual([60, 30]);
   });
 
+  it('boots a flash written by the firmware before "fallback in one offer" with the setting off, and keeps it once set', () => {
+    // The previous firmware wrote every field but this one, in the same record format (v1).
+    const before = { ...factorySettings(), srtpMode: 'Mandatory' as const, ringTimeoutS: 90 } as Partial<Settings>;
+    delete before.fallbackInOneOffer;
+    const flash = new SimFlash(4096, 8);
+    openSettingsStore(flash).save(before as Settings);
+    expect(new TextDecoder().decode(flash.image)).not.toContain('fallbackInOneOffer');
+    const booted = openSettingsStore(flash);
+    expect(booted.notice).toBeUndefined();
+    expect(booted.settings).toEqual({ ...before, fallbackInOneOffer: false });
+    booted.save({ ...booted.settings, fallbackInOneOffer: true });
+    expect(openSettingsStore(flash).settings.fallbackInOneOffer).toBe(true);
+    expect(() => settingsFromJson({ ...json(), fallbackInOneOffer: 'yes' })).toThrow('fallbackInOneOffer');
+  });
+
   it('refuses invalid settings JSON with a SettingsError naming the field', () => {
     expect(() => settingsFromJson({ ...json(), srtpMode: 'Sometimes' })).toThrow('srtpMode');
     expect(() => settingsFromJson({ ...json(), peerKeys: { 'sip:a@b': 'xyz' } })).toThrow('peerKeys');
