@@ -203,8 +203,7 @@ describe('settings model', () => {
 
   it('boots a flash written by the firmware before "fallback in one offer" with the setting off, and keeps it once set', () => {
     // The previous firmware wrote every field but this one, in the same record format (v1).
-    const before = { ...factorySettings(), srtpMode: 'Mandatory' as const, ringTimeoutS: 90 } as Partial<Settings>;
-    delete before.fallbackInOneOffer;
+    const { fallbackInOneOffer: _, ...before } = { ...factorySettings(), srtpMode: 'Mandatory' as const, ringTimeoutS: 90 };
     const flash = new SimFlash(4096, 8);
     openSettingsStore(flash).save(before as Settings);
     expect(new TextDecoder().decode(flash.image)).not.toContain('fallbackInOneOffer');
