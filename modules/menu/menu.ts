@@ -5,11 +5,12 @@
 // ">" (the list scrolls); a view with a hint shows it on line 3. Up/Down move, OK enters or
 // confirms, Back returns (Back on the main list leaves the menu). Digits 1-9 pick a main entry.
 import type { Key } from '../../hal/contracts.js';
-import { SRTP_MODES, type PriorityTable, type RankedEntry, type SrtpSuiteName } from '../negotiation/capabilities.js';
-import { DEFER_HEAVY_CRYPTO, factorySettings, isPeerUri, MEDIA_TIMEOUTS_S, RING_TIMEOUTS_S, PSK_MAX_BYTES, PSK_MIN_BYTES, type Account, type Credentials, type Settings } from '../settings/model.js';
+import type { PriorityTable, RankedEntry, SrtpSuiteName } from '../negotiation/capabilities.js';
+import { factorySettings, isPeerUri, PSK_MAX_BYTES, PSK_MIN_BYTES, type Account, type Credentials, type Settings } from '../settings/model.js';
 import { fitTail, fitUri, fitWords } from '../display/fit-text.js';
 import { suiteLabel } from '../phone/call-negotiation.js';
 import { credentialsScreen, offersDevCredentials } from './credentials.js';
+import { FALLBACK_CHOICE, HEAVY_CRYPTO_CHOICE, MEDIA_TIMEOUT_CHOICE, RING_TIMEOUT_CHOICE, SRTP_MODE_CHOICE, TRANSPORT_CHOICE, transportLabel, type Choice } from './choices.js';
 import { accountItem, ITEM_COLUMNS, list, MENU_COLUMNS, MENU_ROWS, protectionLine, rankedItem } from './menu-lines.js';
 import { certificateLine, forgetPeer, knownPeers, peerLabel, pinLine } from './known-peers.js';
 import { TextEntry } from './text-entry.js';
@@ -33,16 +34,13 @@ export interface MenuOutput {
 }
 
 const MAIN = ['Key agreements', 'SRTP suites', 'SRTP mode', 'Peer keys', 'Account', 'Last call', 'Heavy crypto', 'Factory reset', 'Known peers', 'Timeouts', 'Credentials', 'Plain fallback'] as const;
-/** How plain RTP is offered in SRTP mode Optional (settings.fallbackInOneOffer false, true). */
-const FALLBACK_WAYS = ['After a 488', 'In one offer'] as const;
-type ChoiceSetting = 'srtpMode' | 'deferHeavyCrypto' | 'fallbackInOneOffer';
-/** The call timers under "Timeouts": the setting and its label. */
-const TIMEOUTS: readonly (readonly ['ringTimeoutS' | 'mediaTimeoutS', string])[] = [
-  ['ringTimeoutS', 'Ring'],
-  ['mediaTimeoutS', 'No media'],
+/** The call timers under "Timeouts": the setting, its label, its list of choices. */
+const TIMEOUTS: readonly (readonly ['ringTimeoutS' | 'mediaTimeoutS', string, Choice<number>])[] = [
+  ['ringTimeoutS', 'Ring', RING_TIMEOUT_CHOICE],
+  ['mediaTimeoutS', 'No media', MEDIA_TIMEOUT_CHOICE],
 ];
-/** The account's fields: the setting, its title while editing, its short label in the list, its longest value. */
-const ACCOUNT_FIELDS: readonly [keyof Account, string, string, number][] = [
+/** The account's text fields: the setting, its title while editing, its short label in the list, its longest value. */
+const ACCOUNT_FIELDS: readonly [Exclude<keyof Account, 'transport'>, string, string, number][] = [
   ['sipUri', 'SIP URI', 'URI', 64],
   ['displayName', 'Display name', 'Name', 32],
   ['registrar', 'Registrar', 'Registrar', 64],
@@ -57,7 +55,7 @@ const PSK_HEX_MAX = 2 * PSK_MAX_BYTES;
 type View =
   | { kind: 'main'; cursor: number }
   | { kind: 'priorities'; which: 'keyAgreements' | 'suites'; cursor: number }
-  | { kind: 'choice'; which: ChoiceSetting; cursor: number }
+  | { kind: 'choice'; choice: Choice<unknown>; cursor: number }
   | { kind: 'peers'; cursor: number }
   | { kind: 'account'; cursor: number }
   | { kind: 'lastCall' }
@@ -65,21 +63,9 @@ type View =
   | { kind: 'knownPeers'; cursor: number }
   | { kind: 'timeouts'; cursor: number }
   | { kind: 'credentials' }
-  | { kind: 'seconds'; which: 'ringTimeoutS' | 'mediaTimeoutS'; cursor: number }
   | { kind: 'knownPeer'; uri: string }
   | { kind: 'forget'; uri: string }
   | { kind: 'entry'; title: string; entry: TextEntry; onAccept: (value: string) => string | undefined };
-
-/** A setting chosen from a list: its title, its options, the current one, and the settings with option `i`. */
-function choice(which: ChoiceSetting, s: Settings): { title: string; options: readonly string[]; current: string; pick: (i: number) => Settings } {
-  if (which === 'fallbackInOneOffer') return { title: 'Plain RTP fallback', options: FALLBACK_WAYS, current: FALLBACK_WAYS[Number(s.fallbackInOneOffer)], pick: (i) => ({ ...s, fallbackInOneOffer: i === 1 }) };
-  const options: readonly string[] = which === 'srtpMode' ? SRTP_MODES : DEFER_HEAVY_CRYPTO;
-  return { title: which === 'srtpMode' ? 'SRTP mode' : 'Heavy crypto', options, current: s[which], pick: (i) => ({ ...s, [which]: options[i] }) as Settings };
-}
-
-function secondsOptions(which: 'ringTimeoutS' | 'mediaTimeoutS'): readonly number[] {
-  return which === 'ringTimeoutS' ? RING_TIMEOUTS_S : MEDIA_TIMEOUTS_S;
-}
 
 function reorder<Name extends string>(entries: readonly RankedEntry<Name>[], from: number, to: number): RankedEntry<Name>[] {
   const sorted = [...entries].sort((a, b) => a.rank - b.rank);
@@ -128,15 +114,20 @@ export class Menu {
         break;
       }
       case 'choice': {
-        const { title, options, current } = choice(v.which, this.settings);
-        lines = list(title, options.map((o) => `${o === current ? '*' : ' '}${o}`), v.cursor);
+        const { choice } = v;
+        const current = choice.current(this.settings);
+        lines = list(choice.title, choice.options.map((o) => `${o === current ? '*' : ' '}${choice.label(o)}`), v.cursor);
         break;
       }
       case 'peers':
         lines = list('Peer keys  * delete', [...this.peers().map((p) => fitUri(p, ITEM_COLUMNS)), '+ Add peer'], v.cursor);
         break;
       case 'account':
-        lines = list('Account', ACCOUNT_FIELDS.map(([field, , label]) => accountItem(label, field, this.settings.account[field])), v.cursor);
+        lines = list('Account', [
+          ...ACCOUNT_FIELDS.map(([field, , label]) => accountItem(label, field, this.settings.account[field])),
+          `Transport: ${transportLabel(this.settings.account.transport)}`,
+          `SDES w/o TLS: ${this.settings.sdesOverNonTls ? 'on' : 'off'}`,
+        ], v.cursor);
         break;
       case 'lastCall': {
         const c = this.settings.lastCall;
@@ -159,11 +150,6 @@ export class Menu {
       case 'timeouts':
         lines = list('Timeouts', TIMEOUTS.map(([which, label]) => `${label}: ${this.settings[which]} s`), v.cursor);
         break;
-      case 'seconds': {
-        const current = this.settings[v.which];
-        lines = list(v.which === 'ringTimeoutS' ? 'Ring timeout' : 'No-media timeout', secondsOptions(v.which).map((o) => `${o === current ? '*' : ' '}${o} s`), v.cursor);
-        break;
-      }
       case 'knownPeer':
         lines = [peerLabel(v.uri, MENU_COLUMNS), pinLine(this.settings, v.uri), certificateLine(this.settings, v.uri), 'OK=forget Back'];
         break;
@@ -197,16 +183,16 @@ export class Menu {
             [
               { kind: 'priorities', which: 'keyAgreements', cursor: 0 },
               { kind: 'priorities', which: 'suites', cursor: 0 },
-              { kind: 'choice', which: 'srtpMode', cursor: SRTP_MODES.indexOf(this.settings.srtpMode) },
+              this.choiceView(SRTP_MODE_CHOICE),
               { kind: 'peers', cursor: 0 },
               { kind: 'account', cursor: 0 },
               { kind: 'lastCall' },
-              { kind: 'choice', which: 'deferHeavyCrypto', cursor: DEFER_HEAVY_CRYPTO.indexOf(this.settings.deferHeavyCrypto) },
+              this.choiceView(HEAVY_CRYPTO_CHOICE),
               { kind: 'reset' },
               { kind: 'knownPeers', cursor: 0 },
               { kind: 'timeouts', cursor: 0 },
               { kind: 'credentials' },
-              { kind: 'choice', which: 'fallbackInOneOffer', cursor: Number(this.settings.fallbackInOneOffer) },
+              this.choiceView(FALLBACK_CHOICE),
             ][pick] as View,
           );
         } else this.message = 'Up/Down, OK, Back';
@@ -235,11 +221,11 @@ export class Menu {
         break;
       }
       case 'choice': {
-        const { options, pick } = choice(v.which, this.settings);
+        const { options } = v.choice;
         if (key === 'Up' || key === 'Down') v.cursor = move(options.length, v.cursor);
         else if (key === 'Back') this.stack.pop();
         else if (key === 'OK') {
-          change(pick(v.cursor));
+          change(v.choice.set(this.settings, options[v.cursor]));
           this.message = 'Saved';
         } else this.message = 'Up/Down, OK, Back';
         break;
@@ -270,9 +256,14 @@ export class Menu {
         break;
       }
       case 'account': {
-        if (key === 'Up' || key === 'Down') v.cursor = move(ACCOUNT_FIELDS.length, v.cursor);
+        // The text fields, then the transport (a list) and SDES without TLS (OK switches it).
+        if (key === 'Up' || key === 'Down') v.cursor = move(ACCOUNT_FIELDS.length + 2, v.cursor);
         else if (key === 'Back') this.stack.pop();
-        else if (key === 'OK') {
+        else if (key === 'OK' && v.cursor === ACCOUNT_FIELDS.length) this.stack.push(this.choiceView(TRANSPORT_CHOICE));
+        else if (key === 'OK' && v.cursor > ACCOUNT_FIELDS.length) {
+          change({ ...this.settings, sdesOverNonTls: !this.settings.sdesOverNonTls });
+          this.message = 'Saved';
+        } else if (key === 'OK') {
           const [field, label, , max] = ACCOUNT_FIELDS[v.cursor];
           this.stack.push({
             kind: 'entry',
@@ -322,21 +313,9 @@ export class Menu {
       case 'timeouts':
         if (key === 'Up' || key === 'Down') v.cursor = move(TIMEOUTS.length, v.cursor);
         else if (key === 'Back') this.stack.pop();
-        else if (key === 'OK') {
-          const which = TIMEOUTS[v.cursor][0];
-          this.stack.push({ kind: 'seconds', which, cursor: Math.max(0, secondsOptions(which).indexOf(this.settings[which])) });
-        } else this.message = 'Up/Down, OK, Back';
+        else if (key === 'OK') this.stack.push(this.choiceView(TIMEOUTS[v.cursor][2]));
+        else this.message = 'Up/Down, OK, Back';
         break;
-      case 'seconds': {
-        const options = secondsOptions(v.which);
-        if (key === 'Up' || key === 'Down') v.cursor = move(options.length, v.cursor);
-        else if (key === 'Back') this.stack.pop();
-        else if (key === 'OK') {
-          change({ ...this.settings, [v.which]: options[v.cursor] });
-          this.message = 'Saved';
-        } else this.message = 'Up/Down, OK, Back';
-        break;
-      }
       case 'knownPeer':
         if (key === 'OK') this.stack.push({ kind: 'forget', uri: v.uri });
         else if (key === 'Back') this.stack.pop();
@@ -386,6 +365,11 @@ export class Menu {
     // The reason's summary, before its details ("too large: the settings need ..."); the log has all of it.
     this.message = fitWords(`Not saved: ${reason.split(':')[0]}`);
     return this.render();
+  }
+
+  /** A pick-one list with its cursor on the value in force. */
+  private choiceView<T>(choice: Choice<T>): View {
+    return { kind: 'choice', choice, cursor: Math.max(0, choice.options.indexOf(choice.current(this.settings))) };
   }
 
   private pushKeyEntry(peer: string): void {

@@ -13,6 +13,13 @@ import {
 } from '../negotiation/capabilities.js';
 import { formatTable, parseTable } from '../negotiation/table.js';
 
+/**
+ * The SIP transport of the account (RFC 3261 §18): UDP, TCP or TLS for every request whose next
+ * hop's URI names none, or Auto: UDP, with requests over 1,300 bytes on TCP (§18.1.1).
+ */
+export const ACCOUNT_TRANSPORTS = ['auto', 'udp', 'tcp', 'tls'] as const;
+export type AccountTransport = (typeof ACCOUNT_TRANSPORTS)[number];
+
 export interface Account {
   /** e.g. "sip:alice@example.com" */
   readonly sipUri: string;
@@ -23,6 +30,7 @@ export interface Account {
   readonly outboundProxy: string;
   readonly username: string;
   readonly password: string;
+  readonly transport: AccountTransport;
 }
 
 export interface LearnedPeer {
@@ -95,6 +103,12 @@ export interface Settings {
    * Optional only (docs/negotiation.md).
    */
   readonly fallbackInOneOffer: boolean;
+  /**
+   * Whether SDES (a=crypto, RFC 4568) may be offered when the INVITE goes over UDP or TCP, where
+   * every hop reads its keys (RFC 4568 §8.3 asks for TLS or S/MIME). Off, as on desk phones: SDES
+   * is offered over TLS only. Answering an SDES offer is always allowed.
+   */
+  readonly sdesOverNonTls: boolean;
   readonly lastCall?: LastCall;
 }
 
@@ -123,7 +137,7 @@ export function factorySettings(): Settings {
       `${KEY_AGREEMENTS.join(',')};AES_CM_128_HMAC_SHA1_80,AES_CM_128_HMAC_SHA1_32,AES_F8_128_HMAC_SHA1_80,AES_256_CM_HMAC_SHA1_80,AES_256_CM_HMAC_SHA1_32,AEAD_AES_128_GCM,AEAD_AES_256_GCM`,
     ),
     srtpMode: 'Optional',
-    account: { sipUri: '', displayName: '', registrar: '', outboundProxy: '', username: '', password: '' },
+    account: { sipUri: '', displayName: '', registrar: '', outboundProxy: '', username: '', password: '', transport: 'auto' },
     peerKeys: {},
     learnedPeers: {},
     peerCertificates: {},
@@ -132,6 +146,7 @@ export function factorySettings(): Settings {
     ringTimeoutS: DEFAULT_RING_TIMEOUT_S,
     mediaTimeoutS: DEFAULT_MEDIA_TIMEOUT_S,
     fallbackInOneOffer: false,
+    sdesOverNonTls: false,
   };
 }
 
@@ -167,6 +182,11 @@ export function settingsFromJson(json: unknown): Settings {
   need(isRecord(j.account), 'account');
   const a = j.account as Record<string, unknown>;
   for (const k of ['sipUri', 'displayName', 'registrar', 'outboundProxy', 'username', 'password']) need(isString(a[k]), `account.${k}`);
+  // Absent in records written before the SIP transports (issue 14): Auto, and no SDES without TLS.
+  const transport = a.transport ?? 'auto';
+  need((ACCOUNT_TRANSPORTS as readonly unknown[]).includes(transport), 'account.transport');
+  const sdesOverNonTls = j.sdesOverNonTls ?? false;
+  need(typeof sdesOverNonTls === 'boolean', 'sdesOverNonTls');
   need(isRecord(j.peerKeys) && Object.entries(j.peerKeys as object).every(([peer, v]) => isPeerUri(peer) && isString(v) && isPskHex(v)), 'peerKeys');
   need(isRecord(j.learnedPeers), 'learnedPeers');
   const learnedPeers: Record<string, LearnedPeer> = {};
@@ -206,7 +226,7 @@ export function settingsFromJson(json: unknown): Settings {
   return {
     priorities,
     srtpMode: j.srtpMode as SrtpMode,
-    account: j.account as unknown as Account,
+    account: { ...(j.account as unknown as Account), transport: transport as AccountTransport },
     peerKeys: j.peerKeys as Record<string, string>,
     learnedPeers,
     peerCertificates: peerCertificates as Record<string, string>,
@@ -215,6 +235,7 @@ export function settingsFromJson(json: unknown): Settings {
     ringTimeoutS: ringTimeoutS as number,
     mediaTimeoutS: mediaTimeoutS as number,
     fallbackInOneOffer: fallbackInOneOffer as boolean,
+    sdesOverNonTls: sdesOverNonTls as boolean,
     ...(j.lastCall !== undefined ? { lastCall: j.lastCall as LastCall } : {}),
   };
 }

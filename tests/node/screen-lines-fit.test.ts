@@ -37,7 +37,7 @@ const ROWS = 4;
  */
 const SCREEN_SOURCES = [
   'modules/phone/screens.ts', 'modules/phone/call-hold.ts', 'modules/menu/menu.ts', 'modules/menu/known-peers.ts',
-  'modules/menu/text-entry.ts', 'modules/menu/menu-lines.ts', 'modules/menu/credentials.ts', 'modules/phone/credentials-check.ts', 'modules/negotiation/capabilities.ts',
+  'modules/menu/text-entry.ts', 'modules/menu/menu-lines.ts', 'modules/menu/choices.ts', 'modules/menu/credentials.ts', 'modules/phone/credentials-check.ts', 'modules/negotiation/capabilities.ts',
 ];
 
 function words(text: string): string[] {
@@ -199,7 +199,7 @@ describe('every screen line fits 20 columns without a cut word', () => {
       ...factorySettings(),
       account: {
         sipUri: 'sip:verylongusername@phones.example.org', displayName: LONG_NAME, registrar: 'registrar.phones.example.org:5060',
-        outboundProxy: 'outbound-proxy.phones.example.org:5060', username: 'verylongusername-at-work', password: 'secret-password',
+        outboundProxy: 'outbound-proxy.phones.example.org:5060', username: 'verylongusername-at-work', password: 'secret-password', transport: 'tls',
       },
       peerKeys: { [long1]: '00'.repeat(16), [short]: '11'.repeat(16) },
       learnedPeers: { [long2]: { table: parseTable('DHHMAC,RSA-R;AES_256_CM_HMAC_SHA1_32'), learnedAt: Date.UTC(2026, 10, 20) }, [short]: { table: parseTable('DH;AEAD_AES_256_GCM'), learnedAt: -1e20 } },
@@ -253,7 +253,7 @@ describe('every screen line fits 20 columns without a cut word', () => {
     }
     expect(seen.size).toBeGreaterThan(5000);
     // The walk reached every part of the menu.
-    for (const title of ['Menu', 'Key agreements *^ #v', 'Suites  *^ #v', 'SRTP mode', 'Peer keys  * delete', 'Account', 'Last call', 'Heavy crypto', 'Factory reset', 'Known peers', 'Timeouts', 'Ring timeout', 'No-media timeout', 'Peer SIP URI', 'SIP URI', 'Forget peer?', 'Cert: wrong identity', 'Credentials', 'Plain RTP fallback']) {
+    for (const title of ['Menu', 'Key agreements *^ #v', 'Suites  *^ #v', 'SRTP mode', 'Peer keys  * delete', 'Account', 'Last call', 'Heavy crypto', 'Factory reset', 'Known peers', 'Timeouts', 'Ring timeout', 'No-media timeout', 'SIP transport', 'Peer SIP URI', 'SIP URI', 'Forget peer?', 'Cert: wrong identity', 'Credentials', 'Plain RTP fallback']) {
       expect(titles).toContain(title);
     }
     expect([...titles].some((t) => t.startsWith('Key '))).toBe(true);

@@ -2,7 +2,7 @@
 // of saves with power cuts for the fault-injection tests. Pure: runs under jest and on XS.
 import fc from 'fast-check';
 import { KEY_AGREEMENTS, SRTP_MODES, SRTP_SUITES, type PriorityTable } from '../../modules/negotiation/capabilities.js';
-import { CALL_PROTECTIONS, DEFER_HEAVY_CRYPTO, factorySettings, MEDIA_TIMEOUTS_S, RING_TIMEOUTS_S, type LearnedPeer, type Settings } from '../../modules/settings/model.js';
+import { ACCOUNT_TRANSPORTS, CALL_PROTECTIONS, DEFER_HEAVY_CRYPTO, factorySettings, MEDIA_TIMEOUTS_S, RING_TIMEOUTS_S, type LearnedPeer, type Settings } from '../../modules/settings/model.js';
 import { toBase64, toHex } from '../../modules/util/bytes.js';
 import type { ChaosStep } from './power-cut.js';
 
@@ -37,6 +37,8 @@ export const settingsArb: fc.Arbitrary<Settings> = fc
     defer: fc.constantFrom(...DEFER_HEAVY_CRYPTO),
     ring: fc.constantFrom(...RING_TIMEOUTS_S),
     media: fc.constantFrom(...MEDIA_TIMEOUTS_S),
+    transport: fc.constantFrom(...ACCOUNT_TRANSPORTS),
+    sdesOverNonTls: fc.boolean(),
     lastCall: fc.option(
       fc.record({
         peer: peerUri,
@@ -49,11 +51,11 @@ export const settingsArb: fc.Arbitrary<Settings> = fc
     ),
     fallback: fc.boolean(),
   })
-  .map(({ priorities, srtpMode, user, displayName, password, peers, learned, certs, credentials, defer, ring, media, lastCall, fallback }) => ({
+  .map(({ priorities, srtpMode, user, displayName, password, peers, learned, certs, credentials, defer, ring, media, transport, sdesOverNonTls, lastCall, fallback }) => ({
     ...factorySettings(),
     priorities,
     srtpMode,
-    account: { sipUri: `sip:${user}@example.com`, displayName, registrar: 'example.com', outboundProxy: '', username: user, password },
+    account: { sipUri: `sip:${user}@example.com`, displayName, registrar: 'example.com', outboundProxy: '', username: user, password, transport },
     peerKeys: peers,
     learnedPeers: learned,
     peerCertificates: certs,
@@ -62,6 +64,7 @@ export const settingsArb: fc.Arbitrary<Settings> = fc
     ringTimeoutS: ring,
     mediaTimeoutS: media,
     fallbackInOneOffer: fallback,
+    sdesOverNonTls,
     ...(lastCall ? { lastCall } : {}),
   }));
 
