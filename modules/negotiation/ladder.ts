@@ -22,17 +22,27 @@ export function allowedRungs(mode: SrtpMode): Rung[] {
   return [...RUNGS];
 }
 
+/**
+ * The rungs a phone in `mode` may offer, best first: SDES only when `sdes` says it may be offered
+ * (over TLS, or with the setting that allows it without: RFC 4568 §8.3, its keys are otherwise in
+ * clear on every hop). Answering an SDES offer is not limited by this.
+ */
+export function offerRungs(mode: SrtpMode, sdes: boolean): Rung[] {
+  return allowedRungs(mode).filter((r) => r !== 'sdes' || sdes);
+}
+
 /** SIP statuses that mean "not this offer" rather than "not this call" (RFC 3261 §21.4.26, §21.6.4; §21.4.13). */
 const OFFER_REFUSED = new Set([488, 606, 415]);
 
 /**
  * After the peer refused an offer on `rung` with `status`, the rung to offer next, or undefined
  * when the call ends (busy, declined, or nothing weaker is allowed). Plain MIKEY is skipped when
- * the refused offer was already MIKEY without a table the peer could use (it refused MIKEY itself).
+ * the refused offer was already MIKEY without a table the peer could use (it refused MIKEY itself),
+ * and SDES when it may not be offered (`sdes`, see offerRungs).
  */
-export function nextRung(mode: SrtpMode, rung: Rung, status: number, peerSpeaksMikey: boolean): Rung | undefined {
+export function nextRung(mode: SrtpMode, rung: Rung, status: number, peerSpeaksMikey: boolean, sdes = true): Rung | undefined {
   if (!OFFER_REFUSED.has(status)) return undefined;
-  const allowed = allowedRungs(mode);
+  const allowed = offerRungs(mode, sdes);
   const below = allowed.slice(allowed.indexOf(rung) + 1);
   return below.find((r) => r !== 'mikey' || peerSpeaksMikey);
 }

@@ -12,7 +12,7 @@ import { decodeMessage } from '../mikey/pk-wire.js';
 import { ReplayCache } from '../mikey/replay-cache.js';
 import { confirmAnswer } from '../negotiation/agreement.js';
 import type { KeyAgreement } from '../negotiation/capabilities.js';
-import { allowedRungs, nextRung, type Rung } from '../negotiation/ladder.js';
+import { nextRung, offerRungs, type Rung } from '../negotiation/ladder.js';
 import { firstOfferKeyAgreement, reofferKeyAgreement } from '../negotiation/offer-plan.js';
 import type { WireTable } from '../negotiation/wire.js';
 import { CRYPTO, parseCryptoAttribute } from '../sdp/crypto-attr.js';
@@ -218,7 +218,7 @@ export class Calls {
     const ctx = this.keying();
     const own = callableTable(settings.priorities, usableKeyAgreements(ctx, target));
     const learned = settings.learnedPeers[target];
-    const allowed = allowedRungs(settings.srtpMode);
+    const allowed = offerRungs(settings.srtpMode, this.sdesOffered());
     const ka = allowed[0] === 'mikey-priority' && (step === undefined || step === 'mikey-priority')
       ? reofferWith ?? firstOfferKeyAgreement(own, learned && callableTable(learned.table), () => true)
       : undefined;
@@ -557,7 +557,7 @@ export class Calls {
       this.c.hal.log(`call ${call.callId}: ${call.peer} is known to speak MIKEY; not stepping down`);
       return false;
     }
-    const next = nextRung(this.c.store.settings.srtpMode, call.rung === 'mikey-priority' ? 'mikey' : call.rung, status, false);
+    const next = nextRung(this.c.store.settings.srtpMode, call.rung === 'mikey-priority' ? 'mikey' : call.rung, status, false, this.sdesOffered());
     if (!next) return false;
     if (next === 'none' && call.lines) {
       this.c.hal.log(`call ${call.callId}: refused with ${status}; plain RTP was in that offer already`);
@@ -580,6 +580,15 @@ export class Calls {
     const theirs = sdesKey(lines[0]);
     this.connect(call.callId, call.peer, call.rtp, remote, { method: 'SDES', suite: theirs.suite, protection: 'sdes', send: sdesKey(ours), receive: theirs });
     this.updates.keepSdes(theirs.suite, ours, theirs);
+  }
+
+  /**
+   * Whether a call may offer SDES: its keys travel in the SDP, readable on every hop
+   * unless the INVITE goes over TLS (RFC 4568 §8.3). Desk phones offer it without TLS only when
+   * told to (settings.sdesOverNonTls); SIP goes over UDP until the transports are wired (issue 14).
+   */
+  private sdesOffered(): boolean {
+    return this.c.store.settings.sdesOverNonTls;
   }
 
   /** After a 488 carrying the callee's table: re-offer once with the key agreement the tables give. */

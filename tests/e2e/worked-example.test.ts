@@ -81,6 +81,8 @@ describe('the worked example in calls', () => {
     const { screens, caller, callee } = await call('forged', 'PSK;AES_CM_128_HMAC_SHA1_80', 'PSK;AES_CM_128_HMAC_SHA1_80', (s) => ({
       ...s,
       peerKeys: { 'sip:3002@127.0.0.1': 'ab'.repeat(32) },
+      // SIP over UDP here: SDES is offered there only with the setting (issue 14).
+      sdesOverNonTls: true,
     }));
     expect(callee.log.filter((l) => / refused: KEMAC MAC does not verify$/.test(l))).toHaveLength(1);
     expect(caller.log.some((l) => l.includes('refused with 488; offering sdes'))).toBe(true);

@@ -121,7 +121,7 @@ export interface PhoneAndBaresip {
 
 /**
  * baresip as sip:PEER@127.0.0.1 (SDES with SRTP mandatory, auto-answer) and our phone USER (SRTP
- * Mandatory) whose outbound proxy is baresip's SIP port, both started and ready; `phone` adds start
+ * Mandatory, SDES offered without TLS) whose outbound proxy is baresip's SIP port, both started and ready; `phone` adds start
  * options to our phone (e.g. keyLogPath).
  */
 export async function phoneAndBaresip(dir: string, user: string, peer: string, rtpPorts?: string, phone: Partial<Pick<DesktopHostOptions, 'keyLogPath' | 'audioInPath'>> = {}): Promise<PhoneAndBaresip> {
@@ -132,7 +132,8 @@ export async function phoneAndBaresip(dir: string, user: string, peer: string, r
     await until(() => baresip.log().includes('baresip is ready'), 'baresip to start', 15000);
     ctrl = await baresip.control();
     const flashPath = join(dir, `${user}.flash`);
-    presetSettings(flashPath, (s) => ({ ...s, srtpMode: 'Mandatory' }));
+    // baresip speaks SIP over UDP here: our phone offers SDES there only with the setting (issue 14).
+    presetSettings(flashPath, (s) => ({ ...s, srtpMode: 'Mandatory', sdesOverNonTls: true }));
     const host = await DesktopHost.start({ ...phone, identity: { displayName: 'P', user, sipPort: 0, outboundProxy: `127.0.0.1:${sipPort}` }, provision: devCredentials(dir, [user])(user), flashPath });
     const control = ctrl;
     return {

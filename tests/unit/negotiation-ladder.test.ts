@@ -1,4 +1,4 @@
-import { allowedRungs, decideAnswer, nextRung, sdesSuiteName } from '../../modules/negotiation/ladder.js';
+import { allowedRungs, decideAnswer, nextRung, offerRungs, sdesSuiteName } from '../../modules/negotiation/ladder.js';
 import { parseTable } from '../../modules/negotiation/table.js';
 import { parseCryptoAttribute } from '../../modules/sdp/crypto-attr.js';
 
@@ -18,6 +18,15 @@ describe('backward-compatibility ladder', () => {
     expect(nextRung('Optional', 'mikey-priority', 488, false)).toBe('sdes');
     expect(nextRung('Optional', 'sdes', 488, false)).toBe('none');
     expect(nextRung('Mandatory', 'sdes', 488, false)).toBeUndefined();
+  });
+
+  it('offers SDES only when it may be offered (over TLS, or with the setting: RFC 4568 §8.3)', () => {
+    expect(offerRungs('Optional', false)).toEqual(['mikey-priority', 'mikey', 'none']);
+    expect(offerRungs('Mandatory', false)).toEqual(['mikey-priority', 'mikey']);
+    expect(offerRungs('Optional', true)).toEqual(allowedRungs('Optional'));
+    expect(nextRung('Optional', 'mikey', 488, false, false)).toBe('none');
+    expect(nextRung('Mandatory', 'mikey', 488, false, false)).toBeUndefined();
+    expect(nextRung('Mandatory', 'mikey', 488, false, true)).toBe('sdes');
   });
 
   it('does not step down when the call itself was refused (busy, declined)', () => {
