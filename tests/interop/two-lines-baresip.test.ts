@@ -31,7 +31,8 @@ describe('the paper offer shape to baresip', () => {
     try {
       await until(() => baresip.log().includes('baresip is ready'), 'baresip to start', 15000);
       const flashPath = join(dir, `p${run}.flash`);
-      presetSettings(flashPath, (s) => ({ ...s, srtpMode: 'Optional', fallbackInOneOffer: fallback }));
+      // baresip speaks UDP: the phone offers its SDES rung there only with the setting (issue 14).
+      presetSettings(flashPath, (s) => ({ ...s, srtpMode: 'Optional', fallbackInOneOffer: fallback, sdesOverNonTls: true }));
       phone = await DesktopHost.start({ identity: { displayName: 'P', user: '7001', sipPort: 0, outboundProxy: `127.0.0.1:${relay.port}` }, provision: devCredentials(dir, ['7001'])('7001'), flashPath });
       for (const k of ['7', '0', '0', '2', 'OK'] as Key[]) await phone.pressKey(k);
       const p = phone;

@@ -53,7 +53,8 @@ describe('the paper offer shape and SIPp', () => {
   async function phone(user: string, mode: SrtpMode, fallback: boolean, outboundProxy = ''): Promise<{ host: DesktopHost; port: number }> {
     const port = await freePort();
     const flash = join(dir, `${user}-${mode}-${fallback}-${port}.flash`);
-    presetSettings(flash, (s) => ({ ...s, srtpMode: mode, fallbackInOneOffer: fallback }));
+    // SIPp speaks UDP: the phone offers its SDES rung there only with the setting (issue 14).
+    presetSettings(flash, (s) => ({ ...s, srtpMode: mode, fallbackInOneOffer: fallback, sdesOverNonTls: true }));
     const host = await DesktopHost.start({ identity: { displayName: 'P', user, sipPort: port, ...(outboundProxy ? { outboundProxy } : {}) }, provision: provision(user), flashPath: flash });
     return { host, port };
   }
