@@ -4,7 +4,7 @@
 // cut-off of a silent peer and of an endless header while other connections still work.
 import { SipConnections, type ConnectionLimits, type StreamSource } from '../../modules/phone/sip-connections.js';
 import type { TlsCredentials } from '../../hal/contracts.js';
-import { StreamWorld, type RawPeer } from '../support/memory-streams.js';
+import { StreamWorld, type RawPeer } from '../support/stream-world.js';
 
 const PHONE = '10.0.0.1';
 const bytes = (s: string): Uint8Array => Uint8Array.from(s, (c) => c.charCodeAt(0));
