@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Key } from '../../hal/contracts.js';
 import { DesktopHost } from '../../sim/host.js';
-import { startBaresip } from '../support/baresip.js';
+import { startBaresip, type Baresip } from '../support/baresip.js';
 import { devCredentials, freePort, presetSettings, until } from '../support/desktop-phones.js';
 import { invites, startSipRelay } from '../support/sip-relay.js';
 
@@ -21,7 +21,7 @@ describe('the paper offer shape to baresip', () => {
   let n = 0;
 
   /** Our phone calls baresip with `mediaenc`; returns the INVITEs, baresip's answers and both screens once connected. */
-  async function call(mediaenc: string | undefined, fallback: boolean): Promise<{ invites: string[]; answers: string[]; screen: string; phoneLog: string[]; baresipLog: string }> {
+  async function call(mediaenc: string | undefined, fallback: boolean, during?: (phone: DesktopHost, baresip: Baresip) => Promise<void>): Promise<{ invites: string[]; answers: string[]; screen: string; phoneLog: string[]; baresipLog: string }> {
     const run = `${n++}`;
     const bdir = mkdtempSync(join(dir, `b${run}-`));
     const sipPort = await freePort();
@@ -39,6 +39,7 @@ describe('the paper offer shape to baresip', () => {
       await until(() => p.screen[0] === 'Connected', `the call to connect\n${p.log.join('\n')}\n${baresip.log().slice(-2000)}`);
       await new Promise((r) => setTimeout(r, 1000));
       const screen = p.screen[2];
+      await during?.(p, baresip);
       await p.pressKey('Hangup');
       await until(() => p.screen[3] === 'Call ended', 'the call to end');
       const [, received, dropped] = /received (\d+), dropped (\d+)/.exec(p.log.find((l) => / ended: sent/.test(l))!)!.map(Number);
@@ -56,7 +57,22 @@ describe('the paper offer shape to baresip', () => {
   const protocols = (messages: string[]) => messages.map((m) => mLines(m).map((l) => l.split(' ').slice(1, 3).join(' ')));
 
   it('plain baresip takes the AVP line and disables the SAVP line with port 0: 1 INVITE, 3 without the setting', async () => {
-    const one = await call(undefined, true);
+    // Holds from either side: re-offers and answers with both m= lines, the SAVP one at port 0 (RFC 3264 §8).
+    const one = await call(undefined, true, async (p, baresip) => {
+      await p.pressKey('Down');
+      await until(() => p.screen[0] === 'On hold', 'baresip to take our hold');
+      await p.pressKey('Down');
+      await until(() => p.screen[0] === 'Connected', 'baresip to take our resume');
+      const ctrl = await baresip.control();
+      try {
+        await ctrl.command('hold', '');
+        await until(() => p.screen[0] === 'Held by peer', "baresip's hold to reach us");
+        await ctrl.command('resume', '');
+        await until(() => p.screen[0] === 'Connected', "baresip's resume to reach us");
+      } finally {
+        ctrl.close();
+      }
+    });
     expect(one.screen).toBe('NOT ENCRYPTED');
     expect(protocols(one.invites)).toEqual([[expect.stringMatching(/^[1-9]\d* RTP\/SAVP$/), expect.stringMatching(/^[1-9]\d* RTP\/AVP$/)]]);
     expect(protocols(one.answers)).toEqual([['0 RTP/SAVP', expect.stringMatching(/^[1-9]\d* RTP\/AVP$/)]]);
