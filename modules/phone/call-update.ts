@@ -10,7 +10,7 @@ import type { SrtpSuiteName } from '../negotiation/capabilities.js';
 import { CRYPTO, parseCryptoAttribute, type CryptoAttribute } from '../sdp/crypto-attr.js';
 import type { Direction } from '../sdp/direction.js';
 import { MIKEY_PROTOCOL_ID } from '../sdp/key-mgmt.js';
-import { activeAudio } from '../sdp/media-lines.js';
+import { activeAudio, layoutOf } from '../sdp/media-lines.js';
 import type { MediaKeying } from '../sdp/offer-answer.js';
 import { effectiveAttributes, parseSdp, type SessionDescription } from '../sdp/session-description.js';
 import type { UaAction, UserAgent } from '../sip/user-agent.js';
@@ -219,6 +219,8 @@ export class CallUpdates {
     const keying: MediaKeying = rekeyed?.response
       ? { kind: 'mikey', message: rekeyed.response }
       : sdes ? { kind: 'sdes', lines: [sdes.answer] } : keptKeying(call);
+    // The answer has the re-offer's m= lines, ours on its enabled audio line, the others at port 0 (RFC 3264 §6, §8).
+    if (sdp.media.length > 1 || call.lines) call.lines = layoutOf(sdp, sdp.media.indexOf(activeAudio(sdp)!));
     const actions = this.ctx.ua.acceptReinvite(call.callId, this.ctx.description(call.rtpPort, keying, call.events, direction));
     // Retargeted first, so that the key log names the stream where it now flows.
     this.retarget(call, stream);

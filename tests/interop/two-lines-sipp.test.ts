@@ -110,6 +110,25 @@ describe('the paper offer shape and SIPp', () => {
     expect(answer).toMatch(/^SIP\/2\.0 488 /);
   });
 
+  it('answers a re-INVITE that adds a video line with both lines, the video one at port 0 (RFC 3264 §8)', async () => {
+    const { host, port } = await phone('7002', 'Optional', false);
+    const sippPort = await freePort();
+    const sipp = startSipp(dir, 'uac-reinvite-video.xml', [`127.0.0.1:${port}`, '-s', '7002', '-p', String(sippPort), '-mp', String(sippPort + 2), '-m', '1']);
+    try {
+      await until(() => host.screen[0] === 'Incoming call', 'the phone to ring');
+      await host.pressKey('OK');
+      expect(await sipp.exited).toBe(0);
+      const answers = logged(sipp.messages(), /^SIP\/2\.0 200 /).filter((m) => /CSeq: [12] INVITE/.test(m));
+      expect(answers.map(mLines)).toEqual([
+        [expect.stringMatching(/^m=audio [1-9]\d* RTP\/AVP /)],
+        [expect.stringMatching(/^m=audio [1-9]\d* RTP\/AVP /), 'm=video 0 RTP/AVP 96'],
+      ]);
+    } finally {
+      sipp.child.kill('SIGKILL');
+      await host.stop();
+    }
+  });
+
   /** The phone (Optional) calls SIPp's plain-RTP-only scenario; returns the INVITEs SIPp received. */
   async function callPlainSipp(scenario: string, fallback: boolean): Promise<string[]> {
     const sippPort = await freePort();
