@@ -97,6 +97,8 @@ export class Calls {
     this.ua = new UserAgent({
       account: { user: c.user, domain: c.domain, password: c.password },
       local: { address: hal.network.localAddress, port: c.socket.port },
+      // Only the UDP socket carries SIP here, so no request may switch to TCP (§18.1.1).
+      transport: 'udp',
       ...(proxy ? { outboundProxy: proxy } : {}),
       ...(registrar ? { registrar } : {}),
       random: hal.random,

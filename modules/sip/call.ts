@@ -5,13 +5,14 @@
 import type { Dialog } from './dialog.js';
 import { fieldsOf } from './fields.js';
 import type { SipRequest, SipResponse } from './message.js';
+import { builtTransport, type Destination } from './transport.js';
 import type { UaContext } from './ua-context.js';
-import type { HostPort, UaAction } from './ua-types.js';
+import type { UaAction } from './ua-types.js';
 
 /** A 2xx to an INVITE that we retransmit until its ACK arrives (§13.3.1.4). */
 export interface Pending2xx {
   readonly response: SipResponse;
-  readonly dest: HostPort;
+  readonly dest: Destination;
   /** The server transaction key of the INVITE it answers, to recognise that INVITE's retransmissions. */
   readonly serverKey: string;
   interval: number;
@@ -32,15 +33,22 @@ export interface Call {
   /** UAC: a provisional response arrived, so CANCEL may be sent (§9.1). */
   provisional: boolean;
   cancelPending: boolean;
+  /** UAC: where the INVITE went (its CANCEL goes there too, §9.1). */
+  inviteDest?: Destination;
   /** UAC: the ACK for the latest 2xx, re-sent on each retransmitted 2xx (§13.2.2.4). */
-  ack?: { readonly request: SipRequest; readonly dest: HostPort };
-  /** UAS: the INVITE server transaction and where responses go. */
+  ack?: { readonly request: SipRequest; readonly dest: Destination };
+  /** UAS: the INVITE server transaction and where responses go (§18.2.2). */
   serverKey?: string;
-  source?: HostPort;
+  source?: Destination;
+  /**
+   * The stream the dialog was set up on (the INVITE's for the UAS, the 2xx's for the UAC): the
+   * dialog's own requests to that peer over that transport go on it while it is open.
+   */
+  stream?: Destination;
   pending2xx?: Pending2xx;
   byeAfterAck: boolean;
   /** A re-INVITE in progress; `ackSeq` once the 2xx to ours without an offer waits for our answer in the ACK. */
-  reinvite?: { readonly direction: 'out'; readonly ackSeq?: number } | { readonly direction: 'in'; readonly request: SipRequest; readonly serverKey: string; readonly source: HostPort };
+  reinvite?: { readonly direction: 'out'; readonly ackSeq?: number } | { readonly direction: 'in'; readonly request: SipRequest; readonly serverKey: string; readonly source: Destination };
   authTries: number;
 }
 
@@ -72,22 +80,36 @@ export function failCall(ctx: UaContext, call: Call, status: number, reason: str
   return [ctx.event({ type: 'failed', callId: call.callId, status, reason, sdp })];
 }
 
+/**
+ * A request inside the call's dialog (§12.2.1.1) with its Via, and where it goes: to the dialog's
+ * next hop over the transport its URI asks for (transport.ts), on the dialog's stream if it reaches there.
+ */
+export function inDialog(ctx: UaContext, call: Call, request: SipRequest): { request: SipRequest; dest: Destination } {
+  const hop = ctx.hop(call.dialog!.nextHop());
+  return ctx.place(ctx.withVia(request, builtTransport(hop)), hop, call.stream);
+}
+
+/** Our Contact for a request or response of the call's dialog: for the transport of its next hop. */
+export function dialogContact(ctx: UaContext, call: Call): string {
+  const hop = ctx.hop(call.dialog!.nextHop());
+  return ctx.contact(builtTransport(hop), hop.secure);
+}
+
 /** BYE (§15.1.1): the call ends when its final response arrives or its transaction times out. */
 export function sendBye(ctx: UaContext, call: Call): UaAction[] {
-  const dialog = call.dialog!;
   call.state = 'ending';
-  const bye = ctx.withVia(dialog.createRequest('BYE', ctx.commonHeaders()));
+  const bye = inDialog(ctx, call, call.dialog!.createRequest('BYE', ctx.commonHeaders()));
   const actions = ctx.table.clearTimer(retransmitKey(call));
   call.pending2xx = undefined;
   const done = (): UaAction[] => endCall(ctx, call, 'local-bye');
-  return [...actions, ...ctx.table.startClient(bye, ctx.hop(dialog.nextHop()), (r) => (r.status >= 200 ? done() : []), done)];
+  return [...actions, ...ctx.table.startClient(bye.request, bye.dest, (r) => (r.status >= 200 ? done() : []), done)];
 }
 
 /**
  * Retransmits our 2xx to an INVITE or re-INVITE at T1, 2*T1, ... capped at T2 until its ACK arrives;
  * without an ACK for 64*T1 the call is confirmed, then ended with BYE (§13.3.1.4).
  */
-export function start2xx(ctx: UaContext, call: Call, response: SipResponse, dest: HostPort, serverKey: string): UaAction[] {
+export function start2xx(ctx: UaContext, call: Call, response: SipResponse, dest: Destination, serverKey: string): UaAction[] {
   const { T1, T2 } = ctx.timerValues;
   const pending: Pending2xx = { response, dest, serverKey, interval: T1, delay: T1, elapsed: 0 };
   call.pending2xx = pending;

@@ -33,11 +33,13 @@ export function answerChallenge(ctx: UaContext, challenge: Challenge, method: st
   return authorize(parseAuth(challenge.value), { username: authUser ?? user, password }, method, uri, challenge.nonceCount, ctx.hex(8));
 }
 
-/** The same request again with credentials, a new branch and the next CSeq (§22.2). */
+/**
+ * The same request again with credentials and the next CSeq (§22.2), without Via: the caller adds
+ * one with a new branch for the transport it goes over.
+ */
 export function reissue(ctx: UaContext, request: SipRequest, challenge: Challenge, seq?: number): SipRequest {
   const cseq = fieldsOf(request).cseq;
   const headers = request.headers.filter((h) => h.name !== 'Via' && h.name !== 'CSeq' && h.name !== challenge.header);
-  headers.unshift(ctx.via());
   headers.push({ name: 'CSeq', value: `${seq ?? cseq.seq + 1} ${cseq.method}` });
   headers.push({ name: challenge.header, value: answerChallenge(ctx, challenge, request.method, request.uri) });
   return { ...request, headers };

@@ -2,7 +2,7 @@
 // final responses, digest authentication (§22.2), the ACK for a 2xx and for its retransmissions
 // (§13.2.2.4), and CANCEL (§9.1) while it rings.
 
-import { failCall, endCall, sendBye, type Call } from './call.js';
+import { endCall, failCall, inDialog, sendBye, type Call } from './call.js';
 import { reissue, takeChallenge } from './challenge.js';
 import { Dialog } from './dialog.js';
 import { SipParseError } from './errors.js';
@@ -10,6 +10,7 @@ import { fieldsOf } from './fields.js';
 import { formatNameAddr } from './headers.js';
 import { headerValue, headerValues, type SipRequest, type SipResponse } from './message.js';
 import { clientKey } from './transaction.js';
+import { builtTransport, type Hop, type SipSource } from './transport.js';
 import type { UaContext } from './ua-context.js';
 import type { UaAction } from './ua-types.js';
 import { parseUri } from './uri.js';
@@ -25,23 +26,25 @@ export class InviteClient {
     const localTag = ctx.hex(6);
     const { user, domain, displayName } = ctx.config.account;
     const from = formatNameAddr({ ...(displayName === undefined ? {} : { displayName }), uri: `sip:${user}@${domain}`, params: { tag: localTag } });
+    const hop = ctx.outOfDialogHop(target);
+    const transport = builtTransport(hop);
     const request: SipRequest = {
       kind: 'request', method: 'INVITE', uri: target, body: sdp,
       headers: [
-        ctx.via(),
+        ctx.via(transport),
         { name: 'From', value: from },
         { name: 'To', value: `<${target}>` },
         { name: 'Call-ID', value: callId },
         { name: 'CSeq', value: '1 INVITE' },
         { name: 'Max-Forwards', value: '70' },
-        { name: 'Contact', value: ctx.contact() },
+        { name: 'Contact', value: ctx.contact(transport, hop.secure) },
         { name: 'Content-Type', value: 'application/sdp' },
         ...ctx.commonHeaders(),
       ],
     };
     const call: Call = { callId, direction: 'outgoing', state: 'calling', invite: request, localTag, provisional: false, cancelPending: false, byeAfterAck: false, authTries: 0 };
     ctx.calls.set(callId, call);
-    return { callId, actions: this.send(call) };
+    return { callId, actions: this.send(call, hop) };
   }
 
   /**
@@ -63,12 +66,16 @@ export class InviteClient {
     return [this.ctx.sendTo(call.ack.request, call.ack.dest)];
   }
 
-  private send(call: Call): UaAction[] {
+  /** Sends the call's INVITE on `hop`: over TCP in 'auto' when it is too large for UDP (§18.1.1). */
+  private send(call: Call, hop: Hop): UaAction[] {
     const ctx = this.ctx;
-    return ctx.table.startClient(call.invite, ctx.outOfDialogDest(call.invite.uri), (r) => this.onResponse(call, r), () => failCall(ctx, call, 408, 'Request Timeout'));
+    const { request, dest } = ctx.place(call.invite, hop);
+    call.invite = request;
+    call.inviteDest = dest;
+    return ctx.table.startClient(request, dest, (r, source) => this.onResponse(call, hop, r, source), () => failCall(ctx, call, 408, 'Request Timeout'));
   }
 
-  private onResponse(call: Call, response: SipResponse): UaAction[] {
+  private onResponse(call: Call, hop: Hop, response: SipResponse, source: SipSource | undefined): UaAction[] {
     const ctx = this.ctx;
     // A response to an INVITE this call replaced (sent again with credentials) is ignored.
     if (!ctx.calls.has(call.callId) || clientKey(response) !== clientKey(call.invite)) return [];
@@ -79,13 +86,13 @@ export class InviteClient {
       if (response.status > 100) actions.push(ctx.event({ type: 'progress', callId: call.callId, status: response.status, sdp: response.body }));
       return actions;
     }
-    if (response.status < 300) return this.on2xx(call, response);
+    if (response.status < 300) return this.on2xx(call, response, source);
     if ((response.status === 401 || response.status === 407) && call.authTries < 2 && !call.cancelPending) {
       const challenge = takeChallenge(response);
       if (challenge !== undefined) {
         call.authTries++;
-        call.invite = reissue(ctx, call.invite, challenge);
-        return this.send(call);
+        call.invite = ctx.withVia(reissue(ctx, call.invite, challenge), builtTransport(hop));
+        return this.send(call, hop);
       }
     }
     if (response.status === 487 && call.cancelPending) return endCall(ctx, call, 'cancelled');
@@ -93,7 +100,7 @@ export class InviteClient {
   }
 
   /** A 2xx creates the dialog (§12.1.2) and is acknowledged end to end (§13.2.2.4). */
-  private on2xx(call: Call, response: SipResponse): UaAction[] {
+  private on2xx(call: Call, response: SipResponse, source: SipSource | undefined): UaAction[] {
     const ctx = this.ctx;
     let dialog: Dialog;
     try {
@@ -104,11 +111,11 @@ export class InviteClient {
       return failCall(ctx, call, 502, 'Bad Gateway');
     }
     call.dialog = dialog;
-    const ack = dialog.createRequest('ACK', [], '', fieldsOf(call.invite).cseq.seq);
-    const dest = ctx.hop(dialog.nextHop());
-    call.ack = { request: ctx.withVia(ack), dest };
+    if (source?.connection !== undefined) call.stream = { address: source.address, port: source.port, transport: source.transport ?? 'udp', connection: source.connection };
+    const ack = inDialog(ctx, call, dialog.createRequest('ACK', [], '', fieldsOf(call.invite).cseq.seq));
+    call.ack = ack;
     call.state = 'confirmed';
-    const actions = [ctx.sendTo(call.ack.request, dest)];
+    const actions = [ctx.sendTo(ack.request, ack.dest)];
     if (call.cancelPending) {
       // Our CANCEL crossed the 2xx: the call exists, so end it with BYE (§9.1, §15).
       return [...actions, ...sendBye(ctx, call)];
@@ -134,6 +141,6 @@ export class InviteClient {
       ],
     };
     // The INVITE transaction's 487 (or a 2xx) decides the outcome; CANCEL's own result is moot.
-    return ctx.table.startClient(cancel, ctx.outOfDialogDest(inv.uri), () => [], () => []);
+    return ctx.table.startClient(cancel, call.inviteDest!, () => [], () => []);
   }
 }

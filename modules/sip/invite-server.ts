@@ -10,14 +10,15 @@ import type { SipRequest } from './message.js';
 import { reasonPhrase } from './responses.js';
 import { serverKey } from './transaction.js';
 import type { UaContext } from './ua-context.js';
-import type { HostPort, UaAction, UaEvent } from './ua-types.js';
+import type { Destination } from './transport.js';
+import type { UaAction, UaEvent } from './ua-types.js';
 import { parseUri } from './uri.js';
 
 export class InviteServer {
   constructor(private readonly ctx: UaContext) {}
 
   /** A new INVITE outside any dialog: a call is offered to the user (event incomingCall). */
-  onInvite(request: SipRequest, key: string, source: HostPort): UaAction[] {
+  onInvite(request: SipRequest, key: string, source: Destination): UaAction[] {
     const ctx = this.ctx;
     const fields = fieldsOf(request);
     const callId = fields.callId;
@@ -38,6 +39,7 @@ export class InviteServer {
     const call: Call = {
       callId, direction: 'incoming', state: 'calling', invite: request, localTag: ctx.hex(6), provisional: false,
       cancelPending: false, serverKey: key, source, byeAfterAck: false, authTries: 0,
+      ...(source.connection === undefined ? {} : { stream: source }),
     };
     ctx.calls.set(callId, call);
     const trying = ctx.table.respondServer(key, ctx.response(request, 100, 'Trying'));
@@ -76,7 +78,7 @@ export class InviteServer {
     const call = ctx.calls.get(callId);
     if (call === undefined || call.direction !== 'incoming' || call.state !== 'calling') return [];
     call.state = 'early';
-    return ctx.table.respondServer(call.serverKey!, ctx.response(call.invite, 180, 'Ringing', [{ name: 'Contact', value: ctx.contact() }], '', call.localTag));
+    return ctx.table.respondServer(call.serverKey!, ctx.response(call.invite, 180, 'Ringing', [{ name: 'Contact', value: this.contact(call) }], '', call.localTag));
   }
 
   /** Answers an incoming call with an SDP answer: 200 OK, retransmitted until the ACK (§13.3.1.4). */
@@ -84,10 +86,18 @@ export class InviteServer {
     const ctx = this.ctx;
     const call = ctx.calls.get(callId);
     if (call === undefined || call.direction !== 'incoming' || (call.state !== 'calling' && call.state !== 'early')) return [];
-    const response = ctx.response(call.invite, 200, 'OK', [{ name: 'Contact', value: ctx.contact() }, { name: 'Content-Type', value: 'application/sdp' }], sdp, call.localTag);
+    const response = ctx.response(call.invite, 200, 'OK', [{ name: 'Contact', value: this.contact(call) }, { name: 'Content-Type', value: 'application/sdp' }], sdp, call.localTag);
     call.dialog = Dialog.asUas(call.invite, call.localTag, ctx.randomSeq());
     call.state = 'answered';
     return [...ctx.table.respondServer(call.serverKey!, response), ...start2xx(ctx, call, response, call.source!, call.serverKey!)];
+  }
+
+  /**
+   * Our Contact in a response that sets up the dialog: for the transport the INVITE came over, a
+   * SIPS URI when its Request-URI is one (§12.1.1).
+   */
+  private contact(call: Call): string {
+    return this.ctx.contact(call.source!.transport, call.invite.uri.startsWith('sips:'));
   }
 
   /**

@@ -2,6 +2,7 @@
 // response (or 408 on timeout) is the result. The UAS core answers OPTIONS (§11.2).
 
 import type { SipRequest } from './message.js';
+import { builtTransport } from './transport.js';
 import type { UaContext } from './ua-context.js';
 import type { UaAction } from './ua-types.js';
 import { parseUri } from './uri.js';
@@ -10,10 +11,11 @@ import { parseUri } from './uri.js';
 export function sendOptions(ctx: UaContext, target: string): UaAction[] {
   parseUri(target);
   const { user, domain } = ctx.config.account;
+  const hop = ctx.outOfDialogHop(target);
   const request: SipRequest = {
     kind: 'request', method: 'OPTIONS', uri: target, body: '',
     headers: [
-      ctx.via(),
+      ctx.via(builtTransport(hop)),
       { name: 'From', value: `<sip:${user}@${domain}>;tag=${ctx.hex(6)}` },
       { name: 'To', value: `<${target}>` },
       { name: 'Call-ID', value: ctx.newCallId() },
@@ -24,5 +26,6 @@ export function sendOptions(ctx: UaContext, target: string): UaAction[] {
     ],
   };
   const result = (status: number): UaAction[] => [ctx.event({ type: 'optionsResult', uri: target, status })];
-  return ctx.table.startClient(request, ctx.outOfDialogDest(target), (r) => (r.status >= 200 ? result(r.status) : []), () => result(408));
+  const placed = ctx.place(request, hop);
+  return ctx.table.startClient(placed.request, placed.dest, (r) => (r.status >= 200 ? result(r.status) : []), () => result(408));
 }

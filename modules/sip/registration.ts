@@ -4,7 +4,9 @@
 
 import { answerChallenge, takeChallenge, type Challenge } from './challenge.js';
 import { contactsOf } from './fields.js';
-import { headerValue, type SipHeader, type SipRequest, type SipResponse } from './message.js';
+import { parseNameAddr } from './headers.js';
+import { headerValue, type SipHeader, type SipResponse } from './message.js';
+import { builtTransport } from './transport.js';
 import type { UaContext } from './ua-context.js';
 import type { UaAction } from './ua-types.js';
 import { parseUri } from './uri.js';
@@ -17,6 +19,8 @@ export class Registration {
   private expires: number;
   private authTries = 0;
   private challenge: Challenge | undefined;
+  /** The Contact of the latest REGISTER, for the transport it went over. */
+  private contact = '';
 
   constructor(private readonly ctx: UaContext) {
     this.expires = ctx.config.registerExpires ?? 3600;
@@ -40,22 +44,25 @@ export class Registration {
     const { user, domain } = ctx.config.account;
     const uri = `sip:${domain}`;
     const aor = `<sip:${user}@${domain}>`;
+    // To the registrar, else the outbound proxy, else the domain (§10.2).
+    const hop = ctx.hop(uri, ctx.config.registrar ?? ctx.config.outboundProxy);
+    const transport = builtTransport(hop);
+    this.contact = ctx.contact(transport);
     const headers: SipHeader[] = [
-      ctx.via(),
+      ctx.via(transport),
       { name: 'From', value: `${aor};tag=${this.tag}` },
       { name: 'To', value: aor },
       { name: 'Call-ID', value: this.callId },
       { name: 'CSeq', value: `${++this.seq} REGISTER` },
       { name: 'Max-Forwards', value: '70' },
-      { name: 'Contact', value: `${ctx.contact()};expires=${this.expires}` },
+      { name: 'Contact', value: `${this.contact};expires=${this.expires}` },
       { name: 'Expires', value: String(this.expires) },
       ...ctx.commonHeaders(),
     ];
     const challenge = this.challenge;
     if (challenge !== undefined) headers.push({ name: challenge.header, value: answerChallenge(ctx, challenge, 'REGISTER', uri) });
-    const request: SipRequest = { kind: 'request', method: 'REGISTER', uri, headers, body: '' };
-    const dest = ctx.config.registrar ?? ctx.config.outboundProxy ?? { address: domain, port: 5060 };
-    return ctx.table.startClient(request, dest, (r) => this.onResponse(r), () => [ctx.event({ type: 'registrationFailed', status: 408, reason: 'Request Timeout' })]);
+    const placed = ctx.place({ kind: 'request', method: 'REGISTER', uri, headers, body: '' }, hop);
+    return ctx.table.startClient(placed.request, placed.dest, (r) => this.onResponse(r), () => [ctx.event({ type: 'registrationFailed', status: 408, reason: 'Request Timeout' })]);
   }
 
   private onResponse(response: SipResponse): UaAction[] {
@@ -90,8 +97,7 @@ export class Registration {
 
   /** The lifetime the registrar granted our Contact (§10.2.4): its expires param, else Expires. */
   private granted(response: SipResponse): number {
-    const { address, port } = this.ctx.config.local;
-    const mine = parseUri(`sip:${address}:${port}`);
+    const mine = parseUri(parseNameAddr(this.contact).uri);
     for (const a of contactsOf(response)) {
       const u = parseUri(a.uri);
       if (u.host === mine.host && (u.port ?? 5060) === mine.port && a.params.expires !== undefined) {

@@ -2,13 +2,14 @@
 // peer's 2xx offers and our ACK answers, §14.1) and the peer's (answered by the user, §14.2), with
 // glare (491) and the dialog ending when a re-INVITE finds it gone (481, 408).
 
-import { sendBye, start2xx, type Call } from './call.js';
+import { dialogContact, inDialog, sendBye, start2xx, type Call } from './call.js';
 import { reissue, takeChallenge } from './challenge.js';
 import { fieldsOf } from './fields.js';
 import type { SipRequest, SipResponse } from './message.js';
 import { reasonPhrase } from './responses.js';
 import type { UaContext } from './ua-context.js';
-import type { HostPort, UaAction } from './ua-types.js';
+import type { Destination } from './transport.js';
+import type { UaAction } from './ua-types.js';
 
 export class Reinvite {
   constructor(private readonly ctx: UaContext) {}
@@ -23,8 +24,7 @@ export class Reinvite {
     if (call === undefined || call.state !== 'confirmed' || call.reinvite !== undefined) return [];
     call.reinvite = { direction: 'out' };
     const body = sdp === '' ? [] : [{ name: 'Content-Type', value: 'application/sdp' }];
-    const request = ctx.withVia(call.dialog!.createRequest('INVITE', [{ name: 'Contact', value: ctx.contact() }, ...body, ...ctx.commonHeaders()], sdp));
-    return this.start(call, request, 0);
+    return this.start(call, call.dialog!.createRequest('INVITE', [{ name: 'Contact', value: dialogContact(ctx, call) }, ...body, ...ctx.commonHeaders()], sdp), 0);
   }
 
   /** The ACK with our answer to the offer in the 2xx to our offerless re-INVITE (§13.2.2.4, §14.1). */
@@ -34,15 +34,16 @@ export class Reinvite {
     const re = call?.reinvite;
     if (call === undefined || re?.direction !== 'out' || re.ackSeq === undefined) return [];
     call.reinvite = undefined;
-    const dialog = call.dialog!;
-    const ack = ctx.withVia(dialog.createRequest('ACK', [{ name: 'Content-Type', value: 'application/sdp' }], sdp, re.ackSeq));
-    call.ack = { request: ack, dest: ctx.hop(dialog.nextHop()) };
-    return [ctx.sendTo(ack, call.ack.dest)];
+    const ack = inDialog(ctx, call, call.dialog!.createRequest('ACK', [{ name: 'Content-Type', value: 'application/sdp' }], sdp, re.ackSeq));
+    call.ack = ack;
+    return [ctx.sendTo(ack.request, ack.dest)];
   }
 
-  private start(call: Call, request: SipRequest, authTries: number): UaAction[] {
+  /** Sends a re-INVITE (built without Via) in the dialog; sent again with credentials on 401/407 (§22.2). */
+  private start(call: Call, unplaced: SipRequest, authTries: number): UaAction[] {
     const ctx = this.ctx;
     const dialog = call.dialog!;
+    const { request, dest } = inDialog(ctx, call, unplaced);
     const onResponse = (r: SipResponse): UaAction[] => {
       if (r.status < 200 || !ctx.calls.has(call.callId)) return [];
       if (r.status < 300) {
@@ -53,9 +54,9 @@ export class Reinvite {
           return [ctx.event({ type: 'reinviteOffered', callId: call.callId, sdp: r.body })];
         }
         call.reinvite = undefined;
-        const ack = ctx.withVia(dialog.createRequest('ACK', [], '', seq));
-        call.ack = { request: ack, dest: ctx.hop(dialog.nextHop()) };
-        return [ctx.sendTo(ack, call.ack.dest), ctx.event({ type: 'reinviteAnswered', callId: call.callId, sdp: r.body })];
+        const ack = inDialog(ctx, call, dialog.createRequest('ACK', [], '', seq));
+        call.ack = ack;
+        return [ctx.sendTo(ack.request, ack.dest), ctx.event({ type: 'reinviteAnswered', callId: call.callId, sdp: r.body })];
       }
       if ((r.status === 401 || r.status === 407) && authTries < 2) {
         const challenge = takeChallenge(r);
@@ -75,11 +76,11 @@ export class Reinvite {
       if (!ctx.calls.has(call.callId)) return [];
       return [ctx.event({ type: 'reinviteFailed', callId: call.callId, status: 408, reason: 'Request Timeout' }), ...sendBye(ctx, call)];
     };
-    return ctx.table.startClient(request, ctx.hop(dialog.nextHop()), onResponse, onTimeout);
+    return ctx.table.startClient(request, dest, onResponse, onTimeout);
   }
 
   /** The peer's re-INVITE in a dialog (§14.2): offered to the user, or refused on glare. */
-  onReinvite(call: Call, request: SipRequest, key: string, source: HostPort): UaAction[] {
+  onReinvite(call: Call, request: SipRequest, key: string, source: Destination): UaAction[] {
     const ctx = this.ctx;
     if (call.reinvite !== undefined || call.state !== 'confirmed') {
       // Glare (§14.2): 491 while our own re-INVITE is pending, 500 with Retry-After otherwise.
@@ -97,7 +98,8 @@ export class Reinvite {
     const re = call?.reinvite;
     if (call === undefined || re === undefined || re.direction !== 'in') return [];
     call.reinvite = undefined;
-    const response = ctx.response(re.request, 200, 'OK', [{ name: 'Contact', value: ctx.contact() }, { name: 'Content-Type', value: 'application/sdp' }], sdp);
+    const contact = ctx.contact(re.source.transport, re.request.uri.startsWith('sips:'));
+    const response = ctx.response(re.request, 200, 'OK', [{ name: 'Contact', value: contact }, { name: 'Content-Type', value: 'application/sdp' }], sdp);
     return [...ctx.table.respondServer(re.serverKey, response), ...start2xx(ctx, call, response, re.source, re.serverKey)];
   }
 

@@ -2,23 +2,27 @@
 // transactions in progress, matched by key (§17.1.3, §17.2.3), their actions turned into UA actions,
 // and the timers they and the core ask for. The table of server transactions is bounded.
 
+import { fieldsOf } from './fields.js';
 import type { SipMessage, SipRequest, SipResponse } from './message.js';
 import { ClientTransaction, clientKey, ServerTransaction, type TimerName, type TimerValues, type TransactionAction } from './transaction.js';
-import type { HostPort, UaAction } from './ua-types.js';
+import { responseDestination, type Destination, type SipSource } from './transport.js';
+import type { UaAction } from './ua-types.js';
 
 /** Server transactions kept at once: a bound on the UA's state whatever arrives (issue 13). */
 export const MAX_SERVER_TRANSACTIONS = 32;
 
 interface ClientEntry {
   readonly tx: ClientTransaction;
-  readonly dest: HostPort;
-  readonly onResponse: (response: SipResponse) => UaAction[];
+  readonly dest: Destination;
+  /** A response, with where it came from (its stream, if any, carries the dialog's next requests). */
+  readonly onResponse: (response: SipResponse, source: SipSource | undefined) => UaAction[];
   readonly onTimeout: () => UaAction[];
 }
 
 interface ServerEntry {
   readonly tx: ServerTransaction;
-  readonly source: HostPort;
+  /** Where its responses go (§18.2.2). */
+  readonly dest: Destination;
 }
 
 export class TransactionTable {
@@ -30,9 +34,9 @@ export class TransactionTable {
 
   constructor(
     private readonly timerValues: TimerValues,
-    private readonly sendTo: (message: SipMessage, dest: HostPort) => UaAction,
-    /** The UAS core: a new request its server transaction delivers (§8.2). */
-    private readonly onNewRequest: (request: SipRequest, key: string, source: HostPort) => UaAction[],
+    private readonly sendTo: (message: SipMessage, dest: Destination) => UaAction,
+    /** The UAS core: a new request its server transaction delivers (§8.2), and where its responses go. */
+    private readonly onNewRequest: (request: SipRequest, key: string, dest: Destination) => UaAction[],
   ) {}
 
   get sizes(): { clientTransactions: number; serverTransactions: number; timers: number } {
@@ -41,8 +45,8 @@ export class TransactionTable {
 
   // ---- client transactions (§17.1) ------------------------------------------------------------
 
-  startClient(request: SipRequest, dest: HostPort, onResponse: ClientEntry['onResponse'], onTimeout: ClientEntry['onTimeout']): UaAction[] {
-    const { transaction, actions } = ClientTransaction.start(request, this.timerValues);
+  startClient(request: SipRequest, dest: Destination, onResponse: ClientEntry['onResponse'], onTimeout: ClientEntry['onTimeout']): UaAction[] {
+    const { transaction, actions } = ClientTransaction.start(request, this.timerValues, dest.transport !== 'udp');
     const key = clientKey(request);
     const entry: ClientEntry = { tx: transaction, dest, onResponse, onTimeout };
     this.clients.set(key, entry);
@@ -50,14 +54,14 @@ export class TransactionTable {
   }
 
   /** A response for a client transaction; undefined when none matches (§17.1.3). */
-  receiveResponse(response: SipResponse): UaAction[] | undefined {
+  receiveResponse(response: SipResponse, source: SipSource): UaAction[] | undefined {
     const key = clientKey(response);
     const entry = this.clients.get(key);
     if (entry === undefined) return undefined;
-    return this.runClient(key, entry, entry.tx.onResponse(response));
+    return this.runClient(key, entry, entry.tx.onResponse(response), source);
   }
 
-  private runClient(key: string, entry: ClientEntry, actions: TransactionAction[]): UaAction[] {
+  private runClient(key: string, entry: ClientEntry, actions: TransactionAction[], source?: SipSource): UaAction[] {
     const out: UaAction[] = [];
     for (const a of actions) {
       switch (a.type) {
@@ -71,7 +75,7 @@ export class TransactionTable {
           out.push(...this.clearTimer(timerKey('c', key, a.timer)));
           break;
         case 'deliver':
-          out.push(...entry.onResponse(a.message as SipResponse));
+          out.push(...entry.onResponse(a.message as SipResponse, source));
           break;
         case 'timeout':
           out.push(...entry.onTimeout());
@@ -102,11 +106,12 @@ export class TransactionTable {
    * A new server transaction for `request`, delivered to the UAS core; undefined when the table is
    * full of transactions still waiting for their final response.
    */
-  startServer(request: SipRequest, key: string, source: HostPort): UaAction[] | undefined {
+  startServer(request: SipRequest, key: string, source: SipSource): UaAction[] | undefined {
     const room = this.makeRoomForServer();
     if (room === undefined) return undefined;
-    const { transaction, actions } = ServerTransaction.start(request, this.timerValues);
-    this.servers.set(key, { tx: transaction, source });
+    const dest = responseDestination(source, fieldsOf(request).vias[0]);
+    const { transaction, actions } = ServerTransaction.start(request, this.timerValues, dest.transport !== 'udp');
+    this.servers.set(key, { tx: transaction, dest });
     return [...room, ...this.runServer(key, actions)];
   }
 
@@ -123,7 +128,7 @@ export class TransactionTable {
     for (const a of actions) {
       switch (a.type) {
         case 'send':
-          out.push(this.sendTo(a.message, entry.source));
+          out.push(this.sendTo(a.message, entry.dest));
           break;
         case 'startTimer':
           out.push(...this.setTimer(timerKey('s', key, a.timer), a.delayMs, () => this.runServer(key, entry.tx.onTimer(a.timer))));
@@ -132,7 +137,7 @@ export class TransactionTable {
           out.push(...this.clearTimer(timerKey('s', key, a.timer)));
           break;
         case 'deliver':
-          out.push(...this.onNewRequest(a.message as SipRequest, key, entry.source));
+          out.push(...this.onNewRequest(a.message as SipRequest, key, entry.dest));
           break;
         case 'timeout':
           break;

@@ -1,6 +1,8 @@
-// RFC 3261 §17 transactions over an unreliable transport (UDP): the INVITE and non-INVITE client and
-// server state machines, with timers A-K. Pure: each method takes one event and returns the actions
-// the owner must carry out (send, start/stop a named timer, deliver to the TU, terminated).
+// RFC 3261 §17 transactions: the INVITE and non-INVITE client and server state machines, with timers
+// A-K. Over a reliable transport (TCP, TLS) nothing is retransmitted (no timers A, E, G) and the
+// timers that absorb retransmissions (D, I, J, K) are zero (§17.1.1.2, §17.1.2.2, §17.2.1, §17.2.2).
+// Pure: each method takes one event and returns the actions the owner must carry out (send,
+// start/stop a named timer, deliver to the TU, terminated).
 
 import { fieldsOf } from './fields.js';
 import { headerValue, headerValues, type SipMessage, type SipRequest, type SipResponse } from './message.js';
@@ -80,7 +82,7 @@ export class ClientTransaction {
   private interval: number;
   private ack: SipRequest | undefined;
 
-  private constructor(request: SipRequest, private readonly timers: TimerValues) {
+  private constructor(request: SipRequest, private readonly timers: TimerValues, private readonly reliable: boolean) {
     this.request = request;
     this.isInvite = request.method === 'INVITE';
     this.stateValue = this.isInvite ? 'calling' : 'trying';
@@ -91,19 +93,25 @@ export class ClientTransaction {
     return this.stateValue;
   }
 
-  /** Creates the transaction and returns it with its first actions: send, timers A+B or E+F. */
-  static start(request: SipRequest, timers: TimerValues = DEFAULT_TIMERS): { transaction: ClientTransaction; actions: TransactionAction[] } {
-    const t = new ClientTransaction(request, timers);
+  /**
+   * Creates the transaction and returns it with its first actions: send, timers A+B or E+F (only
+   * B or F when `reliable`: the transport does not lose the request).
+   */
+  static start(request: SipRequest, timers: TimerValues = DEFAULT_TIMERS, reliable = false): { transaction: ClientTransaction; actions: TransactionAction[] } {
+    const t = new ClientTransaction(request, timers, reliable);
     const retransmit: TimerName = t.isInvite ? 'A' : 'E';
     const timeout: TimerName = t.isInvite ? 'B' : 'F';
-    return {
-      transaction: t,
-      actions: [
-        { type: 'send', message: request },
-        { type: 'startTimer', timer: retransmit, delayMs: timers.T1 },
-        { type: 'startTimer', timer: timeout, delayMs: 64 * timers.T1 },
-      ],
-    };
+    const actions: TransactionAction[] = [{ type: 'send', message: request }];
+    if (!reliable) actions.push({ type: 'startTimer', timer: retransmit, delayMs: timers.T1 });
+    actions.push({ type: 'startTimer', timer: timeout, delayMs: 64 * timers.T1 });
+    return { transaction: t, actions };
+  }
+
+  /** Completed: wait out retransmitted responses with `timer`, or end at once over a reliable transport. */
+  private complete(timer: 'D' | 'K', delayMs: number): TransactionAction {
+    if (!this.reliable) return { type: 'startTimer', timer, delayMs };
+    this.stateValue = 'terminated';
+    return { type: 'terminated' };
   }
 
   onResponse(response: SipResponse): TransactionAction[] {
@@ -126,7 +134,7 @@ export class ClientTransaction {
         return [
           { type: 'stopTimer', timer: 'A' }, { type: 'stopTimer', timer: 'B' },
           { type: 'send', message: this.ack }, { type: 'deliver', message: response },
-          { type: 'startTimer', timer: 'D', delayMs: Math.max(32000, 64 * this.timers.T1) },
+          this.complete('D', Math.max(32000, 64 * this.timers.T1)),
         ];
       }
       if (s === 'completed' && response.status >= 300) return [{ type: 'send', message: this.ack! }];
@@ -141,7 +149,7 @@ export class ClientTransaction {
       return [
         { type: 'stopTimer', timer: 'E' }, { type: 'stopTimer', timer: 'F' },
         { type: 'deliver', message: response },
-        { type: 'startTimer', timer: 'K', delayMs: this.timers.T4 },
+        this.complete('K', this.timers.T4),
       ];
     }
     return [];
@@ -185,7 +193,7 @@ export class ServerTransaction {
   private lastResponse: SipResponse | undefined;
   private interval: number;
 
-  private constructor(request: SipRequest, private readonly timers: TimerValues) {
+  private constructor(request: SipRequest, private readonly timers: TimerValues, private readonly reliable: boolean) {
     this.request = request;
     this.isInvite = request.method === 'INVITE';
     this.stateValue = this.isInvite ? 'proceeding' : 'trying';
@@ -197,8 +205,8 @@ export class ServerTransaction {
   }
 
   /** Creates the transaction for a new request and delivers it to the TU. */
-  static start(request: SipRequest, timers: TimerValues = DEFAULT_TIMERS): { transaction: ServerTransaction; actions: TransactionAction[] } {
-    const t = new ServerTransaction(request, timers);
+  static start(request: SipRequest, timers: TimerValues = DEFAULT_TIMERS, reliable = false): { transaction: ServerTransaction; actions: TransactionAction[] } {
+    const t = new ServerTransaction(request, timers, reliable);
     return { transaction: t, actions: [{ type: 'deliver', message: request }] };
   }
 
@@ -208,7 +216,7 @@ export class ServerTransaction {
     if (request.method === 'ACK') {
       if (!this.isInvite || s !== 'completed') return [];
       this.stateValue = 'confirmed';
-      return [{ type: 'stopTimer', timer: 'G' }, { type: 'stopTimer', timer: 'H' }, { type: 'startTimer', timer: 'I', delayMs: this.timers.T4 }];
+      return [{ type: 'stopTimer', timer: 'G' }, { type: 'stopTimer', timer: 'H' }, this.after('I', this.timers.T4)];
     }
     if ((s === 'proceeding' || s === 'completed') && this.lastResponse !== undefined) return [{ type: 'send', message: this.lastResponse }];
     return [];
@@ -230,14 +238,21 @@ export class ServerTransaction {
         return [{ type: 'send', message: response }, { type: 'terminated' }];
       }
       this.stateValue = 'completed';
-      return [
-        { type: 'send', message: response },
-        { type: 'startTimer', timer: 'G', delayMs: this.timers.T1 },
-        { type: 'startTimer', timer: 'H', delayMs: 64 * this.timers.T1 },
-      ];
+      // Timer G retransmits the final response over UDP; H waits for the ACK whatever the transport.
+      const actions: TransactionAction[] = [{ type: 'send', message: response }];
+      if (!this.reliable) actions.push({ type: 'startTimer', timer: 'G', delayMs: this.timers.T1 });
+      actions.push({ type: 'startTimer', timer: 'H', delayMs: 64 * this.timers.T1 });
+      return actions;
     }
     this.stateValue = 'completed';
-    return [{ type: 'send', message: response }, { type: 'startTimer', timer: 'J', delayMs: 64 * this.timers.T1 }];
+    return [{ type: 'send', message: response }, this.after('J', 64 * this.timers.T1)];
+  }
+
+  /** Confirmed or completed: absorb retransmitted requests with `timer`, or end at once over a reliable transport. */
+  private after(timer: 'I' | 'J', delayMs: number): TransactionAction {
+    if (!this.reliable) return { type: 'startTimer', timer, delayMs };
+    this.stateValue = 'terminated';
+    return { type: 'terminated' };
   }
 
   onTimer(timer: TimerName): TransactionAction[] {

@@ -3,6 +3,7 @@
 
 import type { Random } from '../../hal/contracts.js';
 import type { TimerValues } from './transaction.js';
+import type { LocalPorts, SipTransport, TransportSetting } from './transport.js';
 
 export interface HostPort {
   readonly address: string;
@@ -16,8 +17,10 @@ export interface UaConfig {
   readonly registrar?: HostPort;
   /** Every request outside a dialog goes here when set (§8.1.2). */
   readonly outboundProxy?: HostPort;
-  /** This UA's own address and bound SIP port (Via sent-by and Contact). */
-  readonly local: HostPort;
+  /** This UA's own address, its SIP port (UDP and TCP) and TLS port (Via sent-by and Contact). */
+  readonly local: LocalPorts;
+  /** The account's transport (transport.ts); 'auto' by default: UDP, TCP for a request over 1,300 bytes. */
+  readonly transport?: TransportSetting;
   /** Requested registration lifetime in seconds (§10.2.1.1); 3600 by default. */
   readonly registerExpires?: number;
   readonly timers?: TimerValues;
@@ -56,7 +59,12 @@ export type UaEvent =
   | { readonly type: 'error'; readonly message: string };
 
 export type UaAction =
-  | { readonly type: 'send'; readonly data: Uint8Array; readonly address: string; readonly port: number }
+  /**
+   * A message to send over `transport`; `connection` is the stream to use while it is open (a
+   * response goes back on its request's, §18.2.2), else one to address:port; for TLS, `serverName`
+   * is the name the peer's certificate must carry.
+   */
+  | { readonly type: 'send'; readonly data: Uint8Array; readonly address: string; readonly port: number; readonly transport: SipTransport; readonly connection?: number; readonly serverName?: string }
   | { readonly type: 'setTimer'; readonly key: string; readonly delayMs: number }
   | { readonly type: 'clearTimer'; readonly key: string }
   | { readonly type: 'event'; readonly event: UaEvent };

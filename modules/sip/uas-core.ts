@@ -15,7 +15,8 @@ import { dialogId } from './dialog.js';
 import { serverKey } from './transaction.js';
 import { ALLOW, checkRequest, malformedStatus } from './uas-checks.js';
 import type { UaContext } from './ua-context.js';
-import type { HostPort, UaAction } from './ua-types.js';
+import { responseDestination, type Destination, type SipSource } from './transport.js';
+import type { UaAction } from './ua-types.js';
 
 export class UasCore {
   /** Requests the parser refused that were answered (400, 501, 505) without any state. */
@@ -28,7 +29,7 @@ export class UasCore {
   }
 
   /** A request from the network: its transaction, the ACK of a 2xx, or a new server transaction. */
-  receive(request: SipRequest, source: HostPort): UaAction[] {
+  receive(request: SipRequest, source: SipSource): UaAction[] {
     const ctx = this.ctx;
     const key = serverKey(request);
     const matched = ctx.table.receiveRequest(request, key);
@@ -41,11 +42,12 @@ export class UasCore {
     const started = ctx.table.startServer(request, key, source);
     if (started !== undefined) return started;
     // Every slot holds a request still waiting for its answer: refused statelessly (§8.2.7, §21.5.4).
-    return [ctx.sendTo(ctx.response(request, 503, 'Service Unavailable', [{ name: 'Retry-After', value: '5' }], '', this.statelessTag), source)];
+    const busy = ctx.response(request, 503, 'Service Unavailable', [{ name: 'Retry-After', value: '5' }], '', this.statelessTag);
+    return [ctx.sendTo(busy, responseDestination(source, fieldsOf(request).vias[0]))];
   }
 
   /** A new request delivered by its server transaction (§8.2). */
-  onNewRequest(request: SipRequest, key: string, source: HostPort): UaAction[] {
+  onNewRequest(request: SipRequest, key: string, source: Destination): UaAction[] {
     const ctx = this.ctx;
     // A final response adds a To tag when the request had none (§8.2.6.2).
     const reply = (status: number, extra: readonly SipHeader[] = []): UaAction[] => ctx.table.respondServer(key, ctx.response(request, status, reasonPhrase(status), extra, '', ctx.hex(6)));
@@ -88,7 +90,7 @@ export class UasCore {
    * §8.2.6.2), Call-ID and CSeq copied as they came, without a transaction: a retransmission is
    * refused again the same way.
    */
-  answerMalformed(error: SipRequestError, source: HostPort): UaAction[] {
+  answerMalformed(error: SipRequestError, source: SipSource): UaAction[] {
     const ctx = this.ctx;
     this.refusedRequests++;
     const { status, headers: extra } = malformedStatus(error);
@@ -111,7 +113,10 @@ export class UasCore {
       ...extra,
       ...ctx.commonHeaders(),
     ];
-    return [ctx.sendTo({ kind: 'response', status, reason, headers, body: '' }, source)];
+    // Back where it came from, on its stream if any (§18.2.2): its Via is not to be trusted.
+    const { address, port, connection } = source;
+    const dest: Destination = { address, port, transport: source.transport ?? 'udp', ...(connection === undefined ? {} : { connection }) };
+    return [ctx.sendTo({ kind: 'response', status, reason, headers, body: '' }, dest)];
   }
 
   /**

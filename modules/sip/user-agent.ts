@@ -18,9 +18,11 @@ import { Registration } from './registration.js';
 import { Reinvite } from './reinvite.js';
 import { UasCore } from './uas-core.js';
 import { UaContext } from './ua-context.js';
-import type { HostPort, UaAction, UaConfig } from './ua-types.js';
+import type { SipSource } from './transport.js';
+import type { UaAction, UaConfig } from './ua-types.js';
 
 export { MAX_SERVER_TRANSACTIONS } from './transaction-table.js';
+export type { SipSource, SipTransport, TransportSetting } from './transport.js';
 export type { HostPort, UaAction, UaConfig, UaEvent } from './ua-types.js';
 
 export class UserAgent {
@@ -60,10 +62,11 @@ export class UserAgent {
   // ---- host events ------------------------------------------------------------------------
 
   /**
-   * A datagram arrived on the SIP port. It is parsed once, here: a malformed request that carries
+   * A message arrived: a datagram on the SIP port, or one framed from a stream (`source.transport`
+   * and `.connection`; UDP when absent). It is parsed once, here: a malformed request that carries
    * what a response copies is answered statelessly (§8.2.7), anything else malformed is dropped.
    */
-  receive(data: Uint8Array, source: HostPort): UaAction[] {
+  receive(data: Uint8Array, source: SipSource): UaAction[] {
     let message;
     try {
       message = parseMessage(data);
@@ -74,7 +77,7 @@ export class UserAgent {
       return [];
     }
     try {
-      return message.kind === 'response' ? this.receiveResponse(message) : this.uas.receive(message, source);
+      return message.kind === 'response' ? this.receiveResponse(message, source) : this.uas.receive(message, source);
     } catch (e) {
       // An optional header (Contact, Record-Route, a challenge) that failed to parse.
       if (e instanceof SipParseError) {
@@ -98,8 +101,8 @@ export class UserAgent {
   }
 
   /** A response goes to its client transaction; a 2xx retransmission after it ended is ACKed again (§13.2.2.4). */
-  private receiveResponse(response: SipResponse): UaAction[] {
-    const matched = this.ctx.table.receiveResponse(response);
+  private receiveResponse(response: SipResponse, source: SipSource): UaAction[] {
+    const matched = this.ctx.table.receiveResponse(response, source);
     if (matched !== undefined) return matched;
     return response.status >= 200 && response.status < 300 ? this.inviteClient.onStray2xx(response) : [];
   }

@@ -88,7 +88,7 @@ export function virtualPhone(net: TestNetwork, options: VirtualPhoneOptions): Vi
         net.add(endpoint);
         return {
           port: bound,
-          send: (data, to, toPort) => net.apply(endpoint, [{ type: 'send', data, address: to, port: toPort }]),
+          send: (data, to, toPort) => net.apply(endpoint, [{ type: 'send', transport: 'udp', data, address: to, port: toPort }]),
           close: () => void sockets.delete(bound),
         };
       },

@@ -103,7 +103,7 @@ describe('ring timeout', () => {
     const sender = new RtpSender({ ssrc: 0x1234, payloadType: 0, sequenceNumber: 1, timestamp: 0 }, PLAIN_RTP);
     const port = parseSdp((alice.events()[1] as Extract<UaEvent, { type: 'answered' }>).sdp).media[0].port;
     for (let i = 0; i < 90; i++) {
-      net.apply(alice.endpoint, [{ type: 'send', data: sender.audio(new Uint8Array(160).fill(0xff), 160), address: PHONE.address, port }]);
+      net.apply(alice.endpoint, [{ type: 'send', transport: 'udp', data: sender.audio(new Uint8Array(160).fill(0xff), 160), address: PHONE.address, port }]);
       net.run(net.now + 1000);
     }
     expect(phone.screen()[0]).toBe('Connected');
@@ -124,7 +124,7 @@ describe('media inactivity timeout', () => {
     const port = parseSdp(answered.sdp).media[0].port;
     const sender = new RtpSender({ ssrc: 0xcafe, payloadType: 0, sequenceNumber: 100, timestamp: 0 }, PLAIN_RTP);
     const send = (data = sender.audio(new Uint8Array(160).fill(0xff), 160)) =>
-      s.net.apply(s.rtp, [{ type: 'send', data, address: PHONE.address, port }]);
+      s.net.apply(s.rtp, [{ type: 'send', transport: 'udp', data, address: PHONE.address, port }]);
     return { ...s, callId, send, answeredAt };
   }
 
@@ -188,7 +188,7 @@ describe('clean shutdown', () => {
         const headers = req.headers
           .filter((h) => ['Via', 'From', 'To', 'Call-ID', 'CSeq', 'Contact'].includes(h.name))
           .map((h) => (h.name === 'To' ? { name: 'To', value: `${h.value};tag=reg` } : h));
-        return [{ type: 'send', address: source.address, port: source.port, data: serializeMessage({ kind: 'response', status: 200, reason: 'OK', headers, body: '' }) }];
+        return [{ type: 'send', transport: 'udp', address: source.address, port: source.port, data: serializeMessage({ kind: 'response', status: 200, reason: 'OK', headers, body: '' }) }];
       },
     };
   }

@@ -59,7 +59,7 @@ function phone() {
   };
   /** What the phone answered the test peer so far, and the lines it rang with, if it did. */
   const offer = (bytes: Uint8Array, callId: string) => {
-    net.apply(peer, [{ type: 'send', data: invite(bytes, callId), address: PHONE_AT.address, port: PHONE_AT.port }]);
+    net.apply(peer, [{ type: 'send', transport: 'udp', data: invite(bytes, callId), address: PHONE_AT.address, port: PHONE_AT.port }]);
     net.run(net.now + 20);
     const rang = bob.screen()[0] === 'Incoming call' ? bob.screen() : undefined;
     return { rang, replies: replies.slice() };

@@ -237,3 +237,38 @@ describe('non-INVITE server transaction (§17.2.2)', () => {
     expect(serverKey(inv(';branch=z9hG4bKx', 'a'))).toBe(serverKey(inv(';branch=z9hG4bKx', 'b')));
   });
 });
+
+describe('transactions over a reliable transport (TCP, TLS)', () => {
+  const timersOf = (actions: TransactionAction[]) => actions.flatMap((a) => (a.type === 'startTimer' ? [a.timer] : []));
+
+  it('client: no retransmission timer A or E, and the completed state ends at once (Timer D and K are 0, §17.1.1.2, §17.1.2.2)', () => {
+    const inv = request('INVITE');
+    const { transaction, actions } = ClientTransaction.start(inv, DEFAULT_TIMERS, true);
+    expect(timersOf(actions)).toEqual(['B']);
+    const final = transaction.onResponse(response(inv, 486));
+    expect(final.filter((a) => a.type === 'send')).toHaveLength(1); // the ACK
+    expect(final.map((a) => a.type)).toContain('terminated');
+    expect(timersOf(final)).toEqual([]);
+    expect(transaction.state).toBe('terminated');
+
+    const opt = request('OPTIONS');
+    const nonInvite = ClientTransaction.start(opt, DEFAULT_TIMERS, true);
+    expect(timersOf(nonInvite.actions)).toEqual(['F']);
+    const done = nonInvite.transaction.onResponse(response(opt, 200));
+    expect(done.map((a) => a.type)).toEqual(['stopTimer', 'stopTimer', 'deliver', 'terminated']);
+  });
+
+  it('server: no Timer G; H still waits for the ACK, which ends it at once; a non-INVITE ends with its final response (Timer I and J are 0, §17.2.1, §17.2.2)', () => {
+    const inv = request('INVITE');
+    const { transaction } = ServerTransaction.start(inv, DEFAULT_TIMERS, true);
+    expect(timersOf(transaction.respond(response(inv, 486)))).toEqual(['H']);
+    const acked = transaction.onRequest({ ...inv, method: 'ACK' });
+    expect(acked.map((a) => a.type)).toEqual(['stopTimer', 'stopTimer', 'terminated']);
+    expect(transaction.state).toBe('terminated');
+
+    const opt = request('OPTIONS');
+    const server = ServerTransaction.start(opt, DEFAULT_TIMERS, true).transaction;
+    expect(server.respond(response(opt, 200)).map((a) => a.type)).toEqual(['send', 'terminated']);
+    expect(server.state).toBe('terminated');
+  });
+});

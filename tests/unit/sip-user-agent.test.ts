@@ -278,10 +278,10 @@ describe('user agent: other requests', () => {
     const peer: Endpoint = { name: 'peer', address: { address: '10.0.0.9', port: 5060 }, receive: () => [] };
     s.net.add(peer);
     const req = (method: string, toTag = ''): UaAction => ({
-      type: 'send', address: BOB.address, port: BOB.port,
+      type: 'send', transport: 'udp', address: BOB.address, port: BOB.port,
       data: utf8Encode([`${method} ${BOB_URI} SIP/2.0`, `Via: SIP/2.0/UDP 10.0.0.9;branch=z9hG4bK${method}`, 'From: <sip:p@x>;tag=9', `To: <${BOB_URI}>${toTag}`, 'Call-ID: nope', `CSeq: 5 ${method}`, '', ''].join('\r\n')),
     });
-    s.net.apply(peer, [req('BYE', ';tag=1'), req('SUBSCRIBE'), req('FROBNICATE'), { type: 'send', address: BOB.address, port: BOB.port, data: utf8Encode('garbage\r\n\r\n') }]);
+    s.net.apply(peer, [req('BYE', ';tag=1'), req('SUBSCRIBE'), req('FROBNICATE'), { type: 'send', transport: 'udp', address: BOB.address, port: BOB.port, data: utf8Encode('garbage\r\n\r\n') }]);
     s.net.run(50);
     expect(methods(s.net.wire).filter((m) => m.startsWith('bob'))).toEqual(['bob:481', 'bob:405', 'bob:501']);
     expect(headerValue(s.net.wire.find((w) => w.message.kind === 'response' && w.message.status === 501)!.message, 'Allow')).toBe('INVITE, ACK, CANCEL, BYE, OPTIONS');
@@ -293,7 +293,7 @@ describe('user agent: other requests', () => {
     const peer: Endpoint = { name: 'peer', address: { address: '10.0.0.9', port: 5060 }, receive: () => [] };
     s.net.add(peer);
     const invite = (contact: string[]): UaAction => ({
-      type: 'send', address: BOB.address, port: BOB.port,
+      type: 'send', transport: 'udp', address: BOB.address, port: BOB.port,
       data: utf8Encode([`INVITE ${BOB_URI} SIP/2.0`, `Via: SIP/2.0/UDP 10.0.0.9;branch=z9hG4bK${contact.length}`, 'From: <sip:p@x>;tag=9', `To: <${BOB_URI}>`, `Call-ID: c${contact.length}`, 'CSeq: 1 INVITE', ...contact, '', ''].join('\r\n')),
     });
     s.net.apply(peer, [invite(['Contact: <tel:+15551234>', 'X: 1']), invite(['Contact: <sip:a@x>', 'Contact: <sip:b@x>', 'Y: 2', 'Z: 3']), invite([])]);
@@ -311,7 +311,7 @@ describe('user agent: other requests', () => {
       ...bye, method: 'BYE',
       headers: bye.headers.map((h) => (h.name === 'CSeq' ? { name: 'CSeq', value: '1 BYE' } : h.name === 'Via' ? { name: 'Via', value: 'SIP/2.0/UDP 10.0.0.1:5060;branch=z9hG4bKstale' } : h)),
     };
-    s.net.apply(s.a, [{ type: 'send', address: BOB.address, port: BOB.port, data: serializeMessage(stale) }]);
+    s.net.apply(s.a, [{ type: 'send', transport: 'udp', address: BOB.address, port: BOB.port, data: serializeMessage(stale) }]);
     s.net.run(s.net.now + 20);
     expect(methods(s.net.wire).slice(-1)).toEqual(['bob:500']);
     s.net.apply(s.a, s.alice.hangup(id));
@@ -332,7 +332,7 @@ describe('user agent: REGISTER with digest (§10, §22)', () => {
         seen.push(req);
         const base = req.headers.filter((h) => ['Via', 'From', 'To', 'Call-ID', 'CSeq'].includes(h.name));
         const reply = (status: number, reason: string, extra: { name: string; value: string }[]): UaAction[] => [{
-          type: 'send', address: source.address, port: source.port,
+          type: 'send', transport: 'udp', address: source.address, port: source.port,
           data: serializeMessage({ kind: 'response', status, reason, headers: [...base.map((h) => (h.name === 'To' ? { name: 'To', value: `${h.value};tag=reg` } : h)), ...extra], body: '' }),
         }];
         const auth = headerValue(req, 'Authorization');
