@@ -108,10 +108,12 @@ export function contactUri(user: string, local: LocalPorts, transport: SipTransp
 /**
  * Where the responses to a request go (§18.2.2): back on the stream it came on, whatever its Via
  * says (a mismatch is accepted); if that stream has closed, a new one to the source address at the
- * Via's sent-by port. Over UDP to the source address and port (RFC 3581 symmetric response).
+ * Via's sent-by port, for TLS checked against the sent-by host. Over UDP to the source address and
+ * port (RFC 3581 symmetric response).
  */
 export function responseDestination(source: SipSource, topVia: Via): Destination {
   const transport = source.transport ?? 'udp';
   if (transport === 'udp' || source.connection === undefined) return { address: source.address, port: source.port, transport };
-  return { address: source.address, port: topVia.port ?? defaultPort(transport), transport, connection: source.connection };
+  const dest = { address: source.address, port: topVia.port ?? defaultPort(transport), transport, connection: source.connection };
+  return transport === 'tls' ? { ...dest, serverName: topVia.host } : dest;
 }

@@ -152,6 +152,10 @@ describe('the user agent over UDP, TCP and TLS (RFC 3261 §18)', () => {
     }
     const reg = findRequest(ua('alice', ALICE, 1, { transport: 'tls', registrar: { address: '127.0.0.1', port: 5081 } }).register(), 'REGISTER');
     expect(reg.send).toMatchObject({ transport: 'tls', address: '127.0.0.1', port: 5081, serverName: 'example.test' });
+    // A response over TLS goes on the request's connection; were it closed, to the Via's sent-by, whose name the certificate must carry.
+    const options = findRequest(ua('alice', ALICE, 1, { transport: 'tls' }).options('sip:bob@10.0.0.2'), 'OPTIONS');
+    const answer = statuses(ua('bob', BOB, 2).receive(options.send.data, { address: ALICE.address, port: 40001, transport: 'tls', connection: 5 }));
+    expect(answer[0].send).toMatchObject({ transport: 'tls', connection: 5, address: ALICE.address, port: ALICE.tlsPort, serverName: ALICE.address });
   });
 
   it("sends in-dialog requests over the remote target's transport (§12.2.1.1), on the dialog's stream when it reaches there", () => {
