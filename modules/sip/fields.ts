@@ -5,8 +5,8 @@
 // consumed by the framing (message.ts, §18.3) and not kept.
 
 import { SipParseError } from './errors.js';
-import { headerValue, headerValues } from './header-list.js';
-import { parseCSeq, parseNameAddr, parseVia, type CSeq, type NameAddr, type Via } from './headers.js';
+import { headerValue, headerValues, splitList } from './header-list.js';
+import { formatVia, parseCSeq, parseNameAddr, parseVia, type CSeq, type NameAddr, type Via } from './headers.js';
 import type { SipHeader, SipMessage } from './message.js';
 
 export interface MessageFields {
@@ -75,4 +75,21 @@ export function contactsOf(message: SipMessage): readonly NameAddr[] {
   const contacts = fieldsOf(message).contacts;
   if (contacts instanceof SipParseError) throw contacts;
   return contacts;
+}
+
+/**
+ * A copy of `message` whose top Via is `via` (written with formatVia), its fields carried over
+ * with that Via: the transport layer's stamp on a received request (§18.2.1) parses nothing again.
+ */
+export function withTopVia<M extends SipMessage>(message: M, via: Via): M {
+  const fields = fieldsOf(message);
+  let placed = false;
+  const headers = message.headers.map((h) => {
+    if (placed || h.name !== 'Via') return h;
+    placed = true;
+    // The first element of the first Via line is the top Via (§7.3.1: a line may hold several).
+    return { name: 'Via', value: [formatVia(via), ...splitList(h.value).slice(1)].join(', ') };
+  });
+  parsed.set(headers, { ...fields, vias: [via, ...fields.vias.slice(1)] });
+  return { ...message, headers };
 }

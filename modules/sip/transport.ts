@@ -117,3 +117,17 @@ export function responseDestination(source: SipSource, topVia: Via): Destination
   const dest = { address: source.address, port: topVia.port ?? defaultPort(transport), transport, connection: source.connection };
   return transport === 'tls' ? { ...dest, serverName: topVia.host } : dest;
 }
+
+/**
+ * The top Via of a received request as the server transport records it (§18.2.1): `received` with
+ * the source address when the sent-by host is another (a name, or another address), and for a bare
+ * `rport` (RFC 3581 §4) the source port, with `received` then always. Undefined when it stays as is.
+ */
+export function receivedVia(via: Via, source: SipSource): Via | undefined {
+  const host = via.host.startsWith('[') ? via.host.slice(1, -1) : via.host;
+  const rport = via.params.rport === '';
+  if (!rport && host === source.address) return undefined;
+  const params: Record<string, string> = { ...via.params, received: source.address };
+  if (rport) params.rport = String(source.port);
+  return { ...via, params };
+}

@@ -5,7 +5,7 @@
 
 import { endCall, onAck2xx } from './call.js';
 import { SipParseError, type SipRequestError } from './errors.js';
-import { fieldsOf } from './fields.js';
+import { fieldsOf, withTopVia } from './fields.js';
 import { parseNameAddr } from './headers.js';
 import type { InviteServer } from './invite-server.js';
 import type { SipHeader, SipRequest } from './message.js';
@@ -15,7 +15,7 @@ import { dialogId } from './dialog.js';
 import { serverKey } from './transaction.js';
 import { ALLOW, checkRequest, malformedStatus } from './uas-checks.js';
 import type { UaContext } from './ua-context.js';
-import { responseDestination, type Destination, type SipSource } from './transport.js';
+import { receivedVia, responseDestination, type Destination, type SipSource } from './transport.js';
 import type { UaAction } from './ua-types.js';
 
 export class UasCore {
@@ -28,9 +28,14 @@ export class UasCore {
     this.statelessTag = ctx.hex(6);
   }
 
-  /** A request from the network: its transaction, the ACK of a 2xx, or a new server transaction. */
-  receive(request: SipRequest, source: SipSource): UaAction[] {
+  /**
+   * A request from the network, its top Via stamped with where it came from (§18.2.1, RFC 3581):
+   * its transaction, the ACK of a 2xx, or a new server transaction.
+   */
+  receive(received: SipRequest, source: SipSource): UaAction[] {
     const ctx = this.ctx;
+    const stamp = receivedVia(fieldsOf(received).vias[0], source);
+    const request = stamp === undefined ? received : withTopVia(received, stamp);
     const key = serverKey(request);
     const matched = ctx.table.receiveRequest(request, key);
     if (matched !== undefined) return matched;

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { SipParseError } from '../../modules/sip/errors.js';
-import { contactsOf, fieldsOf } from '../../modules/sip/fields.js';
-import { parseMessage, type SipRequest } from '../../modules/sip/message.js';
+import { contactsOf, fieldsOf, withTopVia } from '../../modules/sip/fields.js';
+import { headerValues, parseMessage, type SipRequest } from '../../modules/sip/message.js';
 import { utf8Encode } from '../../modules/util/bytes.js';
 
 const token = fc.stringMatching(/^[a-zA-Z0-9]{1,10}$/);
@@ -55,5 +55,17 @@ describe('typed header fields, parsed once when a message arrives (RFC 3261 §8.
     const m = invite('<sip:a@192.0.2.1');
     expect(fieldsOf(m).callId).toBe('c1');
     expect(() => contactsOf(m)).toThrow(SipParseError);
+  });
+
+  it('carries the fields over to a copy whose top Via the transport stamped (§18.2.1), the other Vias as they were', () => {
+    const m = parseMessage(utf8Encode([
+      'OPTIONS sip:b@b SIP/2.0', 'Via: SIP/2.0/UDP a.example;branch=z9hG4bK1;rport, SIP/2.0/TCP p.example;branch=z9hG4bK2', 'Via: SIP/2.0/UDP q.example;branch=z9hG4bK3',
+      'From: <sip:a@a>;tag=1', 'To: <sip:b@b>', 'Call-ID: c2', 'CSeq: 1 OPTIONS', '', '',
+    ].join('\r\n')));
+    const top = { ...fieldsOf(m).vias[0], params: { branch: 'z9hG4bK1', rport: '5999', received: '192.0.2.8' } };
+    const stamped = withTopVia(m, top);
+    expect(fieldsOf(stamped).vias[0]).toBe(top);
+    expect(fieldsOf(stamped).vias.slice(1)).toEqual(fieldsOf(m).vias.slice(1));
+    expect(headerValues(stamped, 'Via')).toEqual(['SIP/2.0/UDP a.example;branch=z9hG4bK1;rport=5999;received=192.0.2.8', 'SIP/2.0/TCP p.example;branch=z9hG4bK2', 'SIP/2.0/UDP q.example;branch=z9hG4bK3']);
   });
 });

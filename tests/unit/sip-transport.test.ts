@@ -1,7 +1,7 @@
 import fc from 'fast-check';
-import { parseVia } from '../../modules/sip/headers.js';
+import { formatVia, parseVia, type Via } from '../../modules/sip/headers.js';
 import { headerValue, parseMessage, serializeMessage, type SipMessage, type SipRequest } from '../../modules/sip/message.js';
-import { hopTo, resolve, UDP_REQUEST_LIMIT, type TransportSetting } from '../../modules/sip/transport.js';
+import { hopTo, receivedVia, resolve, UDP_REQUEST_LIMIT, type TransportSetting } from '../../modules/sip/transport.js';
 import { UserAgent, type SipSource, type UaAction, type UaConfig } from '../../modules/sip/user-agent.js';
 import { seededRandom } from './sip-test-network.js';
 
@@ -177,5 +177,37 @@ describe('the user agent over UDP, TCP and TLS (RFC 3261 §18)', () => {
         expect(topVia(sent.request).transport).toBe(c.via);
       }
     }
+  });
+});
+
+describe('the Via of a received request (§18.2.1, RFC 3581 §4)', () => {
+  const address = fc.constantFrom('192.0.2.1', '192.0.2.7', 'pc.example');
+  it('gets received when sent-by is not the source address, and rport=<source port> with received when it asked for rport', () => {
+    fc.assert(
+      fc.property(address, fc.option(fc.integer({ min: 1, max: 65535 }), { nil: undefined }), fc.boolean(), fc.constantFrom('192.0.2.1', '192.0.2.9'), fc.integer({ min: 1, max: 65535 }), (host, port, rport, from, fromPort) => {
+        const via: Via = { transport: 'UDP', host, ...(port === undefined ? {} : { port }), params: { branch: 'z9hG4bKx', ...(rport ? { rport: '' } : {}) } };
+        const stamped = receivedVia(parseVia(formatVia(via)), { address: from, port: fromPort });
+        if (!rport && host === from) {
+          expect(stamped).toBeUndefined();
+          return;
+        }
+        expect(stamped).toEqual({ ...via, params: { branch: 'z9hG4bKx', ...(rport ? { rport: String(fromPort) } : {}), received: from } });
+      }),
+    );
+  });
+
+  it('is what the responses carry; the other Vias are copied as they came', () => {
+    const bob = ua('bob', BOB, 2);
+    const options = [
+      'OPTIONS sip:bob@10.0.0.2:5062 SIP/2.0', 'Via: SIP/2.0/UDP 10.0.0.1:5060;branch=z9hG4bKa;rport, SIP/2.0/UDP proxy.example;branch=z9hG4bKb',
+      'From: <sip:a@x>;tag=1', 'To: <sip:bob@y>', 'Call-ID: v1', 'CSeq: 1 OPTIONS', '', '',
+    ].join('\r\n');
+    const answer = statuses(bob.receive(new TextEncoder().encode(options), { address: '198.51.100.4', port: 31000 }));
+    expect(answer.map((a) => a.send)).toMatchObject([{ address: '198.51.100.4', port: 31000, transport: 'udp' }]);
+    const vias = message(answer[0].send).headers.filter((h) => h.name === 'Via').map((h) => h.value).join(', ').split(', ').map(parseVia);
+    expect(vias).toEqual([
+      { transport: 'UDP', host: '10.0.0.1', port: 5060, params: { branch: 'z9hG4bKa', rport: '31000', received: '198.51.100.4' } },
+      { transport: 'UDP', host: 'proxy.example', params: { branch: 'z9hG4bKb' } },
+    ]);
   });
 });
