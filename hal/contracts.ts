@@ -50,6 +50,8 @@ export interface StreamListener {
 /**
  * The phone's TLS identity, DER-encoded: its certificate chain (leaf first) and PKCS#8 private key,
  * served by TLS servers and clients, and the trust anchors a peer's certificate must chain to.
+ * (A key stored as a bare PKCS#1 RSAPrivateKey becomes PKCS#8 with pkcs8RsaPrivateKey,
+ * modules/pki/rsa-keys.ts.)
  */
 export interface TlsCredentials {
   readonly chain: readonly Uint8Array[];
@@ -78,8 +80,11 @@ export interface StreamNetwork {
   connectTls(address: string, port: number, serverName: string, credentials: TlsCredentials, events: StreamEvents): StreamSocket;
 }
 
-/** Network: UDP bind, send, and receive through the callback given at bind time. */
-export interface Network {
+/**
+ * Network: UDP bind, send, and receive through the callback given at bind time; and stream sockets
+ * (StreamNetwork: TCP listeners and connections, TLS client and server).
+ */
+export interface Network extends StreamNetwork {
   /** The address peers reach this phone at (for SIP Contact and SDP c= lines). */
   readonly localAddress: string;
   /** Binds `port` (0 = any free port) and delivers each datagram to `onDatagram`. */

@@ -1,20 +1,23 @@
 // Development key material for the desktop host (issue 4 §2): on first use, a development CA and,
-// per simulated phone, an RSA key and a certificate whose subjectAltName URI is the phone's SIP URI,
-// plus one development PSK the simulated phones share for PSK and DHHMAC. Certificates are made
+// per simulated phone, an RSA key and a certificate whose subjectAltName URI is the phone's SIP URI
+// (with the loopback names, so that it serves TLS too: issue 14), plus one development PSK the
+// simulated phones share for PSK and DHHMAC; and on request, a TLS server certificate from the same
+// CA for a SIP server on loopback (ensureDevServerKeys: Kamailio's TLS listener). Certificates are made
 // with the openssl CLI (X.509 v3 with the extensions modules/pki checks); everything is kept as DER
 // under the directory given (e.g. var/keys/) and reused on later starts; phones started at the same
 // time take turns through a lock, so the CA is made once. Never for production use.
 import { execFileSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { createPrivateKey, randomBytes, X509Certificate } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { normalizeSipUri } from '../modules/pki/identity.js';
+import { pkcs8RsaPrivateKey } from '../modules/pki/rsa-keys.js';
 
 export interface DevPhoneKeys {
   readonly sipUri: string;
   /** The phone's certificate, DER; issued by the development CA. */
   readonly certificate: Uint8Array;
-  /** The phone's RSA private key, PKCS#8 DER. */
+  /** The phone's RSA private key, DER: PKCS#1 or PKCS#8 as the openssl at hand writes it (OpenSSL 3.0: PKCS#1). */
   readonly privateKey: Uint8Array;
 }
 
@@ -63,28 +66,69 @@ function ensureCa(dir: string, bits: number, days: number): void {
   rmSync(join(dir, 'ca.cnf'));
 }
 
+/** The extensions of a TLS-capable end-entity certificate (RFC 5280 §4.2.1) with these subjectAltNames. */
+function leafExtensions(altNames: readonly string[]): string {
+  return [
+    '[ext]',
+    'basicConstraints = CA:FALSE',
+    'keyUsage = critical, digitalSignature, keyEncipherment',
+    'extendedKeyUsage = serverAuth, clientAuth',
+    `subjectAltName = ${altNames.join(', ')}`,
+    'subjectKeyIdentifier = hash',
+    // The SDK's TLS on the device finds a certificate's issuer by this (modules/crypt/ssl/ssl_cert.js).
+    'authorityKeyIdentifier = keyid',
+    '',
+  ].join('\n');
+}
+
+/**
+ * Issues `${stem}.der` for the key `${stem}.key.der` (made first when missing) from the development
+ * CA, with the subjectAltNames given.
+ */
+function issue(dir: string, stem: string, subject: string, altNames: readonly string[], bits: number, days: number): void {
+  if (!existsSync(join(dir, `${stem}.key.der`))) {
+    openssl(['genpkey', '-algorithm', 'RSA', '-pkeyopt', `rsa_keygen_bits:${bits}`, '-outform', 'DER', '-out', `${stem}.key.der`], dir);
+  }
+  writeFileSync(join(dir, `${stem}.cnf`), leafExtensions(altNames));
+  openssl(['req', '-new', '-key', `${stem}.key.der`, '-keyform', 'DER', '-subj', subject, '-out', `${stem}.csr`], dir);
+  openssl(
+    ['x509', '-req', '-in', `${stem}.csr`, '-CA', 'ca.der', '-CAform', 'DER', '-CAkey', 'ca.key.der', '-CAkeyform', 'DER',
+      '-set_serial', `0x${randomBytes(8).toString('hex')}`, '-days', String(days), '-sha256', '-extfile', `${stem}.cnf`,
+      '-extensions', 'ext', '-outform', 'DER', '-out', `${stem}.der`],
+    dir,
+  );
+  rmSync(join(dir, `${stem}.cnf`));
+  rmSync(join(dir, `${stem}.csr`));
+}
+
+/**
+ * Whether the certificate at `path` is one this version issues: TLS server and client use and every
+ * subjectAltName in `altNames` (as openssl's config spells them: URI:, IP:, DNS:). Certificates from
+ * before TLS (a URI only) are re-issued for the same key.
+ */
+function current(path: string, altNames: readonly string[]): boolean {
+  if (!existsSync(path)) return false;
+  const cert = new X509Certificate(readFileSync(path));
+  const have = (cert.subjectAltName ?? '').split(', ');
+  const want = altNames.map((n) => n.replace(/^IP:/, 'IP Address:'));
+  return (cert.keyUsage ?? []).includes(SERVER_AUTH) && want.every((n) => have.includes(n));
+}
+
+const SERVER_AUTH = '1.3.6.1.5.5.7.3.1';
+
+/**
+ * The names a desktop phone's certificate carries besides its SIP URI: the loopback address the
+ * desktop host binds and its name, so that a TLS client connecting to the phone (another phone, a
+ * proxy) finds the name it connected to (RFC 5922 §7.2; the phone's TLS identity is its MIKEY one).
+ */
+export const DEV_PHONE_HOST_NAMES = ['IP:127.0.0.1', 'DNS:localhost'] as const;
+
 function ensurePhone(dir: string, sipUri: string, bits: number, days: number): DevPhoneKeys {
   const stem = phoneFileStem(sipUri);
   const certPath = join(dir, `${stem}.der`);
-  const keyPath = join(dir, `${stem}.key.der`);
-  if (!existsSync(certPath) || !existsSync(keyPath)) {
-    openssl(['genpkey', '-algorithm', 'RSA', '-pkeyopt', `rsa_keygen_bits:${bits}`, '-outform', 'DER', '-out', `${stem}.key.der`], dir);
-    const uri = normalizeSipUri(sipUri)!;
-    writeFileSync(
-      join(dir, `${stem}.cnf`),
-      `[ext]\nbasicConstraints = CA:FALSE\nkeyUsage = critical, digitalSignature, keyEncipherment\nsubjectAltName = URI:${uri}\n`,
-    );
-    openssl(['req', '-new', '-key', `${stem}.key.der`, '-keyform', 'DER', '-subj', `/CN=${stem}`, '-out', `${stem}.csr`], dir);
-    openssl(
-      ['x509', '-req', '-in', `${stem}.csr`, '-CA', 'ca.der', '-CAform', 'DER', '-CAkey', 'ca.key.der', '-CAkeyform', 'DER',
-        '-set_serial', `0x${randomBytes(8).toString('hex')}`, '-days', String(days), '-sha256', '-extfile', `${stem}.cnf`,
-        '-extensions', 'ext', '-outform', 'DER', '-out', `${stem}.der`],
-      dir,
-    );
-    rmSync(join(dir, `${stem}.cnf`));
-    rmSync(join(dir, `${stem}.csr`));
-  }
-  return { sipUri, certificate: new Uint8Array(readFileSync(certPath)), privateKey: new Uint8Array(readFileSync(keyPath)) };
+  const altNames = [`URI:${normalizeSipUri(sipUri)!}`, ...DEV_PHONE_HOST_NAMES];
+  if (!existsSync(join(dir, `${stem}.key.der`)) || !current(certPath, altNames)) issue(dir, stem, `/CN=${stem}`, altNames, bits, days);
+  return { sipUri, certificate: new Uint8Array(readFileSync(certPath)), privateKey: new Uint8Array(readFileSync(join(dir, `${stem}.key.der`))) };
 }
 
 /** Longer than making a CA and a phone key takes: a lock this old was left by a process that died. */
@@ -144,4 +188,49 @@ function makeDevKeys(dir: string, phones: readonly string[], bits: number, days:
     psk: new Uint8Array(readFileSync(pskPath)),
     phones: map,
   };
+}
+
+export interface DevServerKeys {
+  /** The server's certificate, DER, issued by the development CA. */
+  readonly certificate: Uint8Array;
+  /** Its RSA private key, DER (as DevPhoneKeys.privateKey). */
+  readonly privateKey: Uint8Array;
+  /** The certificate then the CA's, PEM: the chain a TLS server serves (Kamailio's `certificate`). */
+  readonly chainPemPath: string;
+  /** The private key, PKCS#8 PEM (Kamailio's `private_key`), readable by its owner only. */
+  readonly privateKeyPemPath: string;
+  /** The development CA's certificate, PEM (Kamailio's `ca_list`: the phones' certificates chain to it). */
+  readonly caPemPath: string;
+}
+
+/** The names a SIP server on this machine is reached by. */
+export const DEV_SERVER_NAMES = ['IP:127.0.0.1', 'DNS:localhost'] as const;
+
+/**
+ * A TLS server certificate for a SIP server such as Kamailio, issued by the development CA in `dir`
+ * (made first if missing, the same the phones trust), with subjectAltNames `altNames` in openssl's
+ * spelling (default IP:127.0.0.1 and DNS:localhost), and server and client use. Kept as
+ * `server-NAME.der` / `.key.der` and written as PEM files for the server's configuration. Made once
+ * and reused; re-issued for the same key when the names asked for are not all in it.
+ */
+export function ensureDevServerKeys(dir: string, name: string, options: DevKeyOptions & { altNames?: readonly string[] } = {}): DevServerKeys {
+  if (!/^[A-Za-z0-9._-]+$/.test(name)) throw new Error(`a server name for files must be letters, digits, '.', '_' or '-': ${name}`);
+  mkdirSync(dir, { recursive: true });
+  const altNames = options.altNames ?? DEV_SERVER_NAMES;
+  return withDevKeysLock(dir, () => {
+    const bits = options.bits ?? 2048;
+    const days = options.days ?? 3650;
+    ensureCa(dir, bits, days);
+    const stem = `server-${name}`;
+    if (!existsSync(join(dir, `${stem}.key.der`)) || !current(join(dir, `${stem}.der`), altNames)) issue(dir, stem, `/O=Desk Phone Development/CN=${name}`, altNames, bits, days);
+    const certificate = new Uint8Array(readFileSync(join(dir, `${stem}.der`)));
+    const privateKey = new Uint8Array(readFileSync(join(dir, `${stem}.key.der`)));
+    const caPem = new X509Certificate(readFileSync(join(dir, 'ca.der'))).toString();
+    const paths = { chainPemPath: join(dir, `${stem}.chain.pem`), privateKeyPemPath: join(dir, `${stem}.key.pem`), caPemPath: join(dir, 'ca.pem') };
+    writeFileSync(paths.chainPemPath, new X509Certificate(certificate).toString() + caPem);
+    const keyPem = createPrivateKey({ key: Buffer.from(pkcs8RsaPrivateKey(privateKey)), format: 'der', type: 'pkcs8' }).export({ format: 'pem', type: 'pkcs8' });
+    writeFileSync(paths.privateKeyPemPath, keyPem, { mode: 0o600 });
+    writeFileSync(paths.caPemPath, caPem);
+    return { certificate, privateKey, ...paths };
+  });
 }

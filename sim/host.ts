@@ -1,6 +1,6 @@
 // The Node side of the desktop XS host. It runs the firmware bundle on xsnap-worker (the real XS
 // engine) and serves the HAL the firmware asks for over the command channel: UDP sockets on
-// loopback, timers, randomness, a flash image file, the display, the keypad and WAV audio.
+// loopback, TCP and TLS streams (streams.ts), timers, randomness, a flash image file, the display, the keypad and WAV audio.
 import { randomBytes } from 'node:crypto';
 import { createSocket, type Socket } from 'node:dgram';
 import { dirname, join } from 'node:path';
@@ -14,6 +14,7 @@ import type { Credentials } from '../modules/settings/model.js';
 import { bundleForXs } from './bundle.js';
 import { FlashFile } from './flash-file.js';
 import { keyLogFile } from './key-log-file.js';
+import { HostStreams, type StreamLimits } from './streams.js';
 import { readWav, writeWav } from './wav.js';
 import { XsWorker, type XsMeter } from './xsnap-worker.js';
 
@@ -53,6 +54,8 @@ export interface DesktopHostOptions {
    * so; the host has already stopped: sockets closed, timers and audio off.
    */
   onEngineExit?: (line: string) => void;
+  /** Bounds on the TCP and TLS streams the host holds for the phone (sim/streams.ts; defaults there). */
+  streamLimits?: Partial<StreamLimits>;
 }
 
 /**
@@ -89,6 +92,8 @@ export class DesktopHost {
   lastMeter: XsMeter | undefined;
   private readonly address: string;
   private readonly sockets = new Map<number, Socket>();
+  /** The phone's TCP and TLS listeners and streams. */
+  readonly streams: HostStreams;
   private readonly timers = new Map<number, NodeJS.Timeout>();
   private audioTimer: NodeJS.Timeout | undefined;
   private audioIn: Int16Array | undefined;
@@ -117,6 +122,14 @@ export class DesktopHost {
     this.keyLog = options.keyLogPath === undefined ? undefined : keyLogFile(options.keyLogPath);
     this.address = options.address ?? '127.0.0.1';
     this.flash = new FlashFile(options.flashPath);
+    this.streams = new HostStreams(
+      {
+        address: this.address,
+        send: (header, payload) => this.send(header, payload).catch((e) => void (this.stopped || this.addLog(`stream: ${(e as Error).message}`))),
+        log: (line) => this.addLog(line),
+      },
+      options.streamLimits,
+    );
     this.worker = new XsWorker({
       onQuery: (bytes) => this.answer(bytes),
       onQueryError: (e) => encodeFrame({ error: String((e as Error)?.message ?? e) }),
@@ -139,11 +152,15 @@ export class DesktopHost {
     return host;
   }
 
-  /** The phone's live protocol state, and the host resources it holds (sockets, timers). */
-  async resources(): Promise<{ phone: Record<string, number>; sockets: number; timers: number }> {
+  /**
+   * The phone's live protocol state, and the host resources it holds: UDP sockets, timers, streams
+   * (open, and closed ones still lingering) and stream listeners.
+   */
+  async resources(): Promise<{ phone: Record<string, number>; sockets: number; timers: number; streams: number; listeners: number }> {
     await this.send({ type: 'stats' });
     const line = [...this.log].reverse().find((l) => l.startsWith('stats '));
-    return { phone: JSON.parse(line!.slice(6)), sockets: this.sockets.size, timers: this.timers.size };
+    const { streams, lingering, listeners } = this.streams.counts();
+    return { phone: JSON.parse(line!.slice(6)), sockets: this.sockets.size, timers: this.timers.size, streams: streams + lingering, listeners };
   }
 
   /** Runs XS's garbage collector (xsnap's gc global) and returns the live heap slots it leaves. */
@@ -216,6 +233,7 @@ export class DesktopHost {
     this.stopAudio();
     for (const s of this.sockets.values()) s.close();
     this.sockets.clear();
+    this.streams.closeAll();
   }
 
   /** The engine died: the phone is gone, so the host stops feeding it and says so once. */
@@ -343,8 +361,11 @@ export class DesktopHost {
       case 'log':
         this.addLog(String(header.message));
         return ok();
-      default:
-        throw new Error(`unknown host operation ${String(header.op)}`);
+      default: {
+        const answer = await this.streams.serve(header, payload);
+        if (answer === undefined) throw new Error(`unknown host operation ${String(header.op)}`);
+        return ok(answer);
+      }
     }
   }
 

@@ -30,34 +30,44 @@ export function decodeFrame(bytes: Uint8Array): Frame {
   return { header, payload: bytes.subarray(4 + length) };
 }
 
-/** Frames in one: a "batch" frame whose payload is each frame preceded by its u32 big-endian length. */
-export function encodeBatch(frames: readonly Uint8Array[]): Uint8Array {
+/** Byte strings in one: each preceded by its u32 big-endian length. */
+export function packParts(parts: readonly Uint8Array[]): Uint8Array {
   let length = 0;
-  for (const f of frames) length += 4 + f.length;
-  const payload = new Uint8Array(length);
-  const view = new DataView(payload.buffer);
+  for (const p of parts) length += 4 + p.length;
+  const out = new Uint8Array(length);
+  const view = new DataView(out.buffer);
   let at = 0;
-  for (const f of frames) {
-    view.setUint32(at, f.length);
-    payload.set(f, at + 4);
-    at += 4 + f.length;
+  for (const p of parts) {
+    view.setUint32(at, p.length);
+    out.set(p, at + 4);
+    at += 4 + p.length;
   }
-  return encodeFrame({ op: 'batch' }, payload);
+  return out;
+}
+
+/** The byte strings of packParts' output, in order (views into `packed`). */
+export function unpackParts(packed: Uint8Array): Uint8Array[] {
+  const view = new DataView(packed.buffer, packed.byteOffset, packed.length);
+  const parts: Uint8Array[] = [];
+  let at = 0;
+  while (at < packed.length) {
+    if (at + 4 > packed.length) throw new RangeError('packed part shorter than its length field');
+    const length = view.getUint32(at);
+    if (at + 4 + length > packed.length) throw new RangeError('packed part overruns its container');
+    parts.push(packed.subarray(at + 4, at + 4 + length));
+    at += 4 + length;
+  }
+  return parts;
+}
+
+/** Frames in one: a "batch" frame whose payload is the frames packed (packParts). */
+export function encodeBatch(frames: readonly Uint8Array[]): Uint8Array {
+  return encodeFrame({ op: 'batch' }, packParts(frames));
 }
 
 /** The frames of a batch frame's payload, in order. */
 export function decodeBatch(payload: Uint8Array): Frame[] {
-  const view = new DataView(payload.buffer, payload.byteOffset, payload.length);
-  const frames: Frame[] = [];
-  let at = 0;
-  while (at < payload.length) {
-    if (at + 4 > payload.length) throw new RangeError('batch entry shorter than its length field');
-    const length = view.getUint32(at);
-    if (at + 4 + length > payload.length) throw new RangeError('batch entry overruns the batch');
-    frames.push(decodeFrame(payload.subarray(at + 4, at + 4 + length)));
-    at += 4 + length;
-  }
-  return frames;
+  return unpackParts(payload).map(decodeFrame);
 }
 
 function toArrayBuffer(bytes: Uint8Array): ArrayBuffer {

@@ -1,6 +1,7 @@
 // The HAL on the desktop XS host: every contract is served by the Node side (sim/host.ts) over the
-// command channel. Queries are synchronous; what needs no answer is posted (channel.ts); events (datagrams, timers, keys, audio frames) arrive
-// through dispatchHostEvent, which the entry point wires to the channel.
+// command channel. Queries are synchronous; what needs no answer is posted (channel.ts); events
+// (datagrams, stream bytes and closes, timers, keys, audio frames) arrive through
+// dispatchHostEvent, which the entry point wires to the channel. Stream sockets: streams.ts.
 import {
   AUDIO_FRAME_SAMPLES,
   type Datagram,
@@ -12,6 +13,7 @@ import {
 } from '../contracts.js';
 import { xsTunedCrypto } from './xs-crypto.js';
 import { type Frame, post, query } from './channel.js';
+import { createHostStreams } from './streams.js';
 
 export interface HostHal extends Hal {
   /** Routes one event from the Node side to the listener the firmware installed. */
@@ -28,10 +30,15 @@ export function createHostHal(): HostHal {
 
   const flashInfo = query('flash.info').header as { sectorSize: number; sectorCount: number };
   const localAddress = String(query('net.info').header.address);
+  const streams = createHostStreams();
 
   const hal: HostHal = {
     network: {
       localAddress,
+      listenTcp: streams.listenTcp,
+      listenTls: streams.listenTls,
+      connectTcp: streams.connectTcp,
+      connectTls: streams.connectTls,
       bindUdp(port, onDatagram): UdpSocket {
         const id = nextSocket++;
         const bound = Number(query('udp.bind', { id, port }).header.port);
@@ -121,7 +128,7 @@ export function createHostHal(): HostHal {
           break;
         }
         default:
-          throw new RangeError(`unknown host event ${String(header.type)}`);
+          if (!streams.dispatch({ header, payload })) throw new RangeError(`unknown host event ${String(header.type)}`);
       }
     },
   };

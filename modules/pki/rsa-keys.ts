@@ -81,3 +81,37 @@ export function parseRsaPrivateKey(der: Uint8Array): RsaPrivateKey {
   const inner = expectTag(octets, TAG.OCTET_STRING, 'privateKey', root.offset);
   return parseRsaPrivateKeySequence(decodeDer(inner.value));
 }
+
+/** A DER header (tag and definite length, X.690 §8.1.3) for `length` content bytes. */
+function derHeader(tag: number, length: number): number[] {
+  if (length < 0x80) return [tag, length];
+  const bytes: number[] = [];
+  for (let n = length; n > 0; n = Math.floor(n / 256)) bytes.unshift(n & 0xff);
+  return [tag, 0x80 | bytes.length, ...bytes];
+}
+
+/** AlgorithmIdentifier { rsaEncryption, NULL } (RFC 3279 §2.3.1), DER. */
+const RSA_ALGORITHM = Uint8Array.of(0x30, 0x0d, 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01, 0x05, 0x00);
+
+/**
+ * An RSA private key as PKCS#8 PrivateKeyInfo (RFC 5208 §5), what TLS stacks take: `der` itself when
+ * it is one, a bare PKCS#1 RSAPrivateKey wrapped (the phone's stored key may be either). Throws
+ * DerError when `der` is neither.
+ */
+export function pkcs8RsaPrivateKey(der: Uint8Array): Uint8Array {
+  parseRsaPrivateKey(der);
+  if (sequence(decodeDer(der), 'private key', 0).length !== 9) return der;
+  const octets = [...derHeader(TAG.OCTET_STRING, der.length)];
+  const body = 3 + RSA_ALGORITHM.length + octets.length + der.length;
+  const header = derHeader(TAG.SEQUENCE, body);
+  const out = new Uint8Array(header.length + body);
+  out.set(header, 0);
+  let at = header.length;
+  out.set([TAG.INTEGER, 1, 0], at);
+  at += 3;
+  out.set(RSA_ALGORITHM, at);
+  at += RSA_ALGORITHM.length;
+  out.set(octets, at);
+  out.set(der, at + octets.length);
+  return out;
+}

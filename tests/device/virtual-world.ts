@@ -1,8 +1,10 @@
-// Virtual time and an in-memory UDP network for running phones on any engine without I/O: the
-// device scenarios (tests/device) run two phones in one XS machine with it on Moddable's runtime,
-// and the same code runs in Node under jest. Time only moves when the harness runs the world, so a
+// Virtual time and an in-memory network (UDP datagrams, and TCP/TLS streams from
+// tests/support/memory-streams.ts) for running phones on any engine without I/O: the device
+// scenarios (tests/device) run two phones in one XS machine with it on Moddable's runtime, and the
+// same code runs in Node under jest. Time only moves when the harness runs the world, so a
 // call of 500 frames takes as long as its work, not 10 s of wall clock. Pure: no host globals.
 import type { Datagram, Network, TimerId, Timers, UdpSocket } from '../../hal/contracts.js';
+import { MemoryStreams } from '../support/memory-streams.js';
 
 interface Scheduled {
   readonly id: number;
@@ -28,6 +30,8 @@ export class VirtualWorld {
   undeliverable = 0;
   /** Exceptions thrown out of timer callbacks and datagram handlers (each ended only that event). */
   readonly errors: string[] = [];
+  /** The world's stream sockets: connections between the hosts' listeners and connects. */
+  readonly streams = new MemoryStreams(NETWORK_DELAY_MS);
 
   schedule(delayMs: number, fire: () => void): number {
     if (this.pending.length >= MAX_PENDING) throw new RangeError(`virtual world: more than ${MAX_PENDING} pending events`);
@@ -75,9 +79,13 @@ export class VirtualWorld {
     };
   }
 
-  /** A host's network at `localAddress`: datagrams reach the sockets other hosts bound in this world. */
+  /**
+   * A host's network at `localAddress`: datagrams reach the sockets other hosts bound in this world,
+   * and connections the listeners they opened.
+   */
   network(localAddress: string): Network {
     return {
+      ...this.streams.network(localAddress, (delayMs, fire) => void this.schedule(delayMs, fire)),
       localAddress,
       bindUdp: (port: number, onDatagram: (d: Datagram) => void): UdpSocket => {
         const actual = port === 0 ? this.nextPort++ : port;

@@ -1,5 +1,7 @@
 // A whole phone (modules/phone/phone.ts) on a virtual HAL inside a TestNetwork
-// (tests/unit/sip-test-network.ts): its sockets are endpoints of the in-memory network, its timers
+// (tests/unit/sip-test-network.ts): its sockets are endpoints of the in-memory network, its stream
+// sockets connect to the other virtual phones' listeners on the same TestNetwork
+// (tests/support/memory-streams.ts), its timers
 // and clock run on the network's virtual time, its flash is a SimFlash. Tests drive the phone with
 // keys and scripted SIP peers and read its screen, and time passes only when they say so.
 // Pure (no Node APIs): runs under jest and on XS.
@@ -10,7 +12,18 @@ import type { Credentials, Settings } from '../../modules/settings/model.js';
 import { openPhoneStore } from '../../modules/settings/phone-store.js';
 import type { HostPort } from '../../modules/sip/user-agent.js';
 import { seededRandom, type Endpoint, type TestNetwork } from '../unit/sip-test-network.js';
+import { MemoryStreams } from './memory-streams.js';
 import { SimFlash } from './sim-flash.js';
+
+/** The stream sockets the virtual phones on one TestNetwork share. */
+const streamsOf = new WeakMap<TestNetwork, MemoryStreams>();
+
+/** The memory streams between the virtual phones on `net` (made on first use). */
+export function networkStreams(net: TestNetwork): MemoryStreams {
+  let streams = streamsOf.get(net);
+  if (!streams) streamsOf.set(net, (streams = new MemoryStreams()));
+  return streams;
+}
 
 /** The wall clock at virtual time 0. */
 export const VIRTUAL_EPOCH_MS = 1_700_000_000_000;
@@ -70,8 +83,16 @@ export function virtualPhone(net: TestNetwork, options: VirtualPhoneOptions): Vi
       return [];
     },
   };
+  /** Stream deliveries run as the phone's timers, on the network's virtual time. */
+  let nextDelivery = 1;
+  const schedule = (delayMs: number, fire: () => void) => {
+    const key = `stream ${nextDelivery++}`;
+    timerFns.set(key, fire);
+    net.apply(clockEndpoint, [{ type: 'setTimer', key, delayMs }]);
+  };
   const hal: Hal = {
     network: {
+      ...networkStreams(net).network(options.address, schedule),
       localAddress: options.address,
       bindUdp(port, onDatagram: (d: Datagram) => void) {
         const bound = port === 0 ? nextPort++ : port;

@@ -5,7 +5,7 @@
 // connected call). Each time: a final response (500) or BYE reaches the caller, the callee's
 // screen is idle again, its user agent holds no call, transaction or timer once they run out,
 // the failure is logged, and the next call between the same phones connects. Node and XS.
-import type { Hal, KeyEvent } from '../../hal/contracts.js';
+import type { Hal, KeyEvent, StreamEvents, StreamListener, StreamSocket } from '../../hal/contracts.js';
 import { nobleCrypto } from '../../hal/noble-crypto.js';
 import { eventGuard, guardedHal } from '../../modules/phone/event-guard.js';
 import { openSettingsStore } from '../../modules/settings/store.js';
@@ -128,10 +128,30 @@ describe('an exception while handling one event ends at most that call', () => {
 
 /** A HAL whose event sources the test fires by hand. */
 function stubHal() {
-  const on = { datagram: [] as ((d: { data: Uint8Array; address: string; port: number }) => void)[], timer: [] as (() => void)[], key: [] as ((e: KeyEvent) => void)[], frame: [] as ((f: Int16Array) => void)[] };
+  const on = {
+    datagram: [] as ((d: { data: Uint8Array; address: string; port: number }) => void)[],
+    timer: [] as (() => void)[],
+    key: [] as ((e: KeyEvent) => void)[],
+    frame: [] as ((f: Int16Array) => void)[],
+    accept: [] as ((s: StreamSocket) => StreamEvents)[],
+    stream: [] as StreamEvents[],
+  };
   const log: string[] = [];
+  /** A stream the test's peer "opened": `closed` counts its close() calls. */
+  const stream = (remotePort: number) => {
+    const s = { remoteAddress: '10.0.0.9', remotePort, closed: 0, write: () => {}, close: () => void s.closed++ };
+    return s;
+  };
+  const listener = (port: number): StreamListener => ({ port, close: () => {} });
   const hal: Hal = {
-    network: { localAddress: '10.0.0.1', bindUdp: (port, cb) => (on.datagram.push(cb), { port, send: () => {}, close: () => {} }) },
+    network: {
+      localAddress: '10.0.0.1',
+      bindUdp: (port, cb) => (on.datagram.push(cb), { port, send: () => {}, close: () => {} }),
+      listenTcp: (port, cb) => (on.accept.push(cb), listener(port)),
+      listenTls: (port, _credentials, cb) => (on.accept.push(cb), listener(port)),
+      connectTcp: (_address, port, events) => (on.stream.push(events), stream(port)),
+      connectTls: (_address, port, _name, _credentials, events) => (on.stream.push(events), stream(port)),
+    },
     clock: { monotonicMs: () => 0, wallClockMs: () => 0 },
     timers: { set: (_ms, cb) => on.timer.push(cb), clear: () => {} },
     random: { bytes: (n) => new Uint8Array(n) },
@@ -142,7 +162,7 @@ function stubHal() {
     crypto: nobleCrypto,
     log: (line) => void log.push(line),
   };
-  return { hal, on, log };
+  return { hal, on, log, stream };
 }
 
 describe('guardedHal: every kind of event runs inside the guard', () => {
@@ -163,6 +183,33 @@ describe('guardedHal: every kind of event runs inside the guard', () => {
     on.key[0]({ key: '5', down: true });
     on.frame[0](new Int16Array(160));
     expect(recovered).toEqual(['datagram from 10.0.0.9:7001: datagram', 'timer: timer', 'key 5: key', 'audio frame: frame']);
+  });
+
+  it('a throwing stream data, stream close or accept handler reaches the recovery; a refused connection is closed', () => {
+    const { hal: device, on, stream } = stubHal();
+    const recovered: string[] = [];
+    const hal = guardedHal(device, eventGuard(device.log, (what, e) => void recovered.push(`${what}: ${(e as Error).message}`)));
+    const credentials = { chain: [], privateKey: new Uint8Array(0), trustAnchors: [] };
+    hal.network.connectTcp('10.0.0.7', 5060, { onData: boom('tcp data'), onClose: boom('tcp close') });
+    hal.network.connectTls('10.0.0.8', 5061, 'pbx.test', credentials, { onData: boom('tls data'), onClose: boom('tls close') });
+    hal.network.listenTcp(5060, boom('accept'));
+    hal.network.listenTls(5061, credentials, () => ({ onData: boom('accepted data'), onClose: () => {} }));
+    on.stream[0].onData(Uint8Array.of(1));
+    on.stream[0].onClose('reset');
+    on.stream[1].onData(Uint8Array.of(2));
+    on.stream[1].onClose();
+    const refused = stream(40001);
+    on.accept[0](refused).onData(Uint8Array.of(3)); // the stand-in events of a refused connection do nothing
+    on.accept[1](stream(40002)).onData(Uint8Array.of(4));
+    expect(refused.closed).toBe(1);
+    expect(recovered).toEqual([
+      'stream data from 10.0.0.7:5060: tcp data',
+      'stream close from 10.0.0.7:5060: tcp close',
+      'stream data from 10.0.0.8:5061: tls data',
+      'stream close from 10.0.0.8:5061: tls close',
+      'connection from 10.0.0.9:40001: accept',
+      'stream data from 10.0.0.9:40002: accepted data',
+    ]);
   });
 
   it('a recovery that throws too is logged, never thrown', () => {
