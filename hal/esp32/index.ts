@@ -9,6 +9,7 @@ import { createI2sAudio, type AudioCodecConfig } from './i2s-audio.js';
 import { createKeypadMatrix, type KeypadMatrixConfig } from './keypad-matrix.js';
 import { createHardwareRandom } from './random.js';
 import { createDeviceTimers } from './timers.js';
+import { createStreamNetwork } from './stream-network.js';
 import { createUdpNetwork } from './udp-network.js';
 
 export interface Esp32HalConfig {
@@ -22,10 +23,11 @@ export interface Esp32HalConfig {
 
 export function createEsp32Hal(config: Esp32HalConfig): Hal {
   const log = (message: string) => trace(`${message}\n`);
+  const timers = createDeviceTimers();
   return {
-    network: createUdpNetwork(),
+    network: createUdpNetwork(createStreamNetwork(timers)),
     clock: createDeviceClock(),
-    timers: createDeviceTimers(),
+    timers,
     random: createHardwareRandom(),
     flash: openFlashPartition(config.settingsPartition),
     keypad: createKeypadMatrix(config.keypad),

@@ -1,9 +1,10 @@
-// Network on the device: ECMA-419 UDP sockets (Moddable "embedded:io/socket/udp", lwIP on ESP32).
+// Network on the device: ECMA-419 UDP sockets (Moddable "embedded:io/socket/udp", lwIP on ESP32),
+// and the stream sockets of stream-network.ts.
 // The SDK's write takes (buffer, address, port), as these typings say; the SDK's io.md still shows
 // the older address-first order, which the source no longer uses.
 import Net from 'net';
 import UDP from 'embedded:io/socket/udp';
-import type { Network, UdpSocket } from '../contracts.js';
+import type { Network, StreamNetwork, UdpSocket } from '../contracts.js';
 
 /**
  * The SDK's UDP has close() (modules/io/socket/lwip/udp.c, xs_udp_close); @moddable/typings 5.6.0
@@ -11,8 +12,13 @@ import type { Network, UdpSocket } from '../contracts.js';
  */
 type ClosableUdp = UDP & { close(): void };
 
-export function createUdpNetwork(): Network {
+/** UDP here, with `streams` (stream-network.ts) for TCP and TLS. */
+export function createUdpNetwork(streams: StreamNetwork): Network {
   return {
+    listenTcp: streams.listenTcp,
+    listenTls: streams.listenTls,
+    connectTcp: streams.connectTcp,
+    connectTls: streams.connectTls,
     get localAddress() {
       return Net.get('IP') ?? '0.0.0.0';
     },
