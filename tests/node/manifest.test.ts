@@ -104,7 +104,7 @@ describe('manifest.json', () => {
       .flatMap(([, value]) => [value].flat())
       .filter((v) => v.startsWith('./'))
       .filter((v) => {
-        if (!v.includes('*')) return !['.ts', '.js'].some((ext) => existsSync(join(ROOT, v + ext)));
+        if (!v.includes('*')) return !['.ts', '.js', '.d.ts'].some((ext) => existsSync(join(ROOT, v + ext)));
         const dir = join(ROOT, dirname(v));
         return !existsSync(dir) || !readdirSync(dir).some((f) => matches(v, `./${relative(ROOT, join(dir, f)).replace(/\.(ts|js|c|d\.ts)$/, '')}`) !== undefined);
       });
