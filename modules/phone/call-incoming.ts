@@ -112,8 +112,9 @@ export function decideDescription(ctx: IncomingContext, callId: string, from: st
     ({ keyed, answerExtensions, learned } = decided);
     certificate = certificateOf(mikey);
   }
-  if (!mikey && settings.learnedPeers[from]) {
-    // Pinning: this peer proved it speaks priority MIKEY; an offer without it is a downgrade.
+  if (!mikey && settings.learnedPeers[from] && settings.srtpMode !== 'Off') {
+    // Pinning: this peer proved it speaks priority MIKEY; an offer without it is a downgrade. Not in
+    // SRTP mode Off: the phone then takes plain RTP from everyone, and there is nothing to protect.
     hal.log(`incoming call ${callId} refused: ${from} is known to speak MIKEY; refusing a weaker offer`);
     return REFUSED;
   }

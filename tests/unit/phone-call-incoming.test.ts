@@ -63,6 +63,18 @@ describe('call-incoming: the callee decides on an offer without MIKEY', () => {
     expect(lines[3]).toBe(`incoming call c4 refused: ${ALICE} is known to speak MIKEY; refusing a weaker offer`);
   });
 
+  it('in SRTP mode Off takes a plain offer from a peer it once had a MIKEY call with: pinning guards SRTP, Off has none', () => {
+    // Found by the model (tests/model/negotiation.pml -DOLD_OFF_PINNING): two phones that met switch
+    // to Off and can never call each other, though Off "offers and accepts only plain RTP".
+    const lines: string[] = [];
+    const pinnedOff = { ...factorySettings(), srtpMode: 'Off' as const, learnedPeers: { [ALICE]: { table: factorySettings().priorities, learnedAt: 1 } } };
+    expect(decideIncoming(context(pinnedOff, lines), 'c1', ALICE, offer('RTP/AVP'))).toEqual({ remote: { address: '192.0.2.10', port: 49170 }, answerExtensions: [] });
+    expect(lines).toEqual([]);
+    // In Off a secured offer is still refused, as from anyone.
+    expect(decideIncoming(context(pinnedOff, lines), 'c2', ALICE, offer('RTP/SAVP', [`a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:${INLINE}`]))).toEqual({ refused: 488, body: '' });
+    expect(lines).toEqual(['incoming call c2 refused: SRTP is off on this phone']);
+  });
+
   it('never throws on malformed offers: any text, or any a=crypto value, is decided or refused', () => {
     fc.assert(
       fc.property(fc.string({ maxLength: 200 }), (text) => {
