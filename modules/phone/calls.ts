@@ -222,7 +222,7 @@ export class Calls {
     const learned = settings.learnedPeers[target];
     const allowed = offerRungs(settings.srtpMode, this.sdesOffered());
     const ka = allowed[0] === 'mikey-priority' && (step === undefined || step === 'mikey-priority')
-      ? reofferWith ?? firstOfferKeyAgreement(own, learned && callableTable(learned.table), () => true)
+      ? reofferWith ?? firstOfferKeyAgreement(own, learned && callableTable(learned.table), () => true, CALL_POLICY)
       : undefined;
     // Without a usable MIKEY key agreement the ladder starts lower (SDES, or plain RTP if allowed).
     const rung: Rung | undefined = ka ? 'mikey-priority' : step && step !== 'mikey-priority' ? step : allowed.find((r) => r === 'sdes' || r === 'none');
@@ -605,7 +605,9 @@ export class Calls {
     }
     if (!theirs) return false;
     const own = callableTable(this.c.store.settings.priorities, usableKeyAgreements(this.keying(), call.peer));
-    const next = reofferKeyAgreement(own, callableTable(theirs.table), call.offer.keyAgreement, () => true);
+    // The offer's policy, which the callee applied and confirmAnswer checks (the model found the
+    // default, priority, here: under another policy the re-offer would miss the callee's choice).
+    const next = reofferKeyAgreement(own, callableTable(theirs.table), call.offer.keyAgreement, () => true, CALL_POLICY);
     if (!next) return false;
     this.c.hal.log(`call ${call.callId}: the callee's table points to ${next}; offering again`);
     call.rtp.close();
