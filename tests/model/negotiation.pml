@@ -10,17 +10,22 @@
  * carry out with this peer (call-negotiation.ts callableTable, keying.ts usableKeyAgreements).
  * The offerer's policy (priority, static, automatic) travels with its table and both phones use it.
  * Each phone has an SRTP mode (Off, Optional, Mandatory). A may hold B's table from an earlier call
- * (settings.learnedPeers: none, B's current table, or a stale one), B may hold A's: both pin.
+ * (settings.learnedPeers: none, B's current table, or a stale one), B may hold A's: both pin. A may
+ * or may not offer SDES without TLS (settings.sdesOverNonTls) and may or may not put the plain
+ * RTP/AVP line in the same offer (settings.fallbackInOneOffer, the seed paper's Fig. 6 and 7).
  *
  * Modelled, as the code does it:
  *   calls.ts dial()        first offer with firstOfferKeyAgreement (offer-plan.ts), the ladder start
+ *                          (offerRungs), the plain line in the same offer
+ *   call-lines.ts          the first line, else the plain line unless refused with a table
  *   call-incoming.ts       screening (credentials, replay cache), the 488 with the callee's table when
  *                          another key agreement wins or the offered one is unusable
  *                          (tableForUnusableOffer), the plain 488, pinning, decideAnswer (ladder.ts)
  *   calls.ts reoffer()     one re-offer with reofferKeyAgreement from a 488's table
- *   calls.ts answered      R_MESSAGE checked (finish: bound to this I_MESSAGE), confirmAnswer, or no
- *                          MIKEY in the answer: hang up and step down
- *   calls.ts stepDown()    pinning, nextRung (ladder.ts): mikey-priority -> sdes -> none as the mode allows
+ *   calls.ts answered      the plain line taken, or the R_MESSAGE checked (finish: bound to this
+ *                          I_MESSAGE) and confirmAnswer, or no MIKEY in the answer: hang up, step down
+ *   calls.ts stepDown()    pinning, nextRung (ladder.ts): mikey-priority -> sdes -> none as the mode
+ *                          and sdesOverNonTls allow, not to none after an offer that had the plain line
  *
  * Abstracted:
  *   - Keys are "intact" (the phones') or "forged" (anything the attacker makes): the attacker holds
@@ -29,10 +34,11 @@
  *     never reaches negotiation), A ends the call (finish() throws). Only messages the phones made
  *     are ever accepted, and everything under their MAC/signature (key agreement, tables, policy,
  *     B's stated choice, SDP IDs) travels unchanged.
- *   - Messages are their fields: an offer is its key-mgmt line (which offer's I_MESSAGE, or none),
- *     its m= transport (RTP/SAVP or RTP/AVP) and whether it has a=crypto lines B can use; a response
- *     is 488 with or without a table, 200 with an R_MESSAGE (for which offer), with an SDES answer
- *     naming one of A's lines, or with no keys, or a failure/timeout.
+ *   - Messages are their fields: an offer is its first m= line's key-mgmt line (which offer's
+ *     I_MESSAGE, or none), transport (RTP/SAVP or RTP/AVP) and whether it has a=crypto lines B can
+ *     use, and whether a plain RTP/AVP line follows; a response is 488 with or without a table, 200
+ *     with an R_MESSAGE (for which offer), with an SDES answer naming one of A's lines, with no
+ *     keys, or taking the plain line, or a failure/timeout.
  *   - A 488's table is a hint A reads without checking: the attacker may put any table there; A's
  *     re-offer is then select(A, that table), i.e. any key agreement of A's table, or none.
  *   - After init the tables matter only through what the code computes from them, and (real model)
@@ -80,6 +86,7 @@
 #define R_200S 3      /* 200 with an SDES answer naming one of A's lines */
 #define R_200P 4      /* 200 without keys */
 #define R_FAIL 5      /* another final status, or nothing (timeout) */
+#define R_200PL 6     /* 200 taking the plain RTP/AVP line of a two-line offer (the other at port 0) */
 
 #define LEARNED_NONE 0
 #define LEARNED_EXACT 1
@@ -110,6 +117,8 @@ byte aSet, bSet;          /* the key agreements in each table, one bit each */
 bit sdesCommon;           /* A's a=crypto lines include a suite B takes */
 /* the phones' settings */
 byte modeA, modeB, learned;
+bit sdesA;                /* A may offer SDES (settings.sdesOverNonTls; the SIP path is not TLS) */
+bit fallbackA;            /* A offers the plain line in the same offer (settings.fallbackInOneOffer) */
 bit bMet;                 /* B holds A's table (pinned); set when B connects a priority-MIKEY call */
 bit attacker;
 byte expOut = GOING;      /* without the attacker: the outcome the docs give (GOING with it) */
@@ -120,6 +129,7 @@ bit reoffered;
 byte nOffers;             /* offers sent; the current one is nOffers - 1 */
 byte aOut = GOING;        /* how the call ended for A */
 byte offKa[MAXOFFERS];    /* each offer's I_MESSAGE key agreement, NONE without MIKEY */
+bit offLines[MAXOFFERS];  /* the offer carries the plain RTP/AVP line too (two m= lines) */
 
 /* B, the callee */
 byte bSeen;               /* offers whose I_MESSAGE is in B's replay cache, one bit each */
@@ -127,7 +137,8 @@ byte rmsg;                /* offers B answered with an R_MESSAGE, one bit each *
 byte rmsgSu[MAXOFFERS];   /* the suite B keyed with for that offer */
 
 /* one message in flight */
-byte rsp, rspM, rspHint, dM, dProto;
+byte rsp, rspM, rspHint, dM, dProto, rsp1;
+bit dPlain;               /* what B receives has a plain RTP/AVP line besides the first one */
 bit delivered;            /* without the attacker: the current offer reached B */
 byte ck, cs;              /* a computed key agreement and suite */
 bit dCrypto, scr;
@@ -164,18 +175,24 @@ inline dial(rw, step) {
     fi;
     reoffered = (rw != NONE);
     offKa[nOffers] = aKaOff;
+    /* the plain line in the same offer: a keyed rung, a mode that allows plain RTP, not pinned */
+    offLines[nOffers] = (fallbackA && aRung != PLAIN && modeA == OPTIONAL && learned == LEARNED_NONE);
     nOffers++
   }
 }
 
-/* calls.ts stepDown(): pinning, then nextRung (ladder.ts) below the refused rung, plain MIKEY skipped */
+/*
+ * calls.ts stepDown(): pinning, then nextRung (ladder.ts) below the refused rung among the rungs A
+ * may offer (offerRungs: SDES only when sdesA), plain MIKEY skipped; not to plain RTP when the
+ * refused offer carried the plain line already.
+ */
 inline step_down() {
   if
   :: learned != LEARNED_NONE -> aOut = FAILED
   :: else ->
     if
-    :: aRung == MP -> dial(NONE, SDES)                         /* Optional, Mandatory */
-    :: aRung == SDES && modeA == OPTIONAL -> dial(NONE, PLAIN)
+    :: aRung == MP && sdesA -> dial(NONE, SDES)                /* Optional, Mandatory */
+    :: (aRung == MP && !sdesA || aRung == SDES) && modeA == OPTIONAL && !offLines[nOffers - 1] -> dial(NONE, PLAIN)
     :: else -> aOut = FAILED
     fi
   fi
@@ -208,10 +225,10 @@ inline b_select(m) {
 }
 
 /*
- * call-incoming.ts decideIncoming() for an offer whose key-mgmt line is offer dM's I_MESSAGE (NONE:
- * no MIKEY line), on transport dProto, with usable a=crypto lines when dCrypto. Sets rsp.
+ * call-incoming.ts decideDescription() for one m= line whose key-mgmt line is offer dM's I_MESSAGE
+ * (NONE: no MIKEY line), on transport dProto, with usable a=crypto lines when dCrypto. Sets rsp.
  */
-inline b_receive() {
+inline b_decide() {
   if
   :: dM != NONE && modeB != OFF ->
     /* screenOffer: B can screen a key agreement in its table; one outside it only if it holds its
@@ -222,7 +239,7 @@ inline b_receive() {
     :: !((bSet >> offKa[dM]) & 1) -> scr = 0
     fi;
     if
-    :: !scr -> rsp = R_488T                        /* tableForUnusableOffer: the offer carries a table */
+    :: !scr -> rsp = (selKa != NONE -> R_488T : R_488)  /* tableForUnusableOffer: a table, if it helps */
     :: scr && ((bSeen >> dM) & 1) -> rsp = R_488   /* a replayed I_MESSAGE (replay cache) */
     :: scr && !((bSeen >> dM) & 1) ->
       bSeen = bSeen | (1 << dM);
@@ -260,10 +277,28 @@ inline b_receive() {
   fi
 }
 
+/*
+ * call-lines.ts decideLines(): the first line as a one-line offer; if refused, and not with a table
+ * on a protected line, the plain line alone (when there is one). The first refusal otherwise.
+ */
+inline b_receive() {
+  b_decide();
+  if
+  :: dPlain && rsp != R_200M && rsp != R_200S && rsp != R_200P && !(rsp == R_488T && dProto == SAVP) ->
+    d_step { rsp1 = rsp; dM = NONE; dProto = AVP; dCrypto = 0 };
+    b_decide();
+    d_step { rsp = (rsp == R_200P -> R_200PL : rsp1); rsp1 = 0 }
+  :: else -> skip
+  fi
+}
+
 /* calls.ts onEvent 'answered' / 'failed' for A's current offer */
 inline a_receive() {
+  /* an answer taking a second line that A did not offer: its first line has no keys */
+  d_step { rsp = (rsp == R_200PL && !offLines[nOffers - 1] -> R_200P : rsp) };
   if
   :: rsp == R_FAIL -> aOut = FAILED
+  :: rsp == R_200PL -> a_lower(PLAIN)             /* "the answer takes the plain RTP/AVP line" */
   :: rsp == R_488T && !reoffered && aRung == MP && rspHint != NONE && rspHint != aKaOff ->
     dial(rspHint, MP)                             /* reoffer(): once, to another key agreement */
   :: (rsp == R_488 || rsp == R_488T) && !(rsp == R_488T && !reoffered && aRung == MP && rspHint != NONE && rspHint != aKaOff) ->
@@ -383,26 +418,29 @@ init {
     :: (aSet & 4) -> firstKa = 2
     fi
   fi;
+  if :: sdesA = 0 :: sdesA = 1 fi;
+  if :: fallbackA = 0 :: fallbackA = 1 fi;
   if :: bMet = 0 :: bMet = 1 fi;
   if :: attacker = 0 :: attacker = 1 fi;
   d_step {
-    /* without the attacker: the outcome docs/negotiation.md §4-§5 give */
+    /* without the attacker: the outcome docs/negotiation.md §4-§5 give. MIKEY when both can; else
+       the best rung the ladder reaches: SDES (when A may offer it) before plain RTP, but with the
+       plain line in the first offer (Optional, peer not pinned) the callee takes that at once */
     if
     :: attacker -> skip
     :: !attacker && modeA != OFF && modeB != OFF && selKa != NONE && selSu != NONE -> expOut = MP
     :: !attacker && !(modeA != OFF && modeB != OFF && selKa != NONE && selSu != NONE) ->
+      sel_i = (modeA != MANDATORY && modeB != MANDATORY && (modeA == OFF || learned == LEARNED_NONE) && (modeB == OFF || !bMet));
+      sel_j = (sdesA && modeA != OFF && modeB != OFF && sdesCommon && learned == LEARNED_NONE && !bMet);
       if
-      :: modeA != OFF && modeB != OFF && sdesCommon && learned == LEARNED_NONE && !bMet -> expOut = SDES
-      :: else ->
-        if
-        :: modeA != MANDATORY && modeB != MANDATORY && (modeA == OFF || learned == LEARNED_NONE) && (modeB == OFF || !bMet) ->
-          expOut = PLAIN
-        :: else -> expOut = FAILED
-        fi
+      :: fallbackA && modeA == OPTIONAL && learned == LEARNED_NONE -> expOut = (sel_i -> PLAIN : (sel_j -> SDES : FAILED))
+      :: else -> expOut = (sel_j -> SDES : (sel_i -> PLAIN : FAILED))
       fi
     fi;
     /* forget what the rest of this run does not read, so that runs which differ only there share states */
     favA = NONE;
+    sdesA = (modeA != OFF && sdesA);               /* in mode Off A offers plain RTP only */
+    fallbackA = (modeA != OFF && fallbackA);
     if
     :: attacker -> hintKa = NONE; sdesCommon = 0; learned = (learned != LEARNED_NONE -> LEARNED_STALE : LEARNED_NONE)
     :: else -> aSet = 0
@@ -426,7 +464,8 @@ init {
        :: !attacker ->
          dM = (offKa[nOffers - 1] != NONE -> nOffers - 1 : NONE);
          dProto = (aRung == PLAIN -> AVP : SAVP);
-         dCrypto = (aRung == SDES && sdesCommon)
+         dCrypto = (aRung == SDES && sdesCommon);
+         dPlain = offLines[nOffers - 1]
        :: attacker ->
          if
          :: dM = 0 :: nOffers > 1 -> dM = 1 :: nOffers > 2 -> dM = 2 :: nOffers > 3 -> dM = 3
@@ -437,11 +476,12 @@ init {
          :: offKa[dM] != NONE -> dM = NONE          /* stripped */
          fi;
          if :: dProto = AVP :: dProto = SAVP fi;
-         if :: dCrypto = 0 :: dCrypto = 1 fi       /* a=crypto stripped, or the attacker's own */
+         if :: dCrypto = 0 :: dCrypto = 1 fi;      /* a=crypto stripped, or the attacker's own */
+         if :: dPlain = 0 :: dPlain = 1 fi         /* the plain line removed, or added */
        fi;
        b_receive();
        /* without the attacker B's response goes to A; with it, it is the attacker's to use */
-       d_step { delivered = !attacker; rsp = (attacker -> 0 : rsp); dM = 0; dProto = 0; dCrypto = 0 }
+       d_step { delivered = !attacker; rsp = (attacker -> 0 : rsp); dM = 0; dProto = 0; dCrypto = 0; dPlain = 0 }
        }
     od;
     /* one response reaches A: B's; with the attacker anything but an R_MESSAGE can be made up */
@@ -456,6 +496,7 @@ init {
     :: attacker && (aSet & 4) -> rsp = R_488T; rspHint = 2
     :: attacker -> rsp = R_200S
     :: attacker -> rsp = R_200P
+    :: attacker -> rsp = R_200PL
     :: attacker && (rmsg & 1) -> rsp = R_200M; rspM = 0
     :: attacker && (rmsg & 2) -> rsp = R_200M; rspM = 1
     :: attacker && (rmsg & 4) -> rsp = R_200M; rspM = 2
