@@ -54,8 +54,13 @@ interface Held {
   timer: NodeJS.Timeout | undefined;
 }
 
-function pem(der: Uint8Array): string {
-  return new X509Certificate(der).toString();
+/** A DER certificate as PEM; `what` names it when it is not one. */
+function pem(der: Uint8Array, what: string): string {
+  try {
+    return new X509Certificate(der).toString();
+  } catch {
+    throw new Error(`TLS credentials: ${what} is not a DER X.509 certificate`);
+  }
 }
 
 /** A PKCS#8 private key as PEM; a bare PKCS#1 RSA key is taken too (what OpenSSL 3.0's genpkey writes as DER). */
@@ -64,16 +69,25 @@ function privateKeyPem(der: Uint8Array): string {
   try {
     return createPrivateKey({ key, format: 'der', type: 'pkcs8' }).export({ format: 'pem', type: 'pkcs8' }) as string;
   } catch {
-    return createPrivateKey({ key, format: 'der', type: 'pkcs1' }).export({ format: 'pem', type: 'pkcs8' }) as string;
+    try {
+      return createPrivateKey({ key, format: 'der', type: 'pkcs1' }).export({ format: 'pem', type: 'pkcs8' }) as string;
+    } catch {
+      throw new Error('TLS credentials: the private key is neither PKCS#8 nor PKCS#1 DER');
+    }
   }
 }
 
-/** The PEM material of a credentials payload (hal/host/streams.ts: key, chain, anchors). */
-function tlsMaterial(chainLength: number, payload: Uint8Array): { key: string; cert: string; ca: string[] } {
+/**
+ * The PEM material of a credentials payload (hal/host/streams.ts: key, chain, anchors). A server
+ * needs a certificate and its key; a client may have none (it is then asked for none).
+ */
+function tlsMaterial(chainLength: number, payload: Uint8Array, server: boolean): { key?: string; cert?: string; ca: string[] } {
   const parts = unpackParts(payload);
-  if (parts.length < 1 + chainLength || chainLength < 1) throw new Error('TLS credentials need a private key and a certificate');
-  const key = privateKeyPem(parts[0]);
-  return { key, cert: parts.slice(1, 1 + chainLength).map(pem).join(''), ca: parts.slice(1 + chainLength).map(pem) };
+  if (parts.length < 1 + chainLength) throw new Error('TLS credentials are cut short');
+  if (server && chainLength < 1) throw new Error('a TLS server needs a certificate and its key');
+  const ca = parts.slice(1 + chainLength).map((der, i) => pem(der, `trust anchor ${i + 1}`));
+  if (chainLength === 0) return { ca };
+  return { key: privateKeyPem(parts[0]), cert: parts.slice(1, 1 + chainLength).map((der, i) => pem(der, `certificate ${i + 1} of the chain`)).join(''), ca };
 }
 
 const messageOf = (e: unknown) => (e instanceof Error ? e.message : String(e));
@@ -103,13 +117,21 @@ export class HostStreams {
     const id = Number(header.id);
     switch (header.op) {
       case 'stream.listen':
-        return { port: await this.listen(id, Number(header.port), header.tls === true ? tlsMaterial(Number(header.chain), payload) : undefined) };
+        return { port: await this.listen(id, Number(header.port), header.tls === true ? tlsMaterial(Number(header.chain), payload, true) : undefined) };
       case 'stream.unlisten':
         this.servers.get(id)?.close();
         this.servers.delete(id);
         return {};
       case 'stream.connect':
-        this.connect(id, String(header.address), Number(header.port), typeof header.serverName === 'string' ? { serverName: header.serverName, ...tlsMaterial(Number(header.chain), payload) } : undefined);
+        try {
+          const tls = typeof header.serverName === 'string' ? { serverName: header.serverName, ...tlsMaterial(Number(header.chain), payload, false) } : undefined;
+          this.connect(id, String(header.address), Number(header.port), tls);
+        } catch (e) {
+          // The engine holds the stream: it hears why it will not open.
+          this.streams.get(id)?.socket.destroy();
+          this.streams.delete(id);
+          void this.deps.send({ type: 'closed', id, error: messageOf(e) });
+        }
         return {};
       case 'stream.write':
         this.write(id, payload);
@@ -136,7 +158,7 @@ export class HostStreams {
     this.lingering.clear();
   }
 
-  private listen(id: number, port: number, tls: { key: string; cert: string } | undefined): Promise<number> {
+  private listen(id: number, port: number, tls: { key?: string; cert?: string } | undefined): Promise<number> {
     if (this.servers.size >= this.limits.maxListeners) throw new Error(`too many listeners (${this.limits.maxListeners})`);
     const context = tls ? createSecureContext({ key: tls.key, cert: tls.cert, minVersion: 'TLSv1.2' }) : undefined;
     return new Promise((resolve, reject) => {
@@ -181,7 +203,7 @@ export class HostStreams {
     }
   }
 
-  private connect(id: number, address: string, port: number, tls: { serverName: string; key: string; cert: string; ca: string[] } | undefined): void {
+  private connect(id: number, address: string, port: number, tls: { serverName: string; key?: string; cert?: string; ca: string[] } | undefined): void {
     if (this.streams.size >= this.limits.maxStreams) {
       void this.deps.send({ type: 'closed', id, error: `too many open streams (${this.limits.maxStreams})` });
       return;
@@ -192,8 +214,7 @@ export class HostStreams {
           port,
           // SNI carries DNS names only (RFC 6066 §3); the certificate check takes either.
           ...(isIP(tls.serverName) ? {} : { servername: tls.serverName }),
-          key: tls.key,
-          cert: tls.cert,
+          ...(tls.cert !== undefined ? { key: tls.key, cert: tls.cert } : {}),
           ca: tls.ca,
           minVersion: 'TLSv1.2',
           rejectUnauthorized: true,

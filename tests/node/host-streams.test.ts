@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect as tlsConnect, createServer as createTlsServer, type TLSSocket } from 'node:tls';
 import { pkcs8RsaPrivateKey } from '../../modules/pki/rsa-keys.js';
+import { packParts } from '../../hal/host/channel.js';
 import { ensureDevKeys, ensureDevServerKeys, type DevKeys, type DevServerKeys } from '../../sim/dev-keys.js';
 import { until } from '../support/desktop-phones.js';
 import { StreamProbe } from '../support/stream-probe.js';
@@ -146,6 +147,21 @@ describe('desktop host stream sockets, from XS', () => {
       const other = await probe.connect({ port, serverName: 'other.test', text: 'must not leave' });
       expect(await probe.closed(other)).toMatch(/does not match certificate's altnames/);
       expect(secrets).toEqual([]);
+    });
+
+    it('connect without a certificate of its own (none is asked for); unusable credentials end the stream with the error', async () => {
+      const phone = keys.phones.get(PHONE)!;
+      const setCredentials = (chain: Uint8Array[], key: Uint8Array) => probe.command('credentials', { chain: chain.length }, packParts([key, ...chain, keys.caCertificate]));
+      try {
+        await setCredentials([], new Uint8Array(0));
+        const anonymous = await probe.connect({ port, serverName: 'pbx.test', text: 'anonymous client' });
+        await until(() => probe.received(anonymous).toString() === 'anonymous client', 'the echo to a client without a certificate');
+        await setCredentials([Uint8Array.of(0x30, 0x03, 0x02, 0x01, 0x00)], phone.privateKey);
+        const broken = await probe.connect({ port, serverName: 'pbx.test', text: 'never sent' });
+        expect(await probe.closed(broken)).toBe('TLS credentials: certificate 1 of the chain is not a DER X.509 certificate');
+      } finally {
+        await setCredentials([phone.certificate], phone.privateKey);
+      }
     });
 
     it('refuse a server whose certificate does not chain to the anchors', async () => {
