@@ -156,6 +156,24 @@ describe('the paper offer shape and SIPp', () => {
     expect(three.map((i) => mLines(i).map((l) => l.split(' ')[2]))).toEqual([['RTP/SAVP'], ['RTP/SAVP'], ['RTP/AVP']]);
   });
 
+  it('never runs two audio streams: an answer enabling both lines is hung up (BYE) without media', async () => {
+    const sippPort = await freePort();
+    const sipp = startSipp(dir, 'uas-two-lines-both.xml', ['-p', String(sippPort), '-mp', String(sippPort + 2), '-m', '1']);
+    await new Promise((r) => setTimeout(r, 500));
+    const { host } = await phone('7001', 'Optional', true, `127.0.0.1:${sippPort}`);
+    try {
+      for (const k of ['7', '0', '0', '2', 'OK'] as Key[]) await host.pressKey(k);
+      // SIPp's scenario ends well only once it received the phone's BYE.
+      expect(await sipp.exited).toBe(0);
+      expect(host.log.some((l) => l.includes('the answer takes two audio lines at once'))).toBe(true);
+      expect(host.log.some((l) => / connected with /.test(l))).toBe(false);
+      expect(logged(sipp.messages(), /^INVITE /)).toHaveLength(1);
+    } finally {
+      sipp.child.kill('SIGKILL');
+      await host.stop();
+    }
+  });
+
   it("takes the one-line answer of SIPp's plain-only scenario (it ignores the second m= line) as the AVP line", async () => {
     const one = await callPlainSipp('uas-plain-only.xml', true);
     expect(one).toHaveLength(1);
