@@ -249,7 +249,9 @@ inline b_decide() {
         :: ck == NONE || cs == NONE -> rsp = R_488  /* "no key agreement or suite in common" */
         :: ck != NONE && cs != NONE && ck != offKa[dM] -> rsp = R_488T
         :: ck != NONE && cs != NONE && ck == offKa[dM] ->
-          /* rings, is answered, connects (recordCall learns A), 200 with the R_MESSAGE */
+          /* rings, is answered, connects (recordCall learns A), 200 with the R_MESSAGE;
+             no downgrade: B keys exactly the policy's choice for the two tables */
+          assert(ck == selKa && cs == selSu);
           bMet = 1; rmsg = rmsg | (1 << dM); rmsgSu[dM] = cs; rsp = R_200M
         fi;
         ck = 0; cs = 0

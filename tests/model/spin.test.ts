@@ -64,7 +64,7 @@ function verify(defines: string[]): Pan {
 }
 
 describe('the negotiation model (spin)', () => {
-  it('verifies with 0 errors: agreement, no downgrade and liveness hold in every state, exhaustively', () => {
+  it('verifies with 0 errors: agreement, no downgrade and liveness hold on every execution, exhaustively', () => {
     const pan = verify([]);
     expect(pan.output).toContain('Full statespace search for');
     expect(pan.output).toMatch(/assertion violations\s+\+/);
