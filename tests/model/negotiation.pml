@@ -509,6 +509,8 @@ init {
     }
   od;
 
-  /* liveness without an attacker: the outcome the docs give, within the round trips they claim */
-  assert(attacker || (aOut == expOut && nOffers <= (expOut == MP -> (learned == LEARNED_EXACT -> 1 : 2) : MAXOFFERS)))
+  /* liveness without an attacker: the outcome the docs give, within the round trips they claim
+     (§4; §5: with the plain line in the offer, plain RTP without stepping down the ladder) */
+  assert(attacker || (aOut == expOut && nOffers <= (expOut == MP -> (learned == LEARNED_EXACT -> 1 : 2) :
+                      (expOut == PLAIN && fallbackA && modeA == OPTIONAL && learned == LEARNED_NONE -> 2 : MAXOFFERS))))
 }
