@@ -413,7 +413,8 @@ export class Calls {
             // a=crypto, which was not offered (RFC 4568 §7.1.2): end it and offer the next rung.
             this.c.hal.log(`call ${call.callId}: the answer carries no MIKEY response; ending it`);
             this.run(this.ua.hangup(call.callId));
-            if (this.stepDown(call, 488)) return;
+            // Its answer took the keyed line: a plain line the offer carried was not refused.
+            if (this.stepDown(call, 488, false)) return;
             throw new Error('the answer has no MIKEY response');
           }
           // finish() authenticates the whole R_MESSAGE, so its table can be trusted from here on.
@@ -552,8 +553,9 @@ export class Calls {
   /**
    * After a refused offer: the next rung of the ladder (RFC 3261 §21.4.26), never below what the
    * SRTP mode allows. Plain MIKEY is skipped: the same offer already reached a MIKEY phone as one.
+   * A refused offer that carried the plain line (`refusedPlain`) is not followed by a plain offer.
    */
-  private stepDown(call: Extract<Call, { kind: 'outgoing' }>, status: number): boolean {
+  private stepDown(call: Extract<Call, { kind: 'outgoing' }>, status: number, refusedPlain = call.lines !== undefined): boolean {
     if (this.c.store.settings.learnedPeers[call.peer]) {
       // Pinning: this peer proved it speaks priority MIKEY; being pushed below it is a downgrade.
       this.c.hal.log(`call ${call.callId}: ${call.peer} is known to speak MIKEY; not stepping down`);
@@ -561,7 +563,7 @@ export class Calls {
     }
     const next = nextRung(this.c.store.settings.srtpMode, call.rung === 'mikey-priority' ? 'mikey' : call.rung, status, false, this.sdesOffered());
     if (!next) return false;
-    if (next === 'none' && call.lines) {
+    if (next === 'none' && refusedPlain) {
       this.c.hal.log(`call ${call.callId}: refused with ${status}; plain RTP was in that offer already`);
       return false;
     }

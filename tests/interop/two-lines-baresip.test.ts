@@ -21,7 +21,7 @@ describe('the paper offer shape to baresip', () => {
   let n = 0;
 
   /** Our phone calls baresip with `mediaenc`; returns the INVITEs, baresip's answers and both screens once connected. */
-  async function call(mediaenc: string | undefined, fallback: boolean, during?: (phone: DesktopHost, baresip: Baresip) => Promise<void>): Promise<{ invites: string[]; answers: string[]; screen: string; phoneLog: string[]; baresipLog: string }> {
+  async function call(mediaenc: string | undefined, fallback: boolean, during?: (phone: DesktopHost, baresip: Baresip) => Promise<void>, sdesOverNonTls = true): Promise<{ invites: string[]; answers: string[]; screen: string; phoneLog: string[]; baresipLog: string }> {
     const run = `${n++}`;
     const bdir = mkdtempSync(join(dir, `b${run}-`));
     const sipPort = await freePort();
@@ -32,7 +32,7 @@ describe('the paper offer shape to baresip', () => {
       await until(() => baresip.log().includes('baresip is ready'), 'baresip to start', 15000);
       const flashPath = join(dir, `p${run}.flash`);
       // baresip speaks UDP: the phone offers its SDES rung there only with the setting (issue 14).
-      presetSettings(flashPath, (s) => ({ ...s, srtpMode: 'Optional', fallbackInOneOffer: fallback, sdesOverNonTls: true }));
+      presetSettings(flashPath, (s) => ({ ...s, srtpMode: 'Optional', fallbackInOneOffer: fallback, sdesOverNonTls }));
       phone = await DesktopHost.start({ identity: { displayName: 'P', user: '7001', sipPort: 0, outboundProxy: `127.0.0.1:${relay.port}` }, provision: devCredentials(dir, ['7001'])('7001'), flashPath });
       for (const k of ['7', '0', '0', '2', 'OK'] as Key[]) await phone.pressKey(k);
       const p = phone;
@@ -95,4 +95,10 @@ describe('the paper offer shape to baresip', () => {
       expect(r.phoneLog.some((l) => l.includes('the answer carries no MIKEY response'))).toBe(true);
     });
   }
+
+  it('SDES baresip (srtp, best effort) with SDES not offered over UDP: after its a=crypto answer to MIKEY, a plain offer it takes: 2 INVITEs', async () => {
+    const r = await call('srtp', true, undefined, false);
+    expect(r.screen).toBe('NOT ENCRYPTED');
+    expect(protocols(r.invites).map((i) => i.map((l) => l.split(' ')[1]))).toEqual([['RTP/SAVP', 'RTP/AVP'], ['RTP/AVP']]);
+  });
 });
