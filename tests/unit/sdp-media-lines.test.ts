@@ -113,6 +113,32 @@ describe('one line in a layout (property)', () => {
   });
 });
 
+describe('the fallback offer (property)', () => {
+  it('is the keyed line, then the same stream plain without keys; each line alone reads back as the one-line offer', () => {
+    const suite = fc.constantFrom('AES_CM_128_HMAC_SHA1_80', 'AES_CM_128_HMAC_SHA1_32');
+    const crypto = fc.record({ tag: fc.integer({ min: 1, max: 9 }), suite, keys: fc.constant([{ keySalt: new Uint8Array(30).fill(3) }]), sessionParams: fc.constant([]) });
+    const keyed = fc.oneof(
+      fc.uint8Array({ minLength: 1, maxLength: 60 }).map((message) => ({ kind: 'mikey' as const, message })),
+      fc.array(crypto, { minLength: 1, maxLength: 3 }).map((lines) => ({ kind: 'sdes' as const, lines })),
+    );
+    fc.assert(
+      fc.property(keyed, fc.integer({ min: 1, max: 65535 }), (k, port) => {
+        const one = single(k, port);
+        const both = parseSdp(serializeSdp(withPlainFallback(one)));
+        expect(both.media.map((m) => [m.port, m.protocol, m.formats])).toEqual([[port, 'RTP/SAVP', one.media[0].formats], [port, 'RTP/AVP', one.media[0].formats]]);
+        // The keyed line alone: the one-line offer with its a=key-mgmt moved from session to media level.
+        const keyedAlone = oneLine(both, 0);
+        const sorted = (d: typeof one) => [...d.attributes, ...d.media[0].attributes].map((a) => `${a.name}:${a.value ?? ''}`).sort();
+        expect(sorted(keyedAlone)).toEqual(sorted(one));
+        // The plain line alone: no key-mgmt, no crypto, anywhere.
+        const plain = serializeSdp(oneLine(both, 1));
+        expect(plain).not.toMatch(/a=(key-mgmt|crypto):/);
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
+
 describe('fuzz: answers of any m= lines', () => {
   const mLine = fc.tuple(fc.constantFrom('audio', 'video', 'audio'), fc.constantFrom(0, 0, 4000, 4002), protocol, fc.constantFrom('0', '0 8', '98')).map(([m, p, pr, f]) => `m=${m} ${p} ${pr} ${f}`);
   const body = fc.array(fc.oneof(mLine, fc.constantFrom('a=rtpmap:0 PCMU/8000', 'a=key-mgmt:mikey AQID', 'c=IN IP4 192.0.2.9', 'a=sendonly')), { maxLength: 8 });
