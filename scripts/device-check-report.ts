@@ -20,7 +20,7 @@ export const ESP32_SLOT_BYTES = 16;
 const CALL_HEAP_GOAL = 65536;
 /** Frame pairs per bench run, as on the device side (tests/device/main.ts). */
 const BENCH_FRAME_PAIRS = 4000;
-const SCENARIOS = ['sip-sizes', 'mikey-modes', 'srtp-vectors', 'settings-store', 'call'];
+const SCENARIOS = ['sip-sizes', 'mikey-modes', 'srtp-vectors', 'settings-store', 'call', 'streams'];
 
 interface Heap {
   readonly slotBytes: number;

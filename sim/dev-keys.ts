@@ -56,7 +56,9 @@ function ensureCa(dir: string, bits: number, days: number): void {
   openssl(['genpkey', '-algorithm', 'RSA', '-pkeyopt', `rsa_keygen_bits:${bits}`, '-outform', 'DER', '-out', 'ca.key.der'], dir);
   writeFileSync(
     join(dir, 'ca.cnf'),
-    '[ext]\nbasicConstraints = critical, CA:TRUE\nkeyUsage = critical, keyCertSign, cRLSign\nsubjectKeyIdentifier = hash\n',
+    // authorityKeyIdentifier on the root too: the SDK's TLS on the device needs it on every
+    // certificate after a server's leaf (hal/esp32/tls-stream.ts).
+    '[ext]\nbasicConstraints = critical, CA:TRUE\nkeyUsage = critical, keyCertSign, cRLSign\nsubjectKeyIdentifier = hash\nauthorityKeyIdentifier = keyid:always\n',
   );
   openssl(
     ['req', '-new', '-x509', '-key', 'ca.key.der', '-keyform', 'DER', '-subj', '/O=Desk Phone Development/CN=Development CA',

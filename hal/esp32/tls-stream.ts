@@ -1,17 +1,24 @@
 // TLS on the device: the SDK's own TLS (Moddable "ssl/session", modules/crypt/ssl, a TLS 1.2
 // implementation in JavaScript over the SDK's crypto) run over a TcpStream. What the SDK gives and
 // its limits, as this file uses it:
-//   - TLS 1.2 only (no 1.3); cipher suites ECDHE_RSA and RSA key exchange with AES-CBC/GCM
-//     (manifest config tls.ECDHE_RSA; DHE_RSA is off: it needs a "dh.der" resource);
+//   - TLS 1.2 only (no 1.3); cipher suites with RSA key exchange and AES-CBC, and as a client also
+//     ECDHE_RSA (manifest config tls.ECDHE_RSA; DHE_RSA is off: it needs a "dh.der" resource);
 //   - client: the peer's chain is checked against the anchors registered with the session (the
 //     phone's trust anchors; the SDK's bundled public CAs are not in this build, so nothing else is
 //     trusted) and the name asked for against the leaf's DNS or IPv4 subjectAltNames. The SDK
 //     matches the name only while walking a chain of two or more certificates: a server must send
 //     its CA (or intermediate) after its leaf (sim/dev-keys.ts ensureDevServerKeys writes such a
-//     chain). Certificate dates are checked against the wall clock: the device needs SNTP time;
+//     chain), and each certificate after the leaf must carry an authorityKeyIdentifier, a root too
+//     (the SDK compares it without checking that it is there: "invalid buffer"). Certificate dates
+//     are checked against the wall clock: the device needs SNTP time;
 //   - server: the SDK serves a certificate built into the firmware ("srvcert.der"); here each
 //     session's certificate store is given the phone's chain and key instead (getCerts/getKey,
-//     defined on the instance; its class is frozen in flash). No client certificate is asked for.
+//     defined on the instance; its class is frozen in flash). The SDK (8.2.3) also fails on a
+//     ClientHello for want of a handshake transcript, which only a client has at that point: a
+//     server session starts with an empty one. The server picks the first of its suites the client
+//     offers: RSA key exchange (the SDK's server has no ECDHE). No client certificate is asked for.
+//   Both workarounds touch the SDK's session internals; tests/device/stream-scenario.ts runs client
+//   and server against each other on the SDK's simulator, so a change there shows.
 // Errors the SDK throws (TLSError: a bad certificate, a bad record) end the stream with
 // "TLS: <message>"; an alert ends it with its number.
 import PKCS8 from 'pkcs8';
@@ -46,6 +53,9 @@ function newSession(role: TlsRole): Session {
     const inherited = store.getKey;
     Object.defineProperty(store, 'getCerts', { value: () => chain });
     Object.defineProperty(store, 'getKey', { value: (certificate?: ArrayBuffer) => (certificate === undefined ? key : inherited.call(store, certificate)) });
+    // The SDK reads the handshake transcript so far when it parses a ClientHello, and only a client
+    // has one then (its own ClientHello): a server starts from an empty one.
+    (session as unknown as { handshakeMessages: { getChunk(): ArrayBuffer } }).handshakeMessages = { getChunk: () => new ArrayBuffer(0) };
     return session;
   }
   const { trustAnchors, chain, privateKey } = role.client;

@@ -11,15 +11,19 @@ import Resource from 'Resource';
 import Time from 'time';
 import Timer from 'timer';
 import { esp32Crypto } from 'hal/esp32/crypto';
+import { createStreamNetwork } from 'hal/esp32/stream-network';
+import { createDeviceTimers } from 'hal/esp32/timers';
 import { settingsStore, twoPhoneCall } from 'tests/device/call-scenarios';
 import { mediaPathBench } from 'tests/device/media-bench';
 import { mikeyModes, sipSizes, srtpVectorsScenario, type DeviceFixtures, type Probe, type ScenarioResult } from 'tests/device/scenarios';
+import { streamScenario, type TlsFixtures } from 'tests/device/stream-scenario';
 
 /** The manifest's data resources (the JSON files under tests/fixtures), parsed once. */
 function resourceJson<T>(name: string): T {
   return JSON.parse(String.fromArrayBuffer(new Resource(name).slice(0))) as T;
 }
 const fixtures: DeviceFixtures = { pki: resourceJson('fixtures.json'), srtp: resourceJson('srtp-vectors.json') };
+const tlsFixtures = resourceJson<TlsFixtures>('tls-fixtures.json');
 
 /** An instrument's current value; the SDK types them as possibly undefined (a build without instrumentation). */
 function instrument(name: 'XS Stack Used' | 'XS Slot Heap Used' | 'XS Chunk Heap Used'): () => number {
@@ -54,12 +58,17 @@ const probe: Probe = {
   },
 };
 
-const scenarios: (() => ScenarioResult)[] = [
+const scenarios: (() => ScenarioResult | Promise<ScenarioResult>)[] = [
   () => sipSizes(esp32Crypto, probe),
   () => mikeyModes(esp32Crypto, fixtures, probe),
   () => srtpVectorsScenario(esp32Crypto, fixtures, probe),
   () => settingsStore(probe),
   () => twoPhoneCall(esp32Crypto, fixtures, probe),
+  // The ESP32 HAL's stream sockets on the simulator's sockets (loopback) and the SDK's TLS.
+  () => {
+    const timers = createDeviceTimers();
+    return streamScenario(createStreamNetwork(timers), timers, tlsFixtures, probe);
+  },
 ];
 
 function runScenario(index: number): void {
@@ -67,16 +76,22 @@ function runScenario(index: number): void {
   const start = heap();
   peakSlot = start.slotBytes;
   peakChunk = start.chunkBytes;
-  let result: ScenarioResult;
   const started = Time.ticks;
+  const threw = (e: unknown): ScenarioResult => ({ scenario: `#${index}`, pass: false, detail: `threw: ${(e as Error).message}` });
+  const done = (result: ScenarioResult) => {
+    probe.step();
+    print({ ...result, ms: Time.ticks - started, stackPeakBytes: stackUsed(), slotHeapPeakBytes: peakSlot, chunkHeapPeakBytes: peakChunk, slotHeapStartBytes: start.slotBytes, chunkHeapStartBytes: start.chunkBytes });
+    Timer.set(() => (index + 1 < scenarios.length ? runScenario(index + 1) : finish()), TURN_GAP_MS);
+  };
+  // A scenario over real sockets finishes in later turns: its promise.
+  let outcome: ScenarioResult | Promise<ScenarioResult>;
   try {
-    result = scenarios[index]();
+    outcome = scenarios[index]();
   } catch (e) {
-    result = { scenario: `#${index}`, pass: false, detail: `threw: ${(e as Error).message}` };
+    outcome = threw(e);
   }
-  probe.step();
-  print({ ...result, ms: Time.ticks - started, stackPeakBytes: stackUsed(), slotHeapPeakBytes: peakSlot, chunkHeapPeakBytes: peakChunk, slotHeapStartBytes: start.slotBytes, chunkHeapStartBytes: start.chunkBytes });
-  Timer.set(() => (index + 1 < scenarios.length ? runScenario(index + 1) : finish()), TURN_GAP_MS);
+  if (outcome instanceof Promise) outcome.then(done, (e: unknown) => done(threw(e)));
+  else done(outcome);
 }
 
 function finish(): void {

@@ -42,6 +42,12 @@ describe('development keys for TLS', () => {
     const text = execFileSync('openssl', ['x509', '-in', serverPem, '-noout', '-ext', 'subjectAltName,extendedKeyUsage'], { encoding: 'utf8' });
     expect(text).toMatch(/IP Address:127\.0\.0\.1, DNS:localhost/);
     expect(text).toMatch(/TLS Web Server Authentication/);
+    // The SDK's TLS on the device wants an authority key identifier on every certificate after a
+    // server's leaf, the root included: the CA names itself.
+    const ca = execFileSync('openssl', ['x509', '-in', join(keysDir, 'ca.pem'), '-noout', '-ext', 'subjectKeyIdentifier,authorityKeyIdentifier'], { encoding: 'utf8' });
+    const ids = [...ca.matchAll(/^\s+((?:[0-9A-F]{2}:)+[0-9A-F]{2})$/gm)].map((m) => m[1]);
+    expect(ids).toHaveLength(2);
+    expect(ids[1]).toBe(ids[0]);
   });
 
   it('the server files are what Kamailio takes: a chain of the certificate then the CA, and the PKCS#8 key that goes with it', () => {
