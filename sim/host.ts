@@ -1,12 +1,13 @@
 // The Node side of the desktop XS host. It runs the firmware bundle on xsnap-worker (the real XS
 // engine) and serves the HAL the firmware asks for over the command channel: UDP sockets on
-// loopback, TCP and TLS streams (streams.ts), timers, randomness, a flash image file, the display, the keypad and WAV audio.
+// loopback, TCP and TLS streams (streams.ts), timers, randomness, a flash image file, the display,
+// the keypad and WAV audio (host-audio.ts).
 import { randomBytes } from 'node:crypto';
 import { createSocket, type Socket } from 'node:dgram';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
-import { AUDIO_FRAME_MS, AUDIO_FRAME_SAMPLES, type Key } from '../hal/contracts.js';
+import type { Key } from '../hal/contracts.js';
 import { decodeBatch, decodeFrame, encodeFrame } from '../hal/host/channel.js';
 import { SHUTDOWN_COMPLETE } from '../hal/host/shutdown.js';
 import type { PhoneIdentity } from '../modules/phone/identity.js';
@@ -14,8 +15,8 @@ import type { Credentials } from '../modules/settings/model.js';
 import { bundleForXs } from './bundle.js';
 import { FlashFile } from './flash-file.js';
 import { keyLogFile } from './key-log-file.js';
+import { HostAudio } from './host-audio.js';
 import { HostStreams, type StreamLimits } from './streams.js';
-import { readWav, writeWav } from './wav.js';
 import { XsWorker, type XsMeter } from './xsnap-worker.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -73,8 +74,7 @@ export class PortInUseError extends Error {
   }
 }
 export const MAX_QUEUED_BYTES = 128 * 1024;
-/** Captured audio frames waiting for the engine at most (100 ms); beyond, a frame is lost. */
-export const MAX_QUEUED_AUDIO_FRAMES = 5;
+export { MAX_QUEUED_AUDIO_FRAMES } from './host-audio.js';
 
 const bundles = new Map<string, Promise<string>>();
 /** A firmware bundle, built once per process and entry. */
@@ -95,10 +95,7 @@ export class DesktopHost {
   /** The phone's TCP and TLS listeners and streams. */
   readonly streams: HostStreams;
   private readonly timers = new Map<number, NodeJS.Timeout>();
-  private audioTimer: NodeJS.Timeout | undefined;
-  private audioIn: Int16Array | undefined;
-  private audioInPosition = 0;
-  private readonly played: Int16Array[] = [];
+  private readonly audio: HostAudio;
   private stopped = false;
   private queuedDatagrams = 0;
   private queuedBytes = 0;
@@ -106,9 +103,10 @@ export class DesktopHost {
   droppedDatagrams = 0;
   /** Those dropped since the queue last filled up; reported in one line once it drains. */
   private droppingNow = 0;
-  private queuedAudioFrames = 0;
   /** Captured audio frames lost because the engine was behind. */
-  droppedAudioFrames = 0;
+  get droppedAudioFrames(): number {
+    return this.audio.dropped;
+  }
   /** Why binding a socket failed, when a port was taken: start() reports it rather than XS's error. */
   private portInUse: PortInUseError | undefined;
   /** Called when the firmware logs SHUTDOWN_COMPLETE during shutdown(). */
@@ -122,6 +120,9 @@ export class DesktopHost {
     this.keyLog = options.keyLogPath === undefined ? undefined : keyLogFile(options.keyLogPath);
     this.address = options.address ?? '127.0.0.1';
     this.flash = new FlashFile(options.flashPath);
+    this.audio = new HostAudio(options, (frame) =>
+      this.send({ type: 'audio' }, new Uint8Array(frame.buffer)).catch((e) => void (this.stopped || this.addLog(`audio: ${(e as Error).message}`))),
+    );
     this.streams = new HostStreams(
       {
         address: this.address,
@@ -230,7 +231,7 @@ export class DesktopHost {
     this.stopped = true;
     for (const t of this.timers.values()) clearTimeout(t);
     this.timers.clear();
-    this.stopAudio();
+    this.audio.stop();
     for (const s of this.sockets.values()) s.close();
     this.sockets.clear();
     this.streams.closeAll();
@@ -347,16 +348,13 @@ export class DesktopHost {
         this.options.onDisplay?.(this.screen);
         return ok();
       case 'audio.start':
-        this.startAudio();
+        this.audio.start();
         return ok();
-      case 'audio.play': {
-        const frame = new Int16Array(payload.slice().buffer);
-        this.played.push(frame);
-        this.options.onAudio?.('played', frame, performance.now());
+      case 'audio.play':
+        this.audio.play(new Int16Array(payload.slice().buffer));
         return ok();
-      }
       case 'audio.stop':
-        this.stopAudio();
+        this.audio.stop();
         return ok();
       case 'log':
         this.addLog(String(header.message));
@@ -385,53 +383,5 @@ export class DesktopHost {
         resolve(socket.address().port);
       });
     });
-  }
-
-  private nextCapturedFrame(): Int16Array {
-    const frame = new Int16Array(AUDIO_FRAME_SAMPLES);
-    if (this.options.audioInPath) {
-      this.audioIn ??= readWav(this.options.audioInPath);
-      for (let i = 0; i < frame.length && this.audioIn.length > 0; i++) {
-        frame[i] = this.audioIn[this.audioInPosition];
-        this.audioInPosition = (this.audioInPosition + 1) % this.audioIn.length;
-      }
-    } else {
-      for (let i = 0; i < frame.length; i++, this.audioInPosition++) {
-        frame[i] = Math.round(8000 * Math.sin((2 * Math.PI * 440 * this.audioInPosition) / 8000));
-      }
-    }
-    return frame;
-  }
-
-  private startAudio(): void {
-    if (this.audioTimer) return;
-    this.played.length = 0;
-    this.audioTimer = setInterval(() => {
-      const frame = this.nextCapturedFrame();
-      this.options.onAudio?.('captured', frame, performance.now());
-      // A busy engine loses captured frames, as a codec's buffer overruns, rather than queue them.
-      if (this.queuedAudioFrames >= MAX_QUEUED_AUDIO_FRAMES) {
-        this.droppedAudioFrames++;
-        return;
-      }
-      this.queuedAudioFrames++;
-      void this.send({ type: 'audio' }, new Uint8Array(frame.buffer))
-        .catch((e) => this.stopped || this.addLog(`audio: ${e.message}`))
-        .finally(() => this.queuedAudioFrames--);
-    }, AUDIO_FRAME_MS);
-  }
-
-  private stopAudio(): void {
-    clearInterval(this.audioTimer);
-    this.audioTimer = undefined;
-    if (this.options.audioOutPath && this.played.length > 0) {
-      const all = new Int16Array(this.played.reduce((n, f) => n + f.length, 0));
-      let offset = 0;
-      for (const f of this.played) {
-        all.set(f, offset);
-        offset += f.length;
-      }
-      writeWav(this.options.audioOutPath, all);
-    }
   }
 }
