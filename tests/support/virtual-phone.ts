@@ -5,7 +5,7 @@
 // and clock run on the network's virtual time, its flash is a SimFlash. Tests drive the phone with
 // keys and scripted SIP peers and read its screen, and time passes only when they say so.
 // Pure (no Node APIs): runs under jest and on XS.
-import { AUDIO_FRAME_SAMPLES, type Crypto, type Datagram, type Hal, type Key, type KeyEvent } from '../../hal/contracts.js';
+import { AUDIO_FRAME_SAMPLES, type Crypto, type Datagram, type Hal, type Key, type KeyEvent, type Network } from '../../hal/contracts.js';
 import { nobleCrypto } from '../../hal/noble-crypto.js';
 import { createPhone, type Phone } from '../../modules/phone/phone.js';
 import type { Credentials, Settings } from '../../modules/settings/model.js';
@@ -37,6 +37,8 @@ export interface VirtualPhone {
   press(key: Key): void;
   /** Sockets the phone holds open. */
   readonly sockets: () => number;
+  /** The phone's network as its HAL gives it (tests open streams to and from the phone with it). */
+  readonly network: Network;
   /** One captured 20 ms audio frame, delivered if the phone's audio is running (a call's media). */
   captureFrame(): void;
 }
@@ -153,6 +155,7 @@ export function virtualPhone(net: TestNetwork, options: VirtualPhoneOptions): Vi
       for (const l of keyListeners) l({ key, down: false });
     },
     sockets: () => sockets.size,
+    network: hal.network,
     captureFrame: () => audioListener?.(new Int16Array(AUDIO_FRAME_SAMPLES).fill(1000)),
   };
 }

@@ -6,6 +6,8 @@
 import type { StreamEvents, StreamSocket, TlsCredentials } from '../../hal/contracts.js';
 import { utf8Decode, utf8Encode } from '../../modules/util/bytes.js';
 import { VirtualWorld } from '../device/virtual-world.js';
+import { virtualPhone } from '../support/virtual-phone.js';
+import { TestNetwork } from './sip-test-network.js';
 import { MemoryStreams } from '../support/memory-streams.js';
 
 /** Events that record what they get as text lines. */
@@ -88,5 +90,21 @@ describe('in-memory stream sockets', () => {
       'tcp to tls closed connection closed by the peer',
     ]);
     expect(streams.open).toBe(2);
+  });
+
+  it('virtual phones on one TestNetwork connect to each other, on its virtual time', () => {
+    const net = new TestNetwork();
+    const a = virtualPhone(net, { user: '1001', address: '10.0.0.1' });
+    const b = virtualPhone(net, { user: '1002', address: '10.0.0.2' });
+    const lines: string[] = [];
+    a.network.listenTcp(5060, (s) => ({ onData: (d) => s.write(d), onClose: (e) => void lines.push(`a closed ${e ?? 'clean'}`) }));
+    const socket = b.network.connectTcp('10.0.0.1', 5060, recorder(lines, 'b'));
+    socket.write(utf8Encode('OPTIONS'));
+    expect(lines).toEqual([]); // nothing moves until the network runs
+    net.run(net.now + 10);
+    expect(lines).toEqual(['b data OPTIONS']);
+    socket.close();
+    net.run(net.now + 10);
+    expect(lines).toEqual(['b data OPTIONS', 'b closed clean', 'a closed clean']);
   });
 });
