@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { decodeBatch, decodeFrame, encodeBatch, encodeFrame } from '../../hal/host/channel.js';
+import { decodeBatch, decodeFrame, encodeBatch, encodeFrame, packParts, unpackParts } from '../../hal/host/channel.js';
 
 describe('desktop host channel frames', () => {
   it('round-trips any JSON header with any payload', () => {
@@ -53,5 +53,27 @@ describe('desktop host channel frames', () => {
       { numRuns: 300 },
     );
     expect(() => decodeBatch(Uint8Array.of(0, 0, 0, 9, 1))).toThrow(RangeError);
+  });
+
+  it('round-trips packed byte strings (TLS credentials: key, chain, anchors), empty ones included, in order', () => {
+    fc.assert(
+      fc.property(fc.array(fc.uint8Array({ maxLength: 48 }), { maxLength: 8 }), (parts) => {
+        expect(unpackParts(packParts(parts)).map((p) => Array.from(p))).toEqual(parts.map((p) => Array.from(p)));
+      }),
+    );
+  });
+
+  it('refuses garbled packed parts with RangeError only, and never reads past them', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 40 }), (bytes) => {
+        try {
+          for (const part of unpackParts(bytes)) expect(part.byteOffset + part.length).toBeLessThanOrEqual(bytes.byteOffset + bytes.length);
+        } catch (e) {
+          expect(e).toBeInstanceOf(RangeError);
+        }
+      }),
+      { numRuns: 300 },
+    );
+    expect(() => unpackParts(Uint8Array.of(0, 0, 0, 2, 7))).toThrow(RangeError);
   });
 });
