@@ -32,14 +32,14 @@ export default async function callBench(): Promise<void> {
     const loud = (f: Int16Array) => f.some((x) => Math.abs(x) > 6000);
     const [a, b] = [await freePort(), await freePort()];
     const alice = await DesktopHost.start({
-      identity: { displayName: 'A', user: '6001', sipPort: a, outboundProxy: `127.0.0.1:${b}` },
+      identity: { displayName: 'A', user: '6001', sipPort: a, tlsPort: 0, outboundProxy: `127.0.0.1:${b}` },
       provision: provision('6001'),
       flashPath: join(dir, 'a.flash'),
       audioInPath: join(dir, 'clicks.wav'),
       onAudio: (e, f, t) => e === 'captured' && loud(f) && captured.push(t),
     });
     const bob = await DesktopHost.start({
-      identity: { displayName: 'B', user: '6002', sipPort: b },
+      identity: { displayName: 'B', user: '6002', sipPort: b, tlsPort: 0 },
       provision: provision('6002'),
       flashPath: join(dir, 'b.flash'),
       onAudio: (e, f, t) => e === 'played' && loud(f) && (played.length === 0 || t - played[played.length - 1] > 100) && played.push(t),

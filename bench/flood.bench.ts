@@ -31,7 +31,7 @@ function line(flood: string, rtts: (number | undefined)[], extra: Record<string,
 
 export default async function floodBench(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'flood-bench-'));
-  const host = await DesktopHost.start({ identity: { displayName: 'F', user: 'phone', sipPort: 0 }, flashPath: join(dir, 'phone.flash') });
+  const host = await DesktopHost.start({ identity: { displayName: 'F', user: 'phone', sipPort: 0, tlsPort: 0 }, flashPath: join(dir, 'phone.flash') });
   try {
     const port = Number(host.log.map((l) => /listening for SIP on 127\.0\.0\.1:(\d+)/.exec(l)?.[1]).find(Boolean));
     const idle = line('none', await probeOptions(port, PROBES, PROBE_EVERY_MS, TIMEOUT_MS), {});

@@ -4,6 +4,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { KEYS, type Key } from '../hal/contracts.js';
+import { ACCOUNT_TRANSPORTS, type AccountTransport } from '../modules/settings/model.js';
 import { toBase64 } from '../modules/util/bytes.js';
 import { ensureDevKeys } from './dev-keys.js';
 import { provisionDevPeers } from './dev-peers.js';
@@ -18,6 +19,8 @@ const { values } = parseArgs({
     name: { type: 'string', default: 'alice' },
     'display-name': { type: 'string' },
     'sip-port': { type: 'string', default: '5060' },
+    'tls-port': { type: 'string', default: '5061' },
+    transport: { type: 'string' },
     address: { type: 'string', default: '127.0.0.1' },
     flash: { type: 'string' },
     keys: { type: 'string' },
@@ -34,9 +37,10 @@ const { values } = parseArgs({
 });
 
 if (values.help) {
-  process.stdout.write(`usage: npm start -- [--name alice] [--sip-port 5060] [--address 127.0.0.1]
+  process.stdout.write(`usage: npm start -- [--name alice] [--sip-port 5060] [--tls-port 5061] [--address 127.0.0.1]
                  [--flash var/<name>.flash] [--keys var/keys] [--proxy host:port]
-                 [--domain example.test] [--registrar host:port] [--password secret] [--audio-in file.wav] [--audio-out var/<name>-received.wav]
+                 [--domain example.test] [--registrar host:port] [--password secret] [--transport auto|udp|tcp|tls]
+                 [--audio-in file.wav] [--audio-out var/<name>-received.wav]
                  [--key-log FILE] [--headless]\n`);
   process.exit(0);
 }
@@ -49,6 +53,16 @@ if (!/^[A-Za-z0-9._-]+$/.test(name)) {
 const sipPort = Number(values['sip-port']);
 if (!Number.isInteger(sipPort) || sipPort < 0 || sipPort > 65535) {
   process.stderr.write(`--sip-port must be a port number\n`);
+  process.exit(2);
+}
+const tlsPort = Number(values['tls-port']);
+if (!Number.isInteger(tlsPort) || tlsPort < 0 || tlsPort > 65535) {
+  process.stderr.write(`--tls-port must be a port number\n`);
+  process.exit(2);
+}
+const transport = values.transport;
+if (transport !== undefined && !(ACCOUNT_TRANSPORTS as readonly string[]).includes(transport)) {
+  process.stderr.write(`--transport must be one of ${ACCOUNT_TRANSPORTS.join(', ')}\n`);
   process.exit(2);
 }
 const varDir = join(ROOT, 'var');
@@ -105,6 +119,8 @@ const starting = DesktopHost.start({
     displayName: values['display-name'] ?? name,
     user: name,
     sipPort,
+    tlsPort,
+    ...(transport ? { transport: transport as AccountTransport } : {}),
     ...(values.proxy ? { outboundProxy: values.proxy } : {}),
     ...(values.domain ? { domain: values.domain } : {}),
     ...(values.registrar ? { registrar: values.registrar } : {}),

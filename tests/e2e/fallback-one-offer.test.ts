@@ -27,8 +27,8 @@ describe('fallback in one offer, phone to phone', () => {
     // SIP over UDP: the caller offers its SDES rung there only with the setting (issue 14).
     presetSettings(join(dir, `a${run}.flash`), (s) => ({ ...s, srtpMode: caller.mode, fallbackInOneOffer: caller.fallback, sdesOverNonTls: true }));
     presetSettings(join(dir, `b${run}.flash`), (s) => ({ ...s, srtpMode: callee.mode }));
-    const alice = await DesktopHost.start({ identity: { displayName: 'A', user: '3001', sipPort: await freePort(), outboundProxy: `127.0.0.1:${relay.port}` }, provision: provision('3001'), flashPath: join(dir, `a${run}.flash`) });
-    const bob = await DesktopHost.start({ identity: { displayName: 'B', user: '3002', sipPort: b }, provision: provision('3002'), flashPath: join(dir, `b${run}.flash`) });
+    const alice = await DesktopHost.start({ identity: { displayName: 'A', user: '3001', sipPort: await freePort(), tlsPort: 0, outboundProxy: `127.0.0.1:${relay.port}` }, provision: provision('3001'), flashPath: join(dir, `a${run}.flash`) });
+    const bob = await DesktopHost.start({ identity: { displayName: 'B', user: '3002', sipPort: b, tlsPort: 0 }, provision: provision('3002'), flashPath: join(dir, `b${run}.flash`) });
     for (const k of ['3', '0', '0', '2', 'OK'] as Key[]) await alice.pressKey(k);
     return { alice, bob, relay, stop: async () => { await alice.stop(); await bob.stop(); await relay.close(); } };
   }

@@ -21,8 +21,8 @@ describe('fallback ladder in calls', () => {
     // The phones talk SIP over UDP: the caller may offer SDES there only with the setting (issue 14).
     presetSettings(join(dir, `a${run}.flash`), (s) => ({ ...s, srtpMode: caller.mode, sdesOverNonTls: true }));
     presetSettings(join(dir, `b${run}.flash`), (s) => ({ ...s, srtpMode: callee.mode }));
-    const alice = await DesktopHost.start({ identity: { displayName: 'A', user: '3001', sipPort: a, outboundProxy: `127.0.0.1:${b}` }, provision: caller.provision, flashPath: join(dir, `a${run}.flash`) });
-    const bob = await DesktopHost.start({ identity: { displayName: 'B', user: '3002', sipPort: b }, provision: callee.provision, flashPath: join(dir, `b${run}.flash`) });
+    const alice = await DesktopHost.start({ identity: { displayName: 'A', user: '3001', sipPort: a, tlsPort: 0, outboundProxy: `127.0.0.1:${b}` }, provision: caller.provision, flashPath: join(dir, `a${run}.flash`) });
+    const bob = await DesktopHost.start({ identity: { displayName: 'B', user: '3002', sipPort: b, tlsPort: 0 }, provision: callee.provision, flashPath: join(dir, `b${run}.flash`) });
     for (const k of ['3', '0', '0', '2', 'OK'] as Key[]) await alice.pressKey(k);
     return { alice, bob };
   }

@@ -24,7 +24,7 @@ describe('a phonectl-made one-session offer', () => {
     const port = await freePort();
     const screens: string[] = [];
     const phone = await DesktopHost.start({
-      identity: { displayName: 'Bob', user: '9002', sipPort: port },
+      identity: { displayName: 'Bob', user: '9002', sipPort: port, tlsPort: 0 },
       provision: provision('9002'),
       flashPath: join(dir, `${mode}.flash`),
       onDisplay: (lines) => void screens.push(lines[0]),

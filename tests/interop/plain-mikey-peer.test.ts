@@ -24,7 +24,7 @@ describe('a plain RFC 3830 MIKEY caller', () => {
   it('gets a signed-DH call from our phone without any priority table', async () => {
     const provision = devCredentials(dir, ['9001', '9002']);
     const port = await freePort();
-    const phone = await DesktopHost.start({ identity: { displayName: 'B', user: '9002', sipPort: port }, provision: provision('9002'), flashPath: join(dir, 'b.flash') });
+    const phone = await DesktopHost.start({ identity: { displayName: 'B', user: '9002', sipPort: port, tlsPort: 0 }, provision: provision('9002'), flashPath: join(dir, 'b.flash') });
     const legacy = await DgramHost.start(() => ({ account: { user: '9001', domain: HOST, password: '' }, outboundProxy: { address: HOST, port } }));
     try {
       const c = provision('9001');

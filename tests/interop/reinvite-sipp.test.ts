@@ -29,7 +29,7 @@ describe('re-INVITEs without an offer, from SIPp', () => {
     const arrived: { data: Buffer; port: number }[] = [];
     moved.on('message', (data, rinfo) => arrived.push({ data, port: rinfo.port }));
     await new Promise<void>((resolve) => moved.bind(mediaPort + 4, '127.0.0.1', resolve));
-    const phone = await DesktopHost.start({ identity: { displayName: 'P', user: '7301', sipPort: phonePort }, provision: devCredentials(dir, ['7301'])('7301'), flashPath: join(dir, 'p.flash') });
+    const phone = await DesktopHost.start({ identity: { displayName: 'P', user: '7301', sipPort: phonePort, tlsPort: 0 }, provision: devCredentials(dir, ['7301'])('7301'), flashPath: join(dir, 'p.flash') });
     const sippLog = join(dir, 'sipp.log');
     const sipp = spawn(
       SIPP,

@@ -30,7 +30,7 @@ describe('tones and DTMF against SIPp', () => {
     const flash = join(dir, `${name}.flash`);
     presetSettings(flash, (s) => ({ ...s, srtpMode: 'Off' }));
     const phone = await DesktopHost.start({
-      identity: { displayName: 'P', user: '7201', sipPort: 0, outboundProxy: `127.0.0.1:${port}` },
+      identity: { displayName: 'P', user: '7201', sipPort: 0, tlsPort: 0, outboundProxy: `127.0.0.1:${port}` },
       provision: devCredentials(dir, ['7201'])('7201'),
       flashPath: flash,
       onAudio: (event, frame) => {

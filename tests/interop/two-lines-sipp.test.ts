@@ -55,7 +55,7 @@ describe('the paper offer shape and SIPp', () => {
     const flash = join(dir, `${user}-${mode}-${fallback}-${port}.flash`);
     // SIPp speaks UDP: the phone offers its SDES rung there only with the setting (issue 14).
     presetSettings(flash, (s) => ({ ...s, srtpMode: mode, fallbackInOneOffer: fallback, sdesOverNonTls: true }));
-    const host = await DesktopHost.start({ identity: { displayName: 'P', user, sipPort: port, ...(outboundProxy ? { outboundProxy } : {}) }, provision: provision(user), flashPath: flash });
+    const host = await DesktopHost.start({ identity: { displayName: 'P', user, sipPort: port, tlsPort: 0, ...(outboundProxy ? { outboundProxy } : {}) }, provision: provision(user), flashPath: flash });
     return { host, port };
   }
 

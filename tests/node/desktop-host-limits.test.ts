@@ -31,7 +31,7 @@ const busyEngine = (host: DesktopHost) => host.worker.evaluate('{ const end = Da
 describe('desktop host limits', () => {
   let n = 0;
   async function phone(extra: Partial<Parameters<typeof DesktopHost.start>[0]> = {}): Promise<{ host: DesktopHost; port: number }> {
-    const host = await DesktopHost.start({ identity: { displayName: 'P', user: 'phone', sipPort: 0 }, flashPath: join(dir, `p${n++}.flash`), ...extra });
+    const host = await DesktopHost.start({ identity: { displayName: 'P', user: 'phone', sipPort: 0, tlsPort: 0 }, flashPath: join(dir, `p${n++}.flash`), ...extra });
     const port = Number(host.log.map((l) => /listening for SIP on 127\.0\.0\.1:(\d+)/.exec(l)?.[1]).find(Boolean));
     return { host, port };
   }

@@ -25,7 +25,7 @@ async function until(check: () => boolean, what: string): Promise<void> {
 describe('desktop XS host', () => {
   let host: DesktopHost;
   beforeAll(async () => {
-    host = await DesktopHost.start({ identity: { displayName: 'Alice desk', user: 'alice', sipPort: 0 }, flashPath: tempFlash() });
+    host = await DesktopHost.start({ identity: { displayName: 'Alice desk', user: 'alice', sipPort: 0, tlsPort: 0 }, flashPath: tempFlash() });
   });
   afterAll(() => host.stop());
 

@@ -20,7 +20,7 @@ describe('desktop host HAL, from XS', () => {
     const input = Int16Array.from({ length: AUDIO_FRAME_SAMPLES * 12 }, (_, i) => (i * 37) % 30000 - 15000);
     writeWav(join(dir, 'in.wav'), input);
     const host = await DesktopHost.start({
-      identity: { displayName: 'probe', user: 'probe', sipPort: 0 },
+      identity: { displayName: 'probe', user: 'probe', sipPort: 0, tlsPort: 0 },
       flashPath: join(dir, 'probe.flash'),
       audioInPath: join(dir, 'in.wav'),
       audioOutPath: join(dir, 'out.wav'),

@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 function npmStart(dir: string, extra: readonly string[]) {
-  const child = spawn(join(ROOT, 'node_modules', '.bin', 'tsx'), ['sim/main.ts', '--headless', '--name', '1002', '--sip-port', '0', '--flash', join(dir, '1002.flash'), '--keys', join(dir, 'keys'), '--audio-out', join(dir, '1002.wav'), ...extra], {
+  const child = spawn(join(ROOT, 'node_modules', '.bin', 'tsx'), ['sim/main.ts', '--headless', '--name', '1002', '--sip-port', '0', '--tls-port', '0', '--flash', join(dir, '1002.flash'), '--keys', join(dir, 'keys'), '--audio-out', join(dir, '1002.wav'), ...extra], {
     cwd: ROOT,
     stdio: ['pipe', 'pipe', 'pipe'],
   });

@@ -13,7 +13,7 @@ import { keyLogFileKeys } from '../support/key-log.js';
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 function npmStart(dir: string, name: string, sipPort: number, extra: string[]) {
-  const args = ['sim/main.ts', '--headless', '--name', name, '--sip-port', String(sipPort), '--flash', join(dir, `${name}.flash`), '--keys', join(dir, 'keys'), '--audio-out', join(dir, `${name}.wav`), '--key-log', join(dir, `${name}.keys`), ...extra];
+  const args = ['sim/main.ts', '--headless', '--name', name, '--sip-port', String(sipPort), '--tls-port', '0', '--flash', join(dir, `${name}.flash`), '--keys', join(dir, 'keys'), '--audio-out', join(dir, `${name}.wav`), '--key-log', join(dir, `${name}.keys`), ...extra];
   const child = spawn(join(ROOT, 'node_modules', '.bin', 'tsx'), args, { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
   let out = '';
   child.stdout.on('data', (d) => (out += d));

@@ -19,7 +19,7 @@ const PHONES = Array.from({ length: 24 }, (_, i) => `sip:dev${String(i).padStart
 
 /** Runs `npm start` headless until its idle screen, then Ctrl-C; returns its output and exit code. */
 async function startAndStop(name: string, flash: string, keys: string): Promise<{ out: string; err: string; code: number | null }> {
-  const child = spawn(join(ROOT, 'node_modules', '.bin', 'tsx'), ['sim/main.ts', '--headless', '--name', name, '--sip-port', '0', '--flash', flash, '--keys', keys, '--audio-out', `${flash}.wav`], {
+  const child = spawn(join(ROOT, 'node_modules', '.bin', 'tsx'), ['sim/main.ts', '--headless', '--name', name, '--sip-port', '0', '--tls-port', '0', '--flash', flash, '--keys', keys, '--audio-out', `${flash}.wav`], {
     cwd: ROOT,
     stdio: ['pipe', 'pipe', 'pipe'],
   });

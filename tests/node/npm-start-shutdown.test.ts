@@ -33,7 +33,7 @@ describe('npm start: Ctrl-C during a call', () => {
     const carolPort = await freePort();
     const child = spawn(
       join(ROOT, 'node_modules', '.bin', 'tsx'),
-      ['sim/main.ts', '--headless', '--name', 'carol', '--sip-port', String(carolPort), '--registrar', `127.0.0.1:${registrar.address().port}`,
+      ['sim/main.ts', '--headless', '--name', 'carol', '--sip-port', String(carolPort), '--tls-port', '0', '--registrar', `127.0.0.1:${registrar.address().port}`,
         '--flash', join(dir, 'carol.flash'), '--keys', join(dir, 'keys'), '--audio-out', join(dir, 'carol.wav')],
       { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'] },
     );
@@ -42,7 +42,7 @@ describe('npm start: Ctrl-C during a call', () => {
     const exit = new Promise<number | null>((r) => child.on('close', (code) => r(code)));
     const caller = await DesktopHost.start({
       flashPath: join(dir, 'dave.flash'),
-      identity: { displayName: 'Dave', user: 'dave', sipPort: await freePort(), outboundProxy: `127.0.0.1:${carolPort}` },
+      identity: { displayName: 'Dave', user: 'dave', sipPort: await freePort(), tlsPort: 0, outboundProxy: `127.0.0.1:${carolPort}` },
     });
     try {
       await until(() => registers.length === 1, 'carol to register', 60000);
@@ -71,7 +71,7 @@ describe('npm start: Ctrl-C during a call', () => {
     const erinPort = await freePort();
     const child = spawn(
       join(ROOT, 'node_modules', '.bin', 'tsx'),
-      ['sim/main.ts', '--headless', '--name', 'erin', '--sip-port', String(erinPort), '--flash', join(dir, 'erin.flash'), '--keys', join(dir, 'keys'), '--audio-out', join(dir, 'erin.wav')],
+      ['sim/main.ts', '--headless', '--name', 'erin', '--sip-port', String(erinPort), '--tls-port', '0', '--flash', join(dir, 'erin.flash'), '--keys', join(dir, 'keys'), '--audio-out', join(dir, 'erin.wav')],
       { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'] },
     );
     let out = '';
@@ -79,7 +79,7 @@ describe('npm start: Ctrl-C during a call', () => {
     const exit = new Promise<number | null>((r) => child.on('close', (code) => r(code)));
     const caller = await DesktopHost.start({
       flashPath: join(dir, 'frank.flash'),
-      identity: { displayName: 'Frank', user: 'frank', sipPort: await freePort(), outboundProxy: `127.0.0.1:${erinPort}` },
+      identity: { displayName: 'Frank', user: 'frank', sipPort: await freePort(), tlsPort: 0, outboundProxy: `127.0.0.1:${erinPort}` },
     });
     try {
       await until(() => out.includes('"listening for SIP on'), 'erin to boot', 60000);

@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 function npmStart(dir: string, name: string, sipPort: number) {
-  const child = spawn(join(ROOT, 'node_modules', '.bin', 'tsx'), ['sim/main.ts', '--headless', '--name', name, '--sip-port', String(sipPort), '--flash', join(dir, `${name}.flash`), '--keys', join(dir, 'keys'), '--audio-out', join(dir, `${name}.wav`)], {
+  const child = spawn(join(ROOT, 'node_modules', '.bin', 'tsx'), ['sim/main.ts', '--headless', '--name', name, '--sip-port', String(sipPort), '--tls-port', '0', '--flash', join(dir, `${name}.flash`), '--keys', join(dir, 'keys'), '--audio-out', join(dir, `${name}.wav`)], {
     cwd: ROOT,
     stdio: ['pipe', 'pipe', 'pipe'],
   });
@@ -42,7 +42,7 @@ describe('npm start (headless)', () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('boots, dials from stdin keys and stops on SIGINT', async () => {
-    const child = spawn(join(ROOT, 'node_modules', '.bin', 'tsx'), ['sim/main.ts', '--headless', '--name', 'bob', '--sip-port', '0', '--flash', join(dir, 'bob.flash'), '--keys', join(dir, 'keys'), '--audio-out', join(dir, 'bob.wav')], {
+    const child = spawn(join(ROOT, 'node_modules', '.bin', 'tsx'), ['sim/main.ts', '--headless', '--name', 'bob', '--sip-port', '0', '--tls-port', '0', '--flash', join(dir, 'bob.flash'), '--keys', join(dir, 'keys'), '--audio-out', join(dir, 'bob.wav')], {
       cwd: ROOT,
       stdio: ['pipe', 'pipe', 'pipe'],
     });

@@ -10,7 +10,7 @@ import { DesktopHost } from '../../sim/host.js';
 describe('key material provisioning', () => {
   const dir = mkdtempSync(join(tmpdir(), 'provision-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
-  const identity = { displayName: 'Erin', user: 'erin', sipPort: 0 };
+  const identity = { displayName: 'Erin', user: 'erin', sipPort: 0, tlsPort: 0 };
 
   it('stores development keys in flash once and loads them on XS after a restart', async () => {
     const keys = ensureDevKeys(join(dir, 'keys'), ['sip:erin@127.0.0.1'], { bits: 1024 });

@@ -19,7 +19,7 @@ describe.each<[string, FloodKind]>([
   ['60 KB junk datagrams', { kind: 'junk', bytes: 60_000 }],
 ])('a phone flooded with 150 %s a second', (_name, kind) => {
   it('answers every OPTIONS probe and keeps its transactions bounded', async () => {
-    const host = await DesktopHost.start({ identity: { displayName: 'F', user: 'phone', sipPort: 0 }, flashPath: join(dir, `${kind.kind}.flash`) });
+    const host = await DesktopHost.start({ identity: { displayName: 'F', user: 'phone', sipPort: 0, tlsPort: 0 }, flashPath: join(dir, `${kind.kind}.flash`) });
     try {
       const port = Number(host.log.map((l) => /listening for SIP on 127\.0\.0\.1:(\d+)/.exec(l)?.[1]).find(Boolean));
       const flood = await startFlood(port, 150, kind);

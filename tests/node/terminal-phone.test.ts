@@ -12,7 +12,7 @@ describe('npm start in a terminal', () => {
   const dir = mkdtempSync(join(tmpdir(), 'terminal-phone-'));
   const session = TmuxSession.start(
     `phone-test-${process.pid}`,
-    `npm start -- --name carol --sip-port 0 --flash ${join(dir, 'carol.flash')} --keys ${join(dir, 'keys')} --audio-out ${join(dir, 'carol.wav')}; sleep 30`,
+    `npm start -- --name carol --sip-port 0 --tls-port 0 --flash ${join(dir, 'carol.flash')} --keys ${join(dir, 'keys')} --audio-out ${join(dir, 'carol.wav')}; sleep 30`,
     ROOT,
   );
   afterAll(() => {

@@ -134,7 +134,7 @@ export async function phoneAndBaresip(dir: string, user: string, peer: string, r
     const flashPath = join(dir, `${user}.flash`);
     // baresip speaks SIP over UDP here: our phone offers SDES there only with the setting (issue 14).
     presetSettings(flashPath, (s) => ({ ...s, srtpMode: 'Mandatory', sdesOverNonTls: true }));
-    const host = await DesktopHost.start({ ...phone, identity: { displayName: 'P', user, sipPort: 0, outboundProxy: `127.0.0.1:${sipPort}` }, provision: devCredentials(dir, [user])(user), flashPath });
+    const host = await DesktopHost.start({ ...phone, identity: { displayName: 'P', user, sipPort: 0, tlsPort: 0, outboundProxy: `127.0.0.1:${sipPort}` }, provision: devCredentials(dir, [user])(user), flashPath });
     const control = ctrl;
     return {
       baresip,

@@ -61,11 +61,11 @@ export async function startPair(dir: string, users: readonly [string, string], o
   const alice = await DesktopHost.start({
     flashPath: join(dir, `${users[0]}.flash`),
     ...o.alice,
-    identity: { displayName: 'Alice', user: users[0], sipPort: a, outboundProxy: `127.0.0.1:${b}`, ...keyLog },
+    identity: { displayName: 'Alice', user: users[0], sipPort: a, tlsPort: 0, outboundProxy: `127.0.0.1:${b}`, ...keyLog },
     provision: provision(users[0]),
   });
   try {
-    const bob = await DesktopHost.start({ flashPath: join(dir, `${users[1]}.flash`), ...o.bob, identity: { displayName: 'Bob', user: users[1], sipPort: b, ...keyLog }, provision: provision(users[1]) });
+    const bob = await DesktopHost.start({ flashPath: join(dir, `${users[1]}.flash`), ...o.bob, identity: { displayName: 'Bob', user: users[1], sipPort: b, tlsPort: 0, ...keyLog }, provision: provision(users[1]) });
     return { alice, bob };
   } catch (e) {
     await alice.stop();

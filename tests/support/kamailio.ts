@@ -67,7 +67,7 @@ export function pbxPhones(kamailio: Kamailio, dir: string, users: readonly strin
   return Promise.all(
     users.map((user) =>
       DesktopHost.start({
-        identity: { displayName: user, user, sipPort: 0, domain: 'example.test', registrar: pbx, outboundProxy: pbx, password: `${user}-secret`, ...identity },
+        identity: { displayName: user, user, sipPort: 0, tlsPort: 0, domain: 'example.test', registrar: pbx, outboundProxy: pbx, password: `${user}-secret`, ...identity },
         provision: provision(user),
         flashPath: join(dir, `${user}.flash`),
       }),
