@@ -24,6 +24,7 @@ import { effectiveAttributes, parseSdp, serializeSdp, type SessionDescription } 
 import type { SettingsStore } from '../settings/store.js';
 import type { HostPort, UaAction, UaEvent } from '../sip/user-agent.js';
 import { UserAgent } from '../sip/user-agent.js';
+import { hopTo, type SipSource, type TransportSetting } from '../sip/transport.js';
 import { fromBase64, fromHex } from '../util/bytes.js';
 import {
   CALL_POLICY, callableTable, findTable, sdpIds, SP_SUITE, tableExtension, tableFromRefusal,
@@ -33,6 +34,7 @@ import { recordCall } from './call-record.js';
 import { CallUpdates } from './call-update.js';
 import { decideLines } from './call-lines.js';
 import { hostPort, mediaTarget, mikeyIn, type MediaTarget } from './call-sdp.js';
+import type { SipSend } from './sip-connections.js';
 import { certificateOf, makeOffer, usableKeyAgreements, type KeyingContext } from './keying.js';
 import { keyLog, type KeyLog } from './key-log.js';
 import { sdesKey, sdesOffer } from './sdes-keying.js';
@@ -59,7 +61,12 @@ export interface CallsConfig {
   readonly registrar: string;
   /** The digest password for registrar and proxy challenges. */
   readonly password: string;
-  readonly socket: UdpSocket;
+  /** SIP's ports: UDP and TCP share `port` (RFC 3261 §18), TLS has its own (§26.2). */
+  readonly sip: { readonly port: number; readonly tlsPort: number };
+  /** The account's transport (settings, else the identity's): 'auto' is UDP, TCP when large. */
+  readonly transport: TransportSetting;
+  /** Sends one user-agent 'send' action: UDP on the SIP socket, TCP and TLS on connections (sip-connections.ts). */
+  readonly send: (message: SipSend) => void;
   /** host:port of an outbound proxy (every call goes there); empty for none. */
   readonly outboundProxy: string;
   /** Called whenever what the phone should show changes. */
@@ -96,9 +103,8 @@ export class Calls {
     const registrar = hostPort(c.registrar);
     this.ua = new UserAgent({
       account: { user: c.user, domain: c.domain, password: c.password },
-      local: { address: hal.network.localAddress, port: c.socket.port },
-      // Only the UDP socket carries SIP here, so no request may switch to TCP (§18.1.1).
-      transport: 'udp',
+      local: { address: hal.network.localAddress, port: c.sip.port, tlsPort: c.sip.tlsPort },
+      transport: c.transport,
       ...(proxy ? { outboundProxy: proxy } : {}),
       ...(registrar ? { registrar } : {}),
       random: hal.random,
@@ -173,6 +179,11 @@ export class Calls {
     this.run(this.ua.receive(d.data, { address: d.address, port: d.port }));
   }
 
+  /** A whole SIP message from a TCP or TLS connection (framed by sip-connections.ts). */
+  onSipMessage(data: Uint8Array, source: SipSource): void {
+    this.run(this.ua.receive(data, source));
+  }
+
   private keying(): KeyingContext {
     const { hal, store } = this.c;
     return {
@@ -200,7 +211,7 @@ export class Calls {
   private description(rtpPort: number, keying: MediaKeying, events: number | undefined = TELEPHONE_EVENT, direction?: Direction, shape?: (d: SessionDescription) => SessionDescription): string {
     const address = this.c.hal.network.localAddress;
     const formats = events === undefined ? [PCMU, PCMA] : [PCMU, PCMA, events];
-    const single = audioDescription({ address, rtpPort, sessionId: String(this.c.socket.port), sessionVersion: this.sessionVersion++, keying, formats, telephoneEvent: events, ...(direction ? { direction } : {}) });
+    const single = audioDescription({ address, rtpPort, sessionId: String(this.c.sip.port), sessionVersion: this.sessionVersion++, keying, formats, telephoneEvent: events, ...(direction ? { direction } : {}) });
     return serializeSdp(shape ? shape(single) : single);
   }
 
@@ -220,7 +231,7 @@ export class Calls {
     const ctx = this.keying();
     const own = callableTable(settings.priorities, usableKeyAgreements(ctx, target));
     const learned = settings.learnedPeers[target];
-    const allowed = offerRungs(settings.srtpMode, this.sdesOffered());
+    const allowed = offerRungs(settings.srtpMode, this.sdesOffered(target));
     const ka = allowed[0] === 'mikey-priority' && (step === undefined || step === 'mikey-priority')
       ? reofferWith ?? firstOfferKeyAgreement(own, learned && callableTable(learned.table), () => true, CALL_POLICY)
       : undefined;
@@ -561,7 +572,7 @@ export class Calls {
       this.c.hal.log(`call ${call.callId}: ${call.peer} is known to speak MIKEY; not stepping down`);
       return false;
     }
-    const next = nextRung(this.c.store.settings.srtpMode, call.rung === 'mikey-priority' ? 'mikey' : call.rung, status, false, this.sdesOffered());
+    const next = nextRung(this.c.store.settings.srtpMode, call.rung === 'mikey-priority' ? 'mikey' : call.rung, status, false, this.sdesOffered(call.peer));
     if (!next) return false;
     if (next === 'none' && refusedPlain) {
       this.c.hal.log(`call ${call.callId}: refused with ${status}; plain RTP was in that offer already`);
@@ -587,12 +598,14 @@ export class Calls {
   }
 
   /**
-   * Whether a call may offer SDES: its keys travel in the SDP, readable on every hop
-   * unless the INVITE goes over TLS (RFC 4568 §8.3). Desk phones offer it without TLS only when
-   * told to (settings.sdesOverNonTls); SIP goes over UDP until the transports are wired (issue 14).
+   * Whether a call to `target` may offer SDES: its keys travel in the SDP, readable on every hop
+   * unless the INVITE goes over TLS (RFC 4568 §8.3): a sips: target, a ;transport=tls one, or the
+   * account's transport TLS (transport.ts hopTo). Desk phones offer it without TLS only when told
+   * to (settings.sdesOverNonTls).
    */
-  private sdesOffered(): boolean {
-    return this.c.store.settings.sdesOverNonTls;
+  private sdesOffered(target: string): boolean {
+    const proxy = hostPort(this.c.outboundProxy);
+    return this.c.store.settings.sdesOverNonTls || hopTo(target, this.c.transport, proxy).transport === 'tls';
   }
 
   /** After a 488 carrying the callee's table: re-offer once with the key agreement the tables give. */
@@ -619,11 +632,11 @@ export class Calls {
   }
 
   private run(actions: readonly UaAction[]): void {
-    const { hal, socket } = this.c;
+    const { hal } = this.c;
     for (const a of actions) {
       switch (a.type) {
         case 'send':
-          socket.send(a.data, a.address, a.port);
+          this.c.send(a);
           break;
         case 'setTimer': {
           const old = this.timers.get(a.key);

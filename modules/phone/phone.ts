@@ -1,7 +1,8 @@
-// The phone: joins the HAL to the protocol modules. It owns the SIP socket and the screen, and
-// turns key presses into state changes. Calls (issue 7) and the settings menu (issue 8) plug in here.
+// The phone: joins the HAL to the protocol modules. It owns the SIP socket, SIP's TCP and TLS
+// connections (sip-connections.ts) and the screen, and turns key presses into state changes.
+// Calls (issue 7) and the settings menu (issue 8) plug in here.
 // Call-progress tones follow the state (tone-player.ts); digits in a call are DTMF (call-dtmf.ts).
-import type { Datagram, Hal, KeyEvent } from '../../hal/contracts.js';
+import type { Datagram, Hal, KeyEvent, TlsCredentials } from '../../hal/contracts.js';
 import { Menu } from '../menu/menu.js';
 import { loadPkCredentials, type PkCredentials } from '../mikey/pk-auth.js';
 import type { Credentials } from '../settings/model.js';
@@ -11,7 +12,9 @@ import { MAX_SIP_MESSAGE } from '../sip/message.js';
 import { fromBase64 } from '../util/bytes.js';
 import { Calls } from './calls.js';
 import { eventGuard, guardedHal, messageOf } from './event-guard.js';
-import type { PhoneIdentity } from './identity.js';
+import { DEFAULT_TLS_PORT, type PhoneIdentity } from './identity.js';
+import { SipConnections, type StreamSource } from './sip-connections.js';
+import { tlsIdentity } from './tls-identity.js';
 import { checkCredentials, mismatchLogLine, NOTICE_WRONG_IDENTITY } from './credentials-check.js';
 import { dialingScreen, idleScreen } from './screens.js';
 import { FAILURE_TONE_MS, failureTone, TonePlayer } from './tone-player.js';
@@ -22,10 +25,12 @@ const DIAL_KEYS = '0123456789*#';
 export const MAX_DIAL_LENGTH = 32;
 
 export interface Phone {
-  /** The SIP UDP port actually bound (the identity's, or the one the host chose for 0). */
+  /** The SIP UDP port actually bound (the identity's, or the one the host chose for 0); TCP listens on it too. */
   readonly sipPort: number;
-  /** Live call-protocol state (see Calls.stats). */
-  stats(): ReturnType<Calls['stats']>;
+  /** The TLS port listened on, when the phone has a TLS identity and could listen. */
+  readonly tlsPort: number | undefined;
+  /** Live call-protocol state (see Calls.stats) and SIP's stream connections and their timers (sip-connections.ts). */
+  stats(): ReturnType<Calls['stats']> & { connections: number; connectionTimers: number };
   /** The public-key credentials from flash, when the phone has been provisioned. */
   readonly credentials: PkCredentials | undefined;
   /**
@@ -33,7 +38,7 @@ export interface Phone {
    * registered; `done` runs once they are answered. The host bounds the wait, then stops.
    */
   shutdown(done: () => void): void;
-  /** Closes the socket; the phone stops reacting. */
+  /** Closes the sockets and connections; the phone stops reacting. */
   stop(): void;
 }
 
@@ -104,6 +109,25 @@ export function createPhone(device: Hal, identity: PhoneIdentity, provision?: Cr
   /** The idle screen's resting line: "Ready", unless the certificate in flash is for another identity. */
   const readyStatus = (): string => (checkCredentials(store.settings.credentials, selfUri).kind === 'mismatch' ? NOTICE_WRONG_IDENTITY : 'Ready');
   if (status === 'Ready') status = readyStatus();
+  // SIP over TCP on the SIP port and over TLS on the TLS port, with the phone's PKI identity as
+  // its TLS identity (tls-identity.ts); new credentials from the menu serve TLS from the next start.
+  let tls: TlsCredentials | undefined;
+  try {
+    tls = credentials && tlsIdentity(store.settings.credentials);
+  } catch (e) {
+    hal.log(`key material unusable for TLS: ${messageOf(e)}`);
+  }
+  const connections = new SipConnections({
+    network: hal.network,
+    timers: hal.timers,
+    clock: hal.clock,
+    udp: socket,
+    sipPort: socket.port,
+    tlsPort: identity.tlsPort ?? DEFAULT_TLS_PORT,
+    tls,
+    onMessage: onSipMessage,
+    log: (line) => hal.log(line),
+  });
   const calls = new Calls({
     hal: { ...hal, audio: tones.callAudio },
     store,
@@ -112,7 +136,9 @@ export function createPhone(device: Hal, identity: PhoneIdentity, provision?: Cr
     domain,
     registrar: account.registrar || (identity.registrar ?? ''),
     password: account.password || (identity.password ?? ''),
-    socket,
+    sip: { port: socket.port, tlsPort: connections.tlsPort ?? identity.tlsPort ?? DEFAULT_TLS_PORT },
+    transport: account.transport !== 'auto' ? account.transport : (identity.transport ?? 'auto'),
+    send: (message) => connections.send(message),
     outboundProxy: store.settings.account.outboundProxy || (identity.outboundProxy ?? ''),
     keyLog: identity.keyLog === true,
     onChange: () => {
@@ -184,6 +210,12 @@ export function createPhone(device: Hal, identity: PhoneIdentity, provision?: Cr
     calls.onSipDatagram(datagram);
   }
 
+  /** A whole message from a TCP or TLS connection: the framer bounds its size (sip-connections.ts). */
+  function onSipMessage(data: Uint8Array, source: StreamSource): void {
+    hal.log(`SIP over ${source.transport.toUpperCase()} from ${source.address}:${source.port} (connection ${source.connection}), ${data.length} bytes`);
+    calls.onSipMessage(data, source);
+  }
+
   /** Keys during a call: OK or Call answers, Hangup ends, Down holds or resumes, Up re-keys, digits are DTMF while connected. */
   function onCallKey(key: KeyEvent['key']): void {
     if (key === 'OK' || key === 'Call') calls.answer();
@@ -248,16 +280,23 @@ export function createPhone(device: Hal, identity: PhoneIdentity, provision?: Cr
 
   hal.keypad.onKey(onKey);
   hal.log(`listening for SIP on ${hal.network.localAddress}:${socket.port}`);
+  if (connections.tlsPort !== undefined) hal.log(`listening for SIP over TLS on ${hal.network.localAddress}:${connections.tlsPort}`);
+  else if (!tls) hal.log(`not listening for SIP over TLS: the phone has no TLS identity (no usable credentials for ${selfUri})`);
   render();
 
   return {
     sipPort: socket.port,
+    tlsPort: connections.tlsPort,
     get credentials() {
       return credentials;
     },
-    stats: () => calls.stats(),
+    stats: () => {
+      const streams = connections.stats();
+      return { ...calls.stats(), connections: streams.connections, connectionTimers: streams.timers };
+    },
     shutdown: (done) => calls.shutdown(done),
     stop() {
+      connections.close();
       socket.close();
     },
   };

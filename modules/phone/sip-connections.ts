@@ -8,9 +8,9 @@
 // through `send`, which routes UDP to the SIP socket and streams to their connection.
 import type { Clock, StreamEvents, StreamListener, StreamNetwork, StreamSocket, TimerId, Timers, TlsCredentials } from '../../hal/contracts.js';
 import { StreamFramer, type FramerLimits } from '../sip/stream-framer.js';
+import type { Destination, SipTransport } from '../sip/transport.js';
 import { messageOf } from './event-guard.js';
 
-export type SipTransport = 'udp' | 'tcp' | 'tls';
 export type StreamTransport = Exclude<SipTransport, 'udp'>;
 
 /** Where a message came from: the connection's peer and the connection itself (its id). */
@@ -21,16 +21,13 @@ export interface StreamSource {
   readonly connection: number;
 }
 
-/** A message to send: the user agent's 'send' action. */
-export interface SipSend {
+/**
+ * A message to send: the user agent's 'send' action. `connection` is the stream a request came in
+ * on (its response goes back there while it is open, §18.2.2); for TLS, `serverName` is the name
+ * the peer's certificate must carry (RFC 5922 §7), the address when absent.
+ */
+export interface SipSend extends Destination {
   readonly data: Uint8Array;
-  readonly address: string;
-  readonly port: number;
-  readonly transport: SipTransport;
-  /** The stream a request came in on: its response goes back there while it is open (§18.2.2). */
-  readonly connection?: number;
-  /** For TLS: the name the peer's certificate must carry (RFC 5922 §7); the address when absent. */
-  readonly serverName?: string;
 }
 
 export interface ConnectionLimits {

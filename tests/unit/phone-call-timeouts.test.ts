@@ -59,7 +59,7 @@ const ended = (c: Caller) => c.events().filter((e) => e.type === 'ended');
 /** Waits out every transaction timer (64*T1 = 32 s) and expects the phone to hold nothing. */
 function expectIdle(net: TestNetwork, phone: VirtualPhone): void {
   net.run(net.now + 40_000);
-  expect(phone.phone.stats()).toEqual({ call: 0, timers: 0, uaCalls: 0, transactions: 0, uaTimers: 0 });
+  expect(phone.phone.stats()).toEqual({ call: 0, timers: 0, uaCalls: 0, transactions: 0, uaTimers: 0, connections: 0, connectionTimers: 0 });
   expect(phone.sockets()).toBe(1);
 }
 

@@ -18,7 +18,7 @@ import { TestNetwork } from './sip-test-network.js';
 const ALICE = 'sip:9001@example.test';
 const BOB = 'sip:9002@example.test';
 const PSK = Uint8Array.from({ length: 32 }, (_, i) => 0xa0 ^ i);
-const IDLE = { call: 0, timers: 0, uaCalls: 0, transactions: 0, uaTimers: 0 };
+const IDLE = { call: 0, timers: 0, uaCalls: 0, transactions: 0, uaTimers: 0, connections: 0, connectionTimers: 0 };
 
 interface Pair {
   net: TestNetwork;

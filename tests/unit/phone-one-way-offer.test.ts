@@ -77,7 +77,7 @@ describe('an offer with a single crypto session', () => {
     expect(bob.log).toContainEqual('incoming call one@10.0.0.9 refused: the offer has 1 crypto session; a call needs one per direction');
     expect(bob.screen()[0]).toBe('Bob');
     net.run(net.now + 40_000);
-    expect(bob.phone.stats()).toEqual({ call: 0, timers: 0, uaCalls: 0, transactions: 0, uaTimers: 0 });
+    expect(bob.phone.stats()).toEqual({ call: 0, timers: 0, uaCalls: 0, transactions: 0, uaTimers: 0, connections: 0, connectionTimers: 0 });
     // The same key agreement with a crypto session per direction is taken.
     const two = offer(offers[mode]([0x1234, 0]), 'two');
     expect(two.rang?.slice(0, 3)).toEqual(['Incoming call', '9001@example.test', `Secure: ${mode}`]);
