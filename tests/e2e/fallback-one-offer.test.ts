@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Key } from '../../hal/contracts.js';
 import type { SrtpMode } from '../../modules/negotiation/capabilities.js';
+import type { Settings } from '../../modules/settings/model.js';
 import { DesktopHost } from '../../sim/host.js';
 import { devCredentials, freePort, presetSettings, until } from '../support/desktop-phones.js';
 import { invites, startSipRelay, type SipRelay } from '../support/sip-relay.js';
@@ -24,9 +25,12 @@ describe('fallback in one offer, phone to phone', () => {
     const run = n++;
     const b = await freePort();
     const relay = await startSipRelay(b);
-    // SIP over UDP: the caller offers its SDES rung there only with the setting (issue 14).
-    presetSettings(join(dir, `a${run}.flash`), (s) => ({ ...s, srtpMode: caller.mode, fallbackInOneOffer: caller.fallback, sdesOverNonTls: true }));
-    presetSettings(join(dir, `b${run}.flash`), (s) => ({ ...s, srtpMode: callee.mode }));
+    // The relay counts UDP datagrams: both phones keep to UDP (with Auto, a MIKEY INVITE over 1,300
+    // bytes goes over TCP, RFC 3261 §18.1.1), where the caller offers its SDES rung only with the
+    // setting (issue 14).
+    const udp = (s: Settings): Settings => ({ ...s, account: { ...s.account, transport: 'udp' } });
+    presetSettings(join(dir, `a${run}.flash`), (s) => ({ ...udp(s), srtpMode: caller.mode, fallbackInOneOffer: caller.fallback, sdesOverNonTls: true }));
+    presetSettings(join(dir, `b${run}.flash`), (s) => ({ ...udp(s), srtpMode: callee.mode }));
     const alice = await DesktopHost.start({ identity: { displayName: 'A', user: '3001', sipPort: await freePort(), tlsPort: 0, outboundProxy: `127.0.0.1:${relay.port}` }, provision: provision('3001'), flashPath: join(dir, `a${run}.flash`) });
     const bob = await DesktopHost.start({ identity: { displayName: 'B', user: '3002', sipPort: b, tlsPort: 0 }, provision: provision('3002'), flashPath: join(dir, `b${run}.flash`) });
     for (const k of ['3', '0', '0', '2', 'OK'] as Key[]) await alice.pressKey(k);

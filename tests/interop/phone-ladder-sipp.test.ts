@@ -31,7 +31,8 @@ describe('ladder against SIPp (plain RTP only)', () => {
     // SIPp speaks UDP: the phone offers SDES there only with the setting (issue 14).
     presetSettings(flash, (s) => ({ ...s, srtpMode: mode, sdesOverNonTls: true }));
     const provision = devCredentials(dir, ['7001'])('7001');
-    const phone = await DesktopHost.start({ identity: { displayName: 'P', user: '7001', sipPort: 0, tlsPort: 0, outboundProxy: `127.0.0.1:${port}` }, provision, flashPath: flash });
+    // SIPp speaks UDP here: the phone keeps to UDP (with Auto, the MIKEY INVITE, over 1,300 bytes, goes over TCP, RFC 3261 §18.1.1).
+    const phone = await DesktopHost.start({ identity: { displayName: 'P', user: '7001', sipPort: 0, tlsPort: 0, transport: 'udp', outboundProxy: `127.0.0.1:${port}` }, provision, flashPath: flash });
     for (const k of ['7', '0', '0', '2', 'OK'] as Key[]) await phone.pressKey(k);
     return { phone, sipp, sippLog: () => log };
   }

@@ -53,7 +53,8 @@ function lastKey(host: DesktopHost, direction: 'send' | 'receive'): string {
 async function callFromPeer(dir: string, flash: string) {
   const provision = devCredentials(dir, ['9101', '9102']);
   const port = await freePort();
-  const phone = await DesktopHost.start({ identity: { displayName: 'B', user: '9102', sipPort: port, tlsPort: 0, keyLog: true }, provision: provision('9102'), flashPath: join(dir, flash) });
+  // The peer speaks UDP only: the phone keeps to UDP (with Auto, a re-key INVITE over 1,300 bytes goes over TCP, RFC 3261 §18.1.1).
+  const phone = await DesktopHost.start({ identity: { displayName: 'B', user: '9102', sipPort: port, tlsPort: 0, transport: 'udp', keyLog: true }, provision: provision('9102'), flashPath: join(dir, flash) });
   const peer = await DgramHost.start(() => ({ account: { user: '9101', domain: HOST, password: '' }, outboundProxy: { address: HOST, port } }));
   /** The next event of `type` after the first `seen` events. */
   const next = (type: UaEvent['type'], seen: number): Promise<UaEvent> => peer.waitFor((e) => e.type === type && peer.events.indexOf(e) >= seen, `a ${type} event`);

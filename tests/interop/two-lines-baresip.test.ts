@@ -33,7 +33,8 @@ describe('the paper offer shape to baresip', () => {
       const flashPath = join(dir, `p${run}.flash`);
       // baresip speaks UDP: the phone offers its SDES rung there only with the setting (issue 14).
       presetSettings(flashPath, (s) => ({ ...s, srtpMode: 'Optional', fallbackInOneOffer: fallback, sdesOverNonTls }));
-      phone = await DesktopHost.start({ identity: { displayName: 'P', user: '7001', sipPort: 0, tlsPort: 0, outboundProxy: `127.0.0.1:${relay.port}` }, provision: devCredentials(dir, ['7001'])('7001'), flashPath });
+      // The relay counts UDP datagrams: the phone keeps to UDP (with Auto, a MIKEY INVITE over 1,300 bytes goes over TCP, RFC 3261 §18.1.1).
+      phone = await DesktopHost.start({ identity: { displayName: 'P', user: '7001', sipPort: 0, tlsPort: 0, transport: 'udp', outboundProxy: `127.0.0.1:${relay.port}` }, provision: devCredentials(dir, ['7001'])('7001'), flashPath });
       for (const k of ['7', '0', '0', '2', 'OK'] as Key[]) await phone.pressKey(k);
       const p = phone;
       await until(() => p.screen[0] === 'Connected', `the call to connect\n${p.log.join('\n')}\n${baresip.log().slice(-2000)}`);

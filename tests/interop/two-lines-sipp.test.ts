@@ -55,7 +55,8 @@ describe('the paper offer shape and SIPp', () => {
     const flash = join(dir, `${user}-${mode}-${fallback}-${port}.flash`);
     // SIPp speaks UDP: the phone offers its SDES rung there only with the setting (issue 14).
     presetSettings(flash, (s) => ({ ...s, srtpMode: mode, fallbackInOneOffer: fallback, sdesOverNonTls: true }));
-    const host = await DesktopHost.start({ identity: { displayName: 'P', user, sipPort: port, tlsPort: 0, ...(outboundProxy ? { outboundProxy } : {}) }, provision: provision(user), flashPath: flash });
+    // SIPp speaks UDP here: the phone keeps to UDP (with Auto, a MIKEY INVITE over 1,300 bytes goes over TCP, RFC 3261 §18.1.1).
+    const host = await DesktopHost.start({ identity: { displayName: 'P', user, sipPort: port, tlsPort: 0, transport: 'udp', ...(outboundProxy ? { outboundProxy } : {}) }, provision: provision(user), flashPath: flash });
     return { host, port };
   }
 
