@@ -2,9 +2,9 @@
 // flood of connections to a listener is capped at maxStreams (the rest closed as they arrive,
 // counted, one log line), a stream whose bytes the engine does not take in time is closed with an
 // error once more than maxUnconsumedBytes wait, one whose peer does not read once more than
-// maxUnsentBytes are unsent, and a connect that gets no answer ends after connectTimeoutMs. Closing
-// frees everything: no stream, listener or socket handle is left, whether the phone closes or the
-// host stops.
+// maxUnsentBytes are unsent, and a connect (or an accepted TLS handshake) that gets no answer ends
+// after connectTimeoutMs. Closing frees everything: no stream, listener or socket handle is left,
+// whether the phone closes or the host stops.
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { connect as tcpConnect, createServer, type Server, type Socket } from 'node:net';
@@ -123,6 +123,20 @@ describe('desktop host stream limits', () => {
     } finally {
       for (const p of peers) p.destroy();
       server.close();
+      await probe.stop();
+    }
+  });
+
+  it('drops an accepted connection that never finishes its TLS handshake after connectTimeoutMs; the phone never hears of it', async () => {
+    const probe = await start({ connectTimeoutMs: 300 });
+    try {
+      const port = await probe.listen(true);
+      const silent = await client(port);
+      await until(() => probe.host.streams.counts().streams === 1, 'the host to hold the handshaking connection');
+      await until(silent.closed, 'the host to drop the silent connection', 5000);
+      expect(probe.host.streams.counts().streams).toBe(0);
+      expect(probe.host.log.filter((l) => l.startsWith('accepted '))).toEqual([]);
+    } finally {
       await probe.stop();
     }
   });
