@@ -3,13 +3,14 @@
 // TCP, every SIP message of the call goes over TCP (no SIP datagram at all), the MIKEY call
 // connects, and 100 calls in a row leave no connection or timer behind once the idle timeout has
 // run; with TLS the same, on the TLS port, the phones' TLS identity being their PKI credentials.
+// Peers that connect and stay silent, or send an endless header, are cut off while a call goes on.
 import type { AccountTransport, Settings } from '../../modules/settings/model.js';
 import { openSettingsStore } from '../../modules/settings/store.js';
 import { toHex, toBase64 } from '../../modules/util/bytes.js';
 import { fixtureBytes } from '../support/pki-fixtures.js';
 import { SimFlash } from '../support/sim-flash.js';
-import { virtualPhone, type VirtualPhone } from '../support/virtual-phone.js';
-import { TestNetwork } from '../unit/sip-test-network.js';
+import { networkStreams, virtualPhone, type VirtualPhone } from '../support/virtual-phone.js';
+import { TestNetwork, type Endpoint } from '../unit/sip-test-network.js';
 
 const ALICE = 'sip:1001@example.com';
 const BOB = 'sip:1002@example.com';
@@ -102,6 +103,46 @@ describe('calls over TCP and TLS', () => {
     advance(p, 50);
     expect(p.alice.screen()[2]).toMatch(/^\uE000 SDES /);
     expect(p.net.wire).toEqual([]);
+  });
+
+  it('cuts off silent connections and an endless header without harm to the call in progress', () => {
+    const p = pair('tcp', 5060);
+    for (const k of ['1', '0', '0', '2', 'OK'] as const) p.alice.press(k);
+    advance(p, 50);
+    p.bob.press('OK');
+    advance(p, 50);
+    expect([p.alice.screen()[0], p.bob.screen()[0]]).toEqual(['Connected', 'Connected']);
+    // An attacker at 10.0.0.66 on the same network: 20 silent connections and one endless header.
+    let nextTimer = 0;
+    const fires = new Map<string, () => void>();
+    const attackerClock: Endpoint = { name: 'attacker', address: { address: '10.0.0.66', port: 1 }, receive: () => [], timerFired: (key) => (fires.get(key)?.(), []) };
+    const schedule = (delayMs: number, fire: () => void) => {
+      const key = String(nextTimer++);
+      fires.set(key, fire);
+      p.net.apply(attackerClock, [{ type: 'setTimer', key, delayMs }]);
+    };
+    const attacker = networkStreams(p.net).network('10.0.0.66', schedule);
+    const closed: string[] = [];
+    const events = { onData: () => undefined, onClose: (e?: string) => void closed.push(e ?? 'closed') };
+    for (let i = 0; i < 20; i++) attacker.connectTcp('10.0.0.2', 5060, events);
+    const endless = attacker.connectTcp('10.0.0.2', 5060, events);
+    endless.write(new TextEncoder().encode('INVITE sip:1002@example.com SIP/2.0\r\n'));
+    const line = new TextEncoder().encode(`X-Filler: ${'a'.repeat(1000)}\r\n`);
+    for (let i = 0; i < 20; i++) {
+      endless.write(line);
+      advance(p, 100);
+    }
+    expect(p.bob.log.some((l) => /\(TCP from 10\.0\.0\.66:\d+\) closed: header section over 16384 bytes$/.test(l))).toBe(true);
+    advance(p, 11_000);
+    expect(closed).toHaveLength(21);
+    expect(p.bob.log.filter((l) => /\(TCP from 10\.0\.0\.66:\d+\) closed: (cut off: a first message not whole within 10 s|closed to make room)/.test(l))).toHaveLength(20);
+    // The call went on: Alice's connection was never the one evicted, and the hang-up gets through.
+    expect([p.alice.screen()[0], p.bob.screen()[0]]).toEqual(['Connected', 'Connected']);
+    p.alice.press('Hangup');
+    advance(p, 50);
+    expect(p.bob.screen()[3]).toBe('Call ended');
+    advance(p, 130_000);
+    expect(p.bob.phone.stats()).toEqual(IDLE);
   });
 
   it('a MIKEY call over TLS, on the TLS port, with the phones\' certificates', () => {
