@@ -145,6 +145,14 @@ describe('calls over TCP and TLS', () => {
     expect(p.bob.phone.stats()).toEqual(IDLE);
   });
 
+  it('says so in the log when the phone has no TLS identity, and listens on TCP still', () => {
+    const net = new TestNetwork();
+    const carol = virtualPhone(net, { user: '1003', address: '10.0.0.3', domain: 'example.com' });
+    expect(carol.log).toContain('listening for SIP on 10.0.0.3:5060');
+    expect(carol.log).toContain('not listening for SIP over TLS: the phone has no TLS identity (no usable credentials for sip:1003@example.com)');
+    expect(carol.phone.tlsPort).toBeUndefined();
+  });
+
   it('a MIKEY call over TLS, on the TLS port, with the phones\' certificates', () => {
     const p = pair('tls', 5061);
     call(p);
