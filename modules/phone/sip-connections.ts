@@ -40,11 +40,13 @@ export interface ConnectionLimits {
 }
 
 /**
- * Sixteen connections: a proxy or two and the peers calling in, with room for a flood to be evicted;
- * idle after two minutes (Kamailio's default connection lifetime); ten seconds for a message, which
- * leaves a slow TLS handshake on the device time to finish.
+ * Twelve connections: a proxy or two and the peers calling in, with room for a flood to be evicted,
+ * and under the device HAL's 16 streams (hal/esp32/stream-network.ts), which closes a connection
+ * beyond its bound before the phone sees it: the phone makes room first, while the evicted ones
+ * close. Idle after two minutes (Kamailio's default connection lifetime); ten seconds for a
+ * message, which leaves a slow TLS handshake on the device time to finish.
  */
-export const DEFAULT_CONNECTION_LIMITS: ConnectionLimits = { maxConnections: 16, idleMs: 120_000, messageMs: 10_000 };
+export const DEFAULT_CONNECTION_LIMITS: ConnectionLimits = { maxConnections: 12, idleMs: 120_000, messageMs: 10_000 };
 
 export interface SipConnectionsConfig {
   readonly network: StreamNetwork;
