@@ -36,12 +36,35 @@ function ourReading(file: string): { udp: string[]; frames: number } {
   return { udp, frames };
 }
 
-async function dumpcap(args: string[]): Promise<ChildProcess> {
-  const p = spawn('dumpcap', [...args, '-q'], { stdio: ['ignore', 'ignore', 'pipe'] });
+interface Capture {
+  readonly process: ChildProcess;
+  /** dumpcap's progress ("Packets: N") shows that it really captures; "Capturing on" comes earlier. */
+  readonly live: () => boolean;
+}
+
+async function dumpcap(args: string[]): Promise<Capture> {
+  const p = spawn('dumpcap', args, { stdio: ['ignore', 'ignore', 'pipe'] });
   let log = '';
   p.stderr!.on('data', (d) => (log += d));
   await until(() => log.includes('Capturing on'), `dumpcap to start\n${log}`, 15000);
-  return p;
+  return { process: p, live: () => /Packets: [1-9]/.test(log) };
+}
+
+/** Probe datagrams until every capture has counted a packet, so none misses the traffic under test. */
+async function untilCapturing(captures: readonly Capture[]): Promise<void> {
+  const probe = createSocket('udp4');
+  try {
+    await until(
+      () => {
+        probe.send(Buffer.from('probe'), 9, '127.0.0.1');
+        return captures.every((c) => c.live());
+      },
+      'every dumpcap to count a packet',
+      15000,
+    );
+  } finally {
+    probe.close();
+  }
 }
 
 async function stop(p: ChildProcess): Promise<void> {
@@ -81,8 +104,9 @@ describe('the capture reader against tshark', () => {
       await dumpcap(['-P', '-i', 'any', '-y', 'LINUX_SLL', '-f', filter, '-w', file('sll.pcap')]),
       await dumpcap(['-i', 'lo', '-f', filter, '-w', file('lo.pcapng')]),
     ];
+    await untilCapturing(captures);
     await traffic();
-    for (const c of captures) await stop(c);
+    for (const c of captures) await stop(c.process);
     expect(spawnSync('editcap', ['-F', 'nsecpcap', file('sll.pcap'), file('sll-nsec.pcap')]).status).toBe(0);
     expect(spawnSync('editcap', ['-F', 'pcap', file('lo.pcapng'), file('lo.pcap')]).status).toBe(0);
     writeFileSync(file('sll-be.pcap'), swapPcap(readFileSync(file('sll.pcap'))));
