@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const BASH = '/bin/bash';
 /** The packages the tests need, as the README and the interop suites name them. */
-const PEERS = ['tshark', 'sip-tester', 'baresip', 'kamailio', 'libsrtp2-dev', 'python3-gst-1.0', 'gir1.2-gst-plugins-base-1.0', 'tmux', 'spin'];
+const PEERS = ['tshark', 'sip-tester', 'baresip', 'kamailio', 'kamailio-tls-modules', 'libsrtp2-dev', 'python3-gst-1.0', 'gir1.2-gst-plugins-base-1.0', 'tmux', 'spin'];
 
 function which(tool: string): string {
   return spawnSync(BASH, ['-c', `command -v ${tool}`], { encoding: 'utf8' }).stdout.trim();

@@ -2,12 +2,15 @@
 // WAV files, one auto-answering account, and its ctrl_tcp module to drive it with commands
 // (netstring-framed JSON: {"command": ..., "params": ...}).
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
+import { ensureDevServerKeys, type DevServerKeys } from '../../sim/dev-keys.js';
 import { DesktopHost, type DesktopHostOptions } from '../../sim/host.js';
 import { encodeWav } from '../../sim/wav.js';
 import { devCredentials, freePort, presetSettings, until } from './desktop-phones.js';
+import type { AccountTransport } from '../../modules/settings/model.js';
+import { withTransport } from './sip-transports.js';
 
 const BARESIP = '/usr/bin/baresip';
 
@@ -38,6 +41,11 @@ export interface BaresipOptions {
   readonly mediaenc?: string;
   /** baresip's RTP port range; tests that may run side by side give different ones. */
   readonly rtpPorts?: string;
+  /**
+   * SIP over TLS as well, on sipPort + 1 (baresip's choice) with this certificate; the CA is what
+   * it trusts. OpenSSL's security level 1 because the development CA is 1024-bit RSA.
+   */
+  readonly tls?: DevServerKeys;
 }
 
 export function startBaresip(o: BaresipOptions): Baresip {
@@ -57,15 +65,26 @@ export function startBaresip(o: BaresipOptions): Baresip {
       `audio_source aufile,${join(o.dir, 'in.wav')}`,
       `audio_player aufile,${join(o.dir, 'out.wav')}`,
       `rtp_ports ${o.rtpPorts ?? '42200-42300'}`,
+      ...(o.tls ? [`sip_certificate ${join(o.dir, 'sip-cert.pem')}`, `sip_cafile ${o.tls.caPemPath}`] : []),
       '',
     ].join('\n'),
   );
+  const env = { ...process.env };
+  if (o.tls) {
+    // baresip reads its certificate and key from one file.
+    writeFileSync(join(o.dir, 'sip-cert.pem'), readFileSync(o.tls.chainPemPath, 'utf8') + readFileSync(o.tls.privateKeyPemPath, 'utf8'));
+    writeFileSync(
+      join(o.dir, 'openssl.cnf'),
+      'openssl_conf = init\n[init]\nssl_conf = ssl\n[ssl]\nsystem_default = tls\n[tls]\nCipherString = DEFAULT:@SECLEVEL=1\n',
+    );
+    env.OPENSSL_CONF = join(o.dir, 'openssl.cnf');
+  }
   // baresip's microphone: a 1 kHz tone, 3 s.
   writeFileSync(join(o.dir, 'in.wav'), encodeWav(Int16Array.from({ length: 24000 }, (_, n) => Math.round(6000 * Math.sin((2 * Math.PI * 1000 * n) / 8000)))));
   const enc = o.mediaenc ? `;mediaenc=${o.mediaenc}` : '';
   writeFileSync(join(o.dir, 'accounts'), `<sip:${o.user}@127.0.0.1>;regint=0${enc};answermode=auto\n`);
   let log = '';
-  const child = spawn(BARESIP, ['-f', o.dir, '-t', '60'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(BARESIP, ['-f', o.dir, '-t', '60'], { stdio: ['ignore', 'pipe', 'pipe'], env });
   child.stdout!.on('data', (d) => (log += d));
   child.stderr!.on('data', (d) => (log += d));
   return { child, log: () => log, control: () => control(o.ctrlPort) };
@@ -121,20 +140,32 @@ export interface PhoneAndBaresip {
 
 /**
  * baresip as sip:PEER@127.0.0.1 (SDES with SRTP mandatory, auto-answer) and our phone USER (SRTP
- * Mandatory, SDES offered without TLS) whose outbound proxy is baresip's SIP port, both started and ready; `phone` adds start
- * options to our phone (e.g. keyLogPath).
+ * Mandatory) whose outbound proxy is baresip's SIP port, both started and ready; `phone` adds start
+ * options to our phone (e.g. keyLogPath). Without `transport`, SIP over UDP and our phone offers SDES
+ * there (settings.sdesOverNonTls); with it, our phone's account uses that transport with SDES over
+ * non-TLS transports off (the default): TCP to baresip's SIP port, TLS to its TLS port (baresip's
+ * certificate from the development CA).
  */
-export async function phoneAndBaresip(dir: string, user: string, peer: string, rtpPorts?: string, phone: Partial<Pick<DesktopHostOptions, 'keyLogPath' | 'audioInPath'>> = {}): Promise<PhoneAndBaresip> {
+export async function phoneAndBaresip(
+  dir: string,
+  user: string,
+  peer: string,
+  rtpPorts?: string,
+  phone: Partial<Pick<DesktopHostOptions, 'keyLogPath' | 'audioInPath'>> = {},
+  transport?: Extract<AccountTransport, 'tcp' | 'tls'>,
+): Promise<PhoneAndBaresip> {
   const sipPort = await freePort();
-  const baresip = startBaresip({ dir, sipPort, ctrlPort: await freePort(), user: peer, mediaenc: 'srtp-mand', rtpPorts });
+  const tls = transport === 'tls' ? ensureDevServerKeys(join(dir, 'keys'), 'baresip', { bits: 1024 }) : undefined;
+  const baresip = startBaresip({ dir, sipPort, ctrlPort: await freePort(), user: peer, mediaenc: 'srtp-mand', rtpPorts, tls });
   let ctrl: BaresipControl | undefined;
   try {
     await until(() => baresip.log().includes('baresip is ready'), 'baresip to start', 15000);
     ctrl = await baresip.control();
     const flashPath = join(dir, `${user}.flash`);
-    // baresip speaks SIP over UDP here: our phone offers SDES there only with the setting (issue 14).
-    presetSettings(flashPath, (s) => ({ ...s, srtpMode: 'Mandatory', sdesOverNonTls: true }));
-    const host = await DesktopHost.start({ ...phone, identity: { displayName: 'P', user, sipPort: 0, tlsPort: 0, outboundProxy: `127.0.0.1:${sipPort}` }, provision: devCredentials(dir, [user])(user), flashPath });
+    // Over UDP, our phone offers SDES only with the setting (issue 14).
+    presetSettings(flashPath, (s) => (transport ? withTransport({ ...s, srtpMode: 'Mandatory' }, transport) : { ...s, srtpMode: 'Mandatory', sdesOverNonTls: true }));
+    const proxy = `127.0.0.1:${transport === 'tls' ? sipPort + 1 : sipPort}`;
+    const host = await DesktopHost.start({ ...phone, identity: { displayName: 'P', user, sipPort: 0, tlsPort: 0, outboundProxy: proxy }, provision: devCredentials(dir, [user])(user), flashPath });
     const control = ctrl;
     return {
       baresip,

@@ -1,16 +1,92 @@
 // A real Kamailio on loopback for the tests: registrar and proxy with digest authentication
-// (tests/interop/kamailio/registrar-proxy.cfg), in the foreground, with a private runtime directory.
+// (tests/interop/kamailio/registrar-proxy.cfg), in the foreground, with a private runtime directory;
+// UDP, and on request TCP on the same port and TLS on another (RFC 3261 §18, §26.2) with a server
+// certificate from the development CA.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { X509Certificate } from 'node:crypto';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { PhoneIdentity } from '../../modules/phone/identity.js';
-import { DesktopHost } from '../../sim/host.js';
-import { devCredentials } from './desktop-phones.js';
+import { DEV_SERVER_NAMES, ensureDevKeys, ensureDevServerKeys } from '../../sim/dev-keys.js';
+import { DesktopHost, type DesktopHostOptions } from '../../sim/host.js';
+import type { Settings } from '../../modules/settings/model.js';
+import { devCredentials, presetSettings } from './desktop-phones.js';
+import type { AccountTransport } from '../../modules/settings/model.js';
+import { withTransport } from './sip-transports.js';
 
 const KAMAILIO = '/usr/sbin/kamailio';
+const TLS_MODULE = '/usr/lib/x86_64-linux-gnu/kamailio/modules/tls.so';
 const CONFIG = join(dirname(fileURLToPath(import.meta.url)), '..', 'interop', 'kamailio', 'registrar-proxy.cfg');
+
+/** Listeners besides UDP on `port`. */
+export interface KamailioStreams {
+  /** TCP on the UDP port. */
+  readonly tcp?: boolean;
+  /** Forwards a request over 1,300 bytes over TCP, not UDP (RFC 3261 §18.1.1): Kamailio's udp_mtu. */
+  readonly mtuSwitch?: boolean;
+  /** TLS on this port, with a server certificate for 127.0.0.1 and example.test from the development CA in `keysDir`. */
+  readonly tls?: { readonly port: number; readonly keysDir: string };
+}
+
+/**
+ * The TLS module's settings: TLS 1.2 or later; as a server no client certificate asked for; as a
+ * client (to a phone's TLS listener) the phone's certificate checked against the development CA.
+ * Security level 1 because the development keys of the tests are 1024-bit RSA (quick on XS), which
+ * Debian's OpenSSL refuses at its default level 2.
+ */
+function writeTlsConfig(runtime: string, keysDir: string): string {
+  // The CA as the phones' keys make it (1024-bit), if they have not yet; Kamailio's own key 2048-bit.
+  ensureDevKeys(keysDir, [], { bits: 1024 });
+  // Named by its address and by the SIP domain it serves (alias example.test; RFC 5922 §7.1).
+  const cert = ensureDevServerKeys(keysDir, 'kamailio', { altNames: [...DEV_SERVER_NAMES, 'DNS:example.test'] });
+  // The certificate alone, not the chain file: OpenSSL checks a chain's keys as it loads it, before
+  // the cipher list lowers the level; the CA is sent from ca_list at handshake time instead.
+  const certificate = join(runtime, 'kamailio.pem');
+  writeFileSync(certificate, new X509Certificate(cert.certificate).toString());
+  const path = join(runtime, 'tls.cfg');
+  const common = 'method = TLSv1.2+\ncipher_list = DEFAULT:@SECLEVEL=1\n';
+  writeFileSync(
+    path,
+    `[server:default]\n${common}verify_certificate = no\nrequire_certificate = no\nprivate_key = ${cert.privateKeyPemPath}\ncertificate = ${certificate}\nca_list = ${cert.caPemPath}\n\n` +
+      `[client:default]\n${common}verify_certificate = yes\nrequire_certificate = yes\nca_list = ${cert.caPemPath}\n`,
+  );
+  return path;
+}
+
+/** Resolves once a TCP connection to host:port is accepted. */
+async function accepting(host: string, port: number, ms = 10000): Promise<void> {
+  for (const deadline = Date.now() + ms; ; ) {
+    const ok = await new Promise<boolean>((resolve) => {
+      const s = connect(port, host, () => {
+        s.destroy();
+        resolve(true);
+      });
+      s.on('error', () => resolve(false));
+    });
+    if (ok) return;
+    if (Date.now() > deadline) throw new Error(`Kamailio does not accept TCP on ${host}:${port}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** One line of Kamailio's transport log. */
+export interface KamailioHop {
+  readonly dir: 'in' | 'out' | 'reply';
+  readonly method: string;
+  /** The reply's status code (dir 'reply'). */
+  readonly status?: number;
+  /** udp, tcp or tls. */
+  readonly proto: string;
+  /** The other end, ADDRESS:PORT. */
+  readonly peer: string;
+  /** Kamailio's clock, seconds. */
+  readonly at: number;
+  /** Size of a request received or sent. */
+  readonly bytes?: number;
+}
 
 export class Kamailio {
   log = '';
@@ -18,13 +94,21 @@ export class Kamailio {
     private readonly child: ChildProcess,
     private readonly runtime: string,
     readonly port: number,
+    readonly tlsPort?: number,
   ) {}
 
-  static async start(port: number, host = '127.0.0.1'): Promise<Kamailio> {
+  static async start(port: number, host = '127.0.0.1', streams: KamailioStreams = {}): Promise<Kamailio> {
     if (!existsSync(KAMAILIO)) throw new Error(`Kamailio is missing: install the kamailio package (${KAMAILIO})`);
     const runtime = mkdtempSync(join(tmpdir(), 'kamailio-'));
-    const child = spawn(KAMAILIO, ['-f', CONFIG, '-DD', '-E', '-l', `udp:${host}:${port}`, '-Y', runtime, '-m', '16', '-M', '4'], { stdio: ['ignore', 'pipe', 'pipe'] });
-    const k = new Kamailio(child, runtime, port);
+    const args = ['-f', CONFIG, '-DD', '-E', '-l', `udp:${host}:${port}`, '-Y', runtime, '-m', '16', '-M', '4'];
+    if (streams.tcp || streams.tls || streams.mtuSwitch) args.push('-A', 'WITH_TCP', '-l', `tcp:${host}:${port}`);
+    if (streams.mtuSwitch) args.push('-A', 'WITH_MTU_SWITCH');
+    if (streams.tls) {
+      if (!existsSync(TLS_MODULE)) throw new Error(`Kamailio's TLS module is missing: install the kamailio-tls-modules package (${TLS_MODULE})`);
+      args.push('-A', 'WITH_TLS', '-A', `TLS_CONFIG="${writeTlsConfig(runtime, streams.tls.keysDir)}"`, '-l', `tls:${host}:${streams.tls.port}`);
+    }
+    const child = spawn(KAMAILIO, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const k = new Kamailio(child, runtime, port, streams.tls?.port);
     child.stdout!.on('data', (d) => (k.log += d));
     child.stderr!.on('data', (d) => (k.log += d));
     // Kamailio logs its socket buffer sizes once it is ready to serve.
@@ -43,7 +127,24 @@ export class Kamailio {
         reject(new Error(`Kamailio exited with ${code}: ${k.log.slice(-2000)}`));
       });
     });
+    if (streams.tcp || streams.tls || streams.mtuSwitch) await accepting(host, port);
+    if (streams.tls) await accepting(host, streams.tls.port);
     return k;
+  }
+
+  /**
+   * The transports Kamailio logged (the WITH_TCP lines of registrar-proxy.cfg): each request in
+   * (`in INVITE over tls from ...`), out, and each reply in, with Kamailio's clock in seconds and,
+   * for requests, their size in bytes.
+   */
+  hops(): KamailioHop[] {
+    const hops: KamailioHop[] = [];
+    const line = /NOTICE: <script>: (in reply \d+|in|out) (\w+) over (\w+) (?:from|to) ([\d.]+:\d+) at ([\d.]+)(?:, (\d+) bytes)?/g;
+    for (const m of this.log.matchAll(line)) {
+      const dir = m[1] === 'in' || m[1] === 'out' ? m[1] : 'reply';
+      hops.push({ dir, status: dir === 'reply' ? Number(m[1].slice(9)) : undefined, method: m[2], proto: m[3].toLowerCase(), peer: m[4], at: Number(m[5]), bytes: m[6] ? Number(m[6]) : undefined });
+    }
+    return hops;
   }
 
   async stop(): Promise<void> {
@@ -73,4 +174,34 @@ export function pbxPhones(kamailio: Kamailio, dir: string, users: readonly strin
       }),
     ),
   );
+}
+
+export interface PbxPhoneOptions {
+  /** The account's transport; TLS registers at and calls through Kamailio's TLS port. */
+  readonly transport?: AccountTransport;
+  /** More settings, written into the flash image before the phone boots. */
+  readonly settings?: (s: Settings) => Settings;
+  readonly identity?: Partial<PhoneIdentity>;
+  /** More start options (audio hooks...). */
+  readonly host?: Partial<Omit<DesktopHostOptions, 'identity' | 'provision' | 'flashPath'>>;
+}
+
+/**
+ * One desktop phone with an account of registrar-proxy.cfg (USER / USER-secret in realm
+ * example.test) registering at `kamailio` and calling through it, on the transport given: its
+ * registrar and outbound proxy are Kamailio's TLS port for TLS, its SIP port otherwise.
+ */
+export function pbxPhone(kamailio: Kamailio, dir: string, user: string, o: PbxPhoneOptions = {}): Promise<DesktopHost> {
+  const transport = o.transport ?? 'auto';
+  const port = transport === 'tls' ? kamailio.tlsPort : kamailio.port;
+  if (port === undefined) throw new Error('this Kamailio has no TLS listener');
+  const pbx = `127.0.0.1:${port}`;
+  const flashPath = join(dir, `${user}.flash`);
+  presetSettings(flashPath, (s) => withTransport(o.settings ? o.settings(s) : s, transport));
+  return DesktopHost.start({
+    ...o.host,
+    identity: { displayName: user, user, sipPort: 0, tlsPort: 0, domain: 'example.test', registrar: pbx, outboundProxy: pbx, password: `${user}-secret`, ...o.identity },
+    provision: devCredentials(dir, [user], 'example.test')(user),
+    flashPath,
+  });
 }
