@@ -3,58 +3,19 @@
 // UDP, and on request TCP on the same port and TLS on another (RFC 3261 §18, §26.2) with a server
 // certificate from the development CA.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { X509Certificate } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import type { PhoneIdentity } from '../../modules/phone/identity.js';
-import { DEV_SERVER_NAMES, ensureDevKeys, ensureDevServerKeys } from '../../sim/dev-keys.js';
+import type { AccountTransport, Settings } from '../../modules/settings/model.js';
 import { DesktopHost, type DesktopHostOptions } from '../../sim/host.js';
-import type { Settings } from '../../modules/settings/model.js';
+import { KAMAILIO, kamailioArgs, type KamailioListen } from '../../sim/kamailio-args.js';
 import { devCredentials, presetSettings } from './desktop-phones.js';
-import type { AccountTransport } from '../../modules/settings/model.js';
 import { withTransport } from './sip-transports.js';
 
-const KAMAILIO = '/usr/sbin/kamailio';
-const TLS_MODULE = '/usr/lib/x86_64-linux-gnu/kamailio/modules/tls.so';
-const CONFIG = join(dirname(fileURLToPath(import.meta.url)), '..', 'interop', 'kamailio', 'registrar-proxy.cfg');
-
-/** Listeners besides UDP on `port`. */
-export interface KamailioStreams {
-  /** TCP on the UDP port. */
-  readonly tcp?: boolean;
-  /** Forwards a request over 1,300 bytes over TCP, not UDP (RFC 3261 §18.1.1): Kamailio's udp_mtu. */
-  readonly mtuSwitch?: boolean;
-  /** TLS on this port, with a server certificate for 127.0.0.1 and example.test from the development CA in `keysDir`. */
-  readonly tls?: { readonly port: number; readonly keysDir: string };
-}
-
-/**
- * The TLS module's settings: TLS 1.2 or later; as a server no client certificate asked for; as a
- * client (to a phone's TLS listener) the phone's certificate checked against the development CA.
- * Security level 1 because the development keys of the tests are 1024-bit RSA (quick on XS), which
- * Debian's OpenSSL refuses at its default level 2.
- */
-function writeTlsConfig(runtime: string, keysDir: string): string {
-  // The CA as the phones' keys make it (1024-bit), if they have not yet; Kamailio's own key 2048-bit.
-  ensureDevKeys(keysDir, [], { bits: 1024 });
-  // Named by its address and by the SIP domain it serves (alias example.test; RFC 5922 §7.1).
-  const cert = ensureDevServerKeys(keysDir, 'kamailio', { altNames: [...DEV_SERVER_NAMES, 'DNS:example.test'] });
-  // The certificate alone, not the chain file: OpenSSL checks a chain's keys as it loads it, before
-  // the cipher list lowers the level; the CA is sent from ca_list at handshake time instead.
-  const certificate = join(runtime, 'kamailio.pem');
-  writeFileSync(certificate, new X509Certificate(cert.certificate).toString());
-  const path = join(runtime, 'tls.cfg');
-  const common = 'method = TLSv1.2+\ncipher_list = DEFAULT:@SECLEVEL=1\n';
-  writeFileSync(
-    path,
-    `[server:default]\n${common}verify_certificate = no\nrequire_certificate = no\nprivate_key = ${cert.privateKeyPemPath}\ncertificate = ${certificate}\nca_list = ${cert.caPemPath}\n\n` +
-      `[client:default]\n${common}verify_certificate = yes\nrequire_certificate = yes\nca_list = ${cert.caPemPath}\n`,
-  );
-  return path;
-}
+/** Listeners besides UDP on the SIP port (sim/kamailio-args.ts). */
+export type KamailioStreams = Omit<KamailioListen, 'host' | 'port'>;
 
 /** Resolves once a TCP connection to host:port is accepted. */
 async function accepting(host: string, port: number, ms = 10000): Promise<void> {
@@ -98,16 +59,10 @@ export class Kamailio {
   ) {}
 
   static async start(port: number, host = '127.0.0.1', streams: KamailioStreams = {}): Promise<Kamailio> {
-    if (!existsSync(KAMAILIO)) throw new Error(`Kamailio is missing: install the kamailio package (${KAMAILIO})`);
     const runtime = mkdtempSync(join(tmpdir(), 'kamailio-'));
-    const args = ['-f', CONFIG, '-DD', '-E', '-l', `udp:${host}:${port}`, '-Y', runtime, '-m', '16', '-M', '4'];
-    if (streams.tcp || streams.tls || streams.mtuSwitch) args.push('-A', 'WITH_TCP', '-l', `tcp:${host}:${port}`);
-    if (streams.mtuSwitch) args.push('-A', 'WITH_MTU_SWITCH');
-    if (streams.tls) {
-      if (!existsSync(TLS_MODULE)) throw new Error(`Kamailio's TLS module is missing: install the kamailio-tls-modules package (${TLS_MODULE})`);
-      args.push('-A', 'WITH_TLS', '-A', `TLS_CONFIG="${writeTlsConfig(runtime, streams.tls.keysDir)}"`, '-l', `tls:${host}:${streams.tls.port}`);
-    }
-    const child = spawn(KAMAILIO, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    // The tests' development keys are 1024-bit (quick on XS): so is a CA made here first.
+    const tls = streams.tls && { caBits: 1024, ...streams.tls };
+    const child = spawn(KAMAILIO, kamailioArgs({ host, port, ...streams, tls }, runtime), { stdio: ['ignore', 'pipe', 'pipe'] });
     const k = new Kamailio(child, runtime, port, streams.tls?.port);
     child.stdout!.on('data', (d) => (k.log += d));
     child.stderr!.on('data', (d) => (k.log += d));
