@@ -1,7 +1,7 @@
 // Bad stream peers against a phone in a call (RFC 3261 §18 leaves their handling to the
 // implementation; the phone's bounds are in docs/sip-streams.md): while two phones talk through a
 // real Kamailio over TCP, strangers open more connections to the callee's SIP port than it keeps
-// (16) and never send, and one sends an endless header. The phone cuts them all off — the endless
+// (12) and never send, and one sends an endless header. The phone cuts them all off — the endless
 // header at its header bound, the silent ones by eviction or when their time for a first message
 // runs out — and the call goes on: audio keeps arriving, the BYE crosses Kamailio's connections,
 // and a second call connects.
