@@ -1,10 +1,11 @@
 // Bad stream peers against a phone in a call (RFC 3261 §18 leaves their handling to the
 // implementation; the phone's bounds are in docs/sip-streams.md): while two phones talk through a
 // real Kamailio over TCP, strangers open more connections to the callee's SIP port than it keeps
-// (12) and never send, and one sends an endless header. The phone cuts them all off — the endless
-// header at its header bound, the silent ones by eviction or when their time for a first message
-// runs out — and the call goes on: audio keeps arriving, the BYE crosses Kamailio's connections,
-// and a second call connects.
+// (12) and never send, a few more to its TLS port never start a handshake, and one sends an
+// endless header. The phone cuts them all off — the endless header at its header bound, the silent
+// ones by eviction or when their time for a first message (or the handshake) runs out — and the
+// call goes on: audio keeps arriving, the BYE crosses Kamailio's connections, and a second call
+// connects.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -66,10 +67,13 @@ describe('silent and endless stream peers during a call through Kamailio', () =>
     await callAndAnswer(alice, bob, '1002', 'the first call');
     expect(kamailio.hops().filter((h) => h.method === 'INVITE').map((h) => h.proto)).toEqual(expect.arrayContaining(['tcp']));
     const bobPort = Number(bob.log.map((l) => /listening for SIP on 127\.0\.0\.1:(\d+)/.exec(l)?.[1]).find(Boolean));
+    const bobTlsPort = Number(bob.log.map((l) => /listening for SIP over TLS on 127\.0\.0\.1:(\d+)/.exec(l)?.[1]).find(Boolean));
 
     const abuseStart = performance.now();
     const strangers: Stranger[] = [];
     for (let i = 0; i < STRANGERS; i++) strangers.push(await open(bobPort));
+    // And some on the TLS port that never start their handshake.
+    for (let i = 0; i < 4; i++) strangers.push(await open(bobTlsPort));
     stops.push(() => strangers.forEach((s) => s.socket.destroy()));
     const endless = await open(bobPort);
     stops.push(() => void endless.socket.destroy());
@@ -79,7 +83,8 @@ describe('silent and endless stream peers during a call through Kamailio', () =>
     await until(() => endless.closed, 'the endless header to be cut off', 15000);
     expect(endless.sent).toBeLessThan(256 * 1024);
     expect(bob.log).toContainEqual(expect.stringMatching(/^SIP connection \d+ \(TCP from 127\.0\.0\.1:\d+\) closed: header section over 16384 bytes$/));
-    // The silent ones: evicted beyond the bound, the rest when their 10 s for a message run out.
+    // The silent ones: evicted beyond the bound, the rest when their 10 s for a message (or for the
+    // TLS handshake) run out.
     await until(() => strangers.every((s) => s.closed), `the silent connections to be closed (${strangers.filter((s) => !s.closed).length} open)`, 40000);
     expect(bob.log.filter((l) => /SIP connection \d+ \(TCP from 127\.0\.0\.1:\d+\) closed/.test(l)).length).toBeGreaterThanOrEqual(STRANGERS + 1);
 
