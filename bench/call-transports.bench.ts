@@ -9,8 +9,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DesktopHost } from '../sim/host.js';
-import { freePort, until } from '../tests/support/desktop-phones.js';
-import { Kamailio, pbxPhone } from '../tests/support/kamailio.js';
+import { until } from '../tests/support/desktop-phones.js';
+import { freeSipPort, Kamailio, pbxPhone } from '../tests/support/kamailio.js';
 import { parseTable } from '../modules/negotiation/table.js';
 import type { AccountTransport, Settings } from '../modules/settings/model.js';
 
@@ -54,7 +54,8 @@ export default async function callTransportsBench(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'call-transports-bench-'));
   const stops: (() => Promise<void>)[] = [];
   try {
-    const kamailio = await Kamailio.start(await freePort(), '127.0.0.1', { tcp: true, tls: { port: await freePort(), keysDir: join(dir, 'keys') } });
+    const sipPort = await freeSipPort();
+    const kamailio = await Kamailio.start(sipPort, '127.0.0.1', { tcp: true, tls: { port: await freeSipPort([sipPort]), keysDir: join(dir, 'keys') } });
     stops.push(() => kamailio.stop());
     const pairs: Pair[] = [];
     for (const [i, transport] of TRANSPORTS.entries()) {

@@ -9,8 +9,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DesktopHost } from '../../sim/host.js';
-import { callAndAnswer, freePort, until } from '../support/desktop-phones.js';
-import { Kamailio, pbxPhone } from '../support/kamailio.js';
+import { callAndAnswer, until } from '../support/desktop-phones.js';
+import { freeSipPort, Kamailio, pbxPhone } from '../support/kamailio.js';
 
 const CALLS = 100;
 
@@ -36,7 +36,7 @@ describe('100 calls over TCP through Kamailio', () => {
   });
 
   it('leave no connection or timer behind', async () => {
-    const kamailio = await Kamailio.start(await freePort(), '127.0.0.1', { tcp: true });
+    const kamailio = await Kamailio.start(await freeSipPort(), '127.0.0.1', { tcp: true });
     stops.push(() => kamailio.stop());
     let connected = 0;
     const count = (line: string) => / connected with /.test(line) && connected++;

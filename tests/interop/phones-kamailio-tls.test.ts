@@ -8,8 +8,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DesktopHost } from '../../sim/host.js';
-import { callAndAnswer, freePort, until } from '../support/desktop-phones.js';
-import { Kamailio, pbxPhone, type KamailioHop } from '../support/kamailio.js';
+import { callAndAnswer, until } from '../support/desktop-phones.js';
+import { freeSipPort, Kamailio, pbxPhone, type KamailioHop } from '../support/kamailio.js';
 import { startLoopbackCapture } from '../support/loopback-capture.js';
 import { countFrames, tlsStreamView } from '../support/tshark-streams.js';
 
@@ -33,7 +33,8 @@ describe('a UDP phone and a TLS phone through Kamailio', () => {
   });
 
   it('register, call each other with MIKEY both ways, and the TLS legs show no SIP in clear', async () => {
-    const [sipPort, tlsPort] = [await freePort(), await freePort()];
+    const sipPort = await freeSipPort();
+    const tlsPort = await freeSipPort([sipPort]);
     const kamailio = await Kamailio.start(sipPort, '127.0.0.1', { tcp: true, tls: { port: tlsPort, keysDir: join(dir, 'keys') } });
     stops.push(() => kamailio.stop());
     const pcap = join(dir, 'calls.pcap');

@@ -9,8 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseTable } from '../../modules/negotiation/table.js';
 import type { DesktopHost } from '../../sim/host.js';
-import { callAndAnswer, devCredentials, freePort, until } from '../support/desktop-phones.js';
-import { Kamailio, pbxPhone } from '../support/kamailio.js';
+import { callAndAnswer, devCredentials, until } from '../support/desktop-phones.js';
+import { freeSipPort, Kamailio, pbxPhone } from '../support/kamailio.js';
 
 describe('a PKE call through Kamailio on the Auto transport', () => {
   const dir = mkdtempSync(join(tmpdir(), 'pke-tcp-kamailio-'));
@@ -21,7 +21,7 @@ describe('a PKE call through Kamailio on the Auto transport', () => {
   });
 
   it('registers over UDP, and its INVITE over 1,300 bytes goes over TCP both legs', async () => {
-    const kamailio = await Kamailio.start(await freePort(), '127.0.0.1', { mtuSwitch: true });
+    const kamailio = await Kamailio.start(await freeSipPort(), '127.0.0.1', { mtuSwitch: true });
     stops.push(() => kamailio.stop());
     const users = ['1001', '1002'];
     const certs = devCredentials(dir, users, 'example.test');

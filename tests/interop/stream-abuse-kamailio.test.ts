@@ -10,8 +10,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { callAndAnswer, freePort, until } from '../support/desktop-phones.js';
-import { Kamailio, pbxPhone } from '../support/kamailio.js';
+import { callAndAnswer, until } from '../support/desktop-phones.js';
+import { freeSipPort, Kamailio, pbxPhone } from '../support/kamailio.js';
 
 const STRANGERS = 24;
 
@@ -55,7 +55,7 @@ describe('silent and endless stream peers during a call through Kamailio', () =>
   });
 
   it('cuts them off and the call goes on', async () => {
-    const kamailio = await Kamailio.start(await freePort(), '127.0.0.1', { tcp: true });
+    const kamailio = await Kamailio.start(await freeSipPort(), '127.0.0.1', { tcp: true });
     stops.push(() => kamailio.stop());
     const alice = await pbxPhone(kamailio, dir, '1001', { transport: 'tcp' });
     stops.push(() => alice.stop());

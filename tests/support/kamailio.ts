@@ -4,7 +4,8 @@
 // certificate from the development CA.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { connect } from 'node:net';
+import { createSocket } from 'node:dgram';
+import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { PhoneIdentity } from '../../modules/phone/identity.js';
@@ -16,6 +17,26 @@ import { withTransport } from './sip-transports.js';
 
 /** Listeners besides UDP on the SIP port (sim/kamailio-args.ts). */
 export type KamailioStreams = Omit<KamailioListen, 'host' | 'port'>;
+
+/**
+ * A port free on 127.0.0.1 for TCP and UDP both (Kamailio listens on the two with one number): a
+ * free TCP port the system picks, kept if UDP can bind it too and it is not one of `except`.
+ */
+export async function freeSipPort(except: readonly number[] = []): Promise<number> {
+  for (;;) {
+    const tcp = createServer();
+    await new Promise<void>((r) => tcp.listen(0, '127.0.0.1', r));
+    const port = (tcp.address() as { port: number }).port;
+    const udp = createSocket('udp4');
+    const ok = await new Promise<boolean>((r) => {
+      udp.once('error', () => r(false));
+      udp.bind(port, '127.0.0.1', () => r(true));
+    });
+    if (ok) await new Promise<void>((r) => udp.close(() => r()));
+    await new Promise<void>((r) => tcp.close(() => r()));
+    if (ok && !except.includes(port)) return port;
+  }
+}
 
 /** Resolves once a TCP connection to host:port is accepted. */
 async function accepting(host: string, port: number, ms = 10000): Promise<void> {
