@@ -97,8 +97,9 @@ describe('in-memory stream sockets', () => {
     const a = virtualPhone(net, { user: '1001', address: '10.0.0.1' });
     const b = virtualPhone(net, { user: '1002', address: '10.0.0.2' });
     const lines: string[] = [];
-    a.network.listenTcp(5060, (s) => ({ onData: (d) => s.write(d), onClose: (e) => void lines.push(`a closed ${e ?? 'clean'}`) }));
-    const socket = b.network.connectTcp('10.0.0.1', 5060, recorder(lines, 'b'));
+    // The phones listen for SIP on 5060 themselves (TCP beside UDP): this echo takes another port.
+    a.network.listenTcp(7000, (s) => ({ onData: (d) => s.write(d), onClose: (e) => void lines.push(`a closed ${e ?? 'clean'}`) }));
+    const socket = b.network.connectTcp('10.0.0.1', 7000, recorder(lines, 'b'));
     socket.write(utf8Encode('OPTIONS'));
     expect(lines).toEqual([]); // nothing moves until the network runs
     net.run(net.now + 10);
