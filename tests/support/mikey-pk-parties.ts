@@ -1,5 +1,5 @@
 // Two phones with openssl-made credentials (tests/fixtures/pki) for the public-key mode tests, and
-// the phone's own replay cache (256 entries, ±1 hour), as calls.ts makes it.
+// the phone's own replay cache (256 entries, ±1 hour), as call-local.ts makes it.
 import { nobleCrypto } from '../../hal/noble-crypto.js';
 import type { PkCredentials, PkEnvironment } from '../../modules/mikey/pk-auth.js';
 import type { ResponderContext } from '../../modules/mikey/pk-exchange.js';
