@@ -210,6 +210,11 @@ export class Calls {
     this.run(this.ua.receive(data, source));
   }
 
+  /** The transport could not send a message of `transaction` (sip-connections.ts, RFC 3261 §18.4). */
+  onTransportError(transaction: string, reason: string): void {
+    this.run(this.ua.transportError(transaction, reason));
+  }
+
   /** The connected call's m= lines when it has more than one: every re-offer and answer keeps them (RFC 3264 §8). */
   private callLines(): ((d: SessionDescription) => SessionDescription) | undefined {
     const lines = this.call?.kind === 'connected' ? this.call.lines : undefined;
@@ -327,7 +332,8 @@ export class Calls {
       case 'failed':
         if (call?.callId !== e.callId) return;
         if (call.kind === 'outgoing' && e.status === 488 && this.placing.onRefused(call, e.status, e.sdp)) return;
-        this.end(failureNotice(e.status, e.reason), call.kind === 'outgoing' ? e.status : undefined);
+        if (e.transport !== undefined) this.c.hal.log(`call ${e.callId}: connection failed: ${e.transport}`);
+        this.end(e.transport !== undefined ? 'Connection failed' : failureNotice(e.status, e.reason), call.kind === 'outgoing' ? e.status : undefined);
         return;
       case 'ended':
         if (call?.callId === e.callId) this.end('Call ended');
@@ -355,7 +361,7 @@ export class Calls {
         return;
       case 'registrationFailed':
         this.registration = `Not registered: ${e.status}`;
-        this.c.hal.log(`registration failed: ${e.status} ${e.reason}`);
+        this.c.hal.log(`registration failed: ${e.status} ${e.reason}${e.transport === undefined ? '' : ` (${e.transport})`}`);
         this.c.onChange();
         return;
       default:

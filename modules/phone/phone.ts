@@ -126,6 +126,8 @@ export function createPhone(device: Hal, identity: PhoneIdentity, provision?: Cr
     tlsPort: identity.tlsPort ?? DEFAULT_TLS_PORT,
     tls,
     onMessage: onSipMessage,
+    // A connection that failed: its transactions end at once (RFC 3261 §18.4), not at Timer B/F.
+    onSendFailed: (transaction, reason) => calls.onTransportError(transaction, reason),
     log: (line) => hal.log(line),
   });
   const calls = new Calls({

@@ -5,7 +5,9 @@
 // then the longest idle), a connection idle for idleMs is closed, and one that holds a part of a
 // message for messageMs — a newly accepted connection that never sends one, an endless header sent
 // slowly — is cut off. The user agent gets each message with its source and connection, and sends
-// through `send`, which routes UDP to the SIP socket and streams to their connection.
+// through `send`, which routes UDP to the SIP socket and streams to their connection. A connection
+// the phone opened that fails (refused, TLS handshake or certificate check failed, reset, a write
+// refused) is reported for each transaction whose message it carried (`onSendFailed`, §18.4).
 import type { Clock, StreamEvents, StreamListener, StreamNetwork, StreamSocket, TimerId, Timers, TlsCredentials } from '../../hal/contracts.js';
 import { StreamFramer, type FramerLimits } from '../sip/stream-framer.js';
 import type { Destination, SipTransport } from '../sip/transport.js';
@@ -24,11 +26,19 @@ export interface StreamSource {
 /**
  * A message to send: the user agent's 'send' action. `connection` is the stream a request came in
  * on (its response goes back there while it is open, §18.2.2); for TLS, `serverName` is the name
- * the peer's certificate must carry (RFC 5922 §7), the address when absent.
+ * the peer's certificate must carry (RFC 5922 §7), the address when absent. `transaction` is
+ * reported back through onSendFailed if the message cannot be sent.
  */
 export interface SipSend extends Destination {
   readonly data: Uint8Array;
+  readonly transaction?: string;
 }
+
+/**
+ * The transactions remembered per connection the phone opened, newest last: a phone has a call
+ * and a registration or two in progress at once; older ones are long over.
+ */
+export const MAX_TRANSACTIONS_PER_CONNECTION = 16;
 
 export interface ConnectionLimits {
   readonly maxConnections: number;
@@ -61,6 +71,11 @@ export interface SipConnectionsConfig {
   /** The phone's TLS identity; without it there is no TLS, in or out. */
   readonly tls: TlsCredentials | undefined;
   readonly onMessage: (data: Uint8Array, source: StreamSource) => void;
+  /**
+   * A message for `transaction` could not be sent, or the connection the phone opened for it failed
+   * before closing cleanly (RFC 3261 §18.4): called as its own event, once per transaction.
+   */
+  readonly onSendFailed?: (transaction: string, reason: string) => void;
   readonly log: (line: string) => void;
   readonly limits?: Partial<ConnectionLimits>;
 }
@@ -82,6 +97,8 @@ interface Connection {
   timer: TimerId | undefined;
   /** When the armed timer fires. */
   timerAt: number;
+  /** On a connection the phone opened: the transactions whose messages it carried (onSendFailed). */
+  readonly transactions: string[];
 }
 
 const keyOf = (transport: StreamTransport, address: string, port: number): string => `${transport} ${address}:${port}`;
@@ -93,6 +110,8 @@ export class SipConnections {
   /** Connections by peer, for reuse. */
   private readonly byPeer = new Map<string, Connection>();
   private readonly listeners: StreamListener[] = [];
+  /** Failures waiting to be reported as their own event (see fail). */
+  private readonly reports = new Set<TimerId>();
   private nextId = 1;
   /** The TCP port listened on, when listening. */
   readonly tcpPort: number | undefined;
@@ -107,7 +126,7 @@ export class SipConnections {
 
   /** Live state for leak checks: open connections, armed timers, listeners. */
   stats(): { connections: number; timers: number; listeners: number } {
-    let timers = 0;
+    let timers = this.reports.size;
     for (const conn of this.connections.values()) if (conn.timer !== undefined) timers++;
     return { connections: this.connections.size, timers, listeners: this.listeners.length };
   }
@@ -120,13 +139,41 @@ export class SipConnections {
     if (m.transport === 'udp') return this.c.udp.send(m.data, m.address, m.port);
     const named = m.connection === undefined ? undefined : this.connections.get(m.connection);
     const conn = named ?? this.byPeer.get(keyOf(m.transport, m.address, m.port)) ?? this.open(m.transport, m.address, m.port, m.serverName ?? m.address);
-    if (conn) this.write(conn, m.data);
+    if (typeof conn === 'string') return this.fail(m.transaction === undefined ? [] : [m.transaction], conn);
+    if (m.transaction !== undefined && !conn.accepted && !conn.transactions.includes(m.transaction)) {
+      if (conn.transactions.push(m.transaction) > MAX_TRANSACTIONS_PER_CONNECTION) conn.transactions.shift();
+    }
+    this.write(conn, m.data);
   }
 
-  /** Stops listening and closes every connection. */
+  /** Stops listening and closes every connection; failures not yet reported are dropped. */
   close(): void {
     for (const listener of this.listeners.splice(0)) listener.close();
     for (const conn of [...this.connections.values()]) this.drop(conn, 'the phone stops');
+    for (const timer of this.reports) this.c.timers.clear(timer);
+    this.reports.clear();
+  }
+
+  /**
+   * Reports `transactions` as not sent. Always as a later event of its own: a failure found while
+   * the user agent's actions are being carried out must not run into the middle of them.
+   */
+  private fail(transactions: readonly string[], reason: string): void {
+    const report = this.c.onSendFailed;
+    if (report === undefined || transactions.length === 0) return;
+    const timer = this.c.timers.set(0, () => {
+      this.reports.delete(timer);
+      let failure: { error: unknown } | undefined;
+      for (const t of transactions) {
+        try {
+          report(t, reason);
+        } catch (e) {
+          failure ??= { error: e };
+        }
+      }
+      if (failure) throw failure.error;
+    });
+    this.reports.add(timer);
   }
 
   private listen(transport: StreamTransport, port: number): number | undefined {
@@ -149,19 +196,21 @@ export class SipConnections {
     return this.events(conn);
   }
 
-  private open(transport: StreamTransport, address: string, port: number, serverName: string): Connection | undefined {
+  /** A new connection to a peer, or why there is none. */
+  private open(transport: StreamTransport, address: string, port: number, serverName: string): Connection | string {
     const { network, tls, log } = this.c;
     if (transport === 'tls' && !tls) {
       log(`SIP over TLS to ${address}:${port} not sent: the phone has no TLS identity`);
-      return undefined;
+      return 'the phone has no TLS identity';
     }
     const conn = this.add(transport, address, port, false);
     const events = this.events(conn);
     try {
       conn.socket = transport === 'tcp' ? network.connectTcp(address, port, events) : network.connectTls(address, port, serverName, tls!, events);
     } catch (e) {
-      this.drop(conn, `cannot connect: ${messageOf(e)}`);
-      return undefined;
+      const reason = `cannot connect: ${messageOf(e)}`;
+      this.drop(conn, reason);
+      return reason;
     }
     log(`SIP connection ${conn.id}: ${transport.toUpperCase()} to ${address}:${port}`);
     return conn;
@@ -178,7 +227,7 @@ export class SipConnections {
       id: this.nextId++, transport, address, port, accepted,
       framer: new StreamFramer(this.limits.framer),
       socket: undefined, lastActivity: now, pendingSince: accepted ? now : undefined, proven: !accepted,
-      timer: undefined, timerAt: 0,
+      timer: undefined, timerAt: 0, transactions: [],
     };
     this.connections.set(conn.id, conn);
     this.byPeer.set(keyOf(transport, address, port), conn);
@@ -201,7 +250,7 @@ export class SipConnections {
         if (this.connections.get(conn.id) === conn) this.received(conn, data);
       },
       onClose: (error) => {
-        if (this.connections.get(conn.id) === conn) this.drop(conn, error === undefined ? 'closed by the peer' : error, false);
+        if (this.connections.get(conn.id) === conn) this.drop(conn, error === undefined ? 'closed by the peer' : error, false, error !== undefined);
       },
     };
   }
@@ -235,7 +284,7 @@ export class SipConnections {
     try {
       conn.socket!.write(data);
     } catch (e) {
-      return this.drop(conn, `cannot send: ${messageOf(e)}`);
+      return this.drop(conn, `cannot send: ${messageOf(e)}`, true, true);
     }
     conn.lastActivity = this.c.clock.monotonicMs();
   }
@@ -268,8 +317,11 @@ export class SipConnections {
     this.arm(conn);
   }
 
-  /** Forgets a connection and closes its socket (unless the socket is what closed). */
-  private drop(conn: Connection, reason: string, closeSocket = true): void {
+  /**
+   * Forgets a connection and closes its socket (unless the socket is what closed). When it `failed`
+   * (not closed cleanly, nor by the phone), the transactions it carried are reported.
+   */
+  private drop(conn: Connection, reason: string, closeSocket = true, failed = false): void {
     if (this.connections.get(conn.id) !== conn) return;
     this.connections.delete(conn.id);
     const key = keyOf(conn.transport, conn.address, conn.port);
@@ -278,6 +330,7 @@ export class SipConnections {
     conn.timer = undefined;
     const way = conn.accepted ? 'from' : 'to';
     this.c.log(`SIP connection ${conn.id} (${conn.transport.toUpperCase()} ${way} ${conn.address}:${conn.port}) closed: ${reason}`);
+    if (failed) this.fail(conn.transactions, reason);
     if (closeSocket && conn.socket) {
       try {
         conn.socket.close();

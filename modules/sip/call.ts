@@ -6,6 +6,7 @@ import type { Dialog } from './dialog.js';
 import { fieldsOf } from './fields.js';
 import type { SipRequest, SipResponse } from './message.js';
 import { builtTransport, type Destination } from './transport.js';
+import { serverRef } from './transaction-table.js';
 import type { UaContext } from './ua-context.js';
 import type { UaAction } from './ua-types.js';
 
@@ -20,7 +21,7 @@ export interface Pending2xx {
   elapsed: number;
 }
 
-export type EndReason = 'remote-bye' | 'local-bye' | 'cancelled' | 'ack-timeout';
+export type EndReason = 'remote-bye' | 'local-bye' | 'cancelled' | 'ack-timeout' | 'transport-error';
 
 export interface Call {
   readonly callId: string;
@@ -73,11 +74,11 @@ export function endCall(ctx: UaContext, call: Call, reason: EndReason): UaAction
 }
 
 /** An outgoing call that never came to be: failed with the final status, or ended if we cancelled it. */
-export function failCall(ctx: UaContext, call: Call, status: number, reason: string, sdp = ''): UaAction[] {
+export function failCall(ctx: UaContext, call: Call, status: number, reason: string, sdp = '', transport?: string): UaAction[] {
   if (!ctx.calls.has(call.callId)) return [];
   ctx.calls.delete(call.callId);
   if (call.cancelPending) return [ctx.event({ type: 'ended', callId: call.callId, reason: 'cancelled' })];
-  return [ctx.event({ type: 'failed', callId: call.callId, status, reason, sdp })];
+  return [ctx.event({ type: 'failed', callId: call.callId, status, reason, sdp, ...(transport === undefined ? {} : { transport }) })];
 }
 
 /**
@@ -102,7 +103,7 @@ export function sendBye(ctx: UaContext, call: Call): UaAction[] {
   const actions = ctx.table.clearTimer(retransmitKey(call));
   call.pending2xx = undefined;
   const done = (): UaAction[] => endCall(ctx, call, 'local-bye');
-  return [...actions, ...ctx.table.startClient(bye.request, bye.dest, (r) => (r.status >= 200 ? done() : []), done)];
+  return [...actions, ...ctx.table.startClient(bye.request, bye.dest, (r) => (r.status >= 200 ? done() : []), () => done())];
 }
 
 /**
@@ -125,7 +126,7 @@ export function start2xx(ctx: UaContext, call: Call, response: SipResponse, dest
     }
     pending.interval = Math.min(2 * pending.interval, T2);
     pending.delay = Math.min(pending.interval, 64 * T1 - pending.elapsed);
-    return [ctx.sendTo(response, dest), ...ctx.table.setTimer(key, pending.delay, fire)];
+    return [ctx.sendTo(response, dest, serverRef(serverKey)), ...ctx.table.setTimer(key, pending.delay, fire)];
   };
   return ctx.table.setTimer(key, pending.delay, fire);
 }

@@ -72,7 +72,7 @@ export class InviteClient {
     const { request, dest } = ctx.place(call.invite, hop);
     call.invite = request;
     call.inviteDest = dest;
-    return ctx.table.startClient(request, dest, (r, source) => this.onResponse(call, hop, r, source), () => failCall(ctx, call, 408, 'Request Timeout'));
+    return ctx.table.startClient(request, dest, (r, source) => this.onResponse(call, hop, r, source), (status, reason, transport) => failCall(ctx, call, status, reason, '', transport));
   }
 
   private onResponse(call: Call, hop: Hop, response: SipResponse, source: SipSource | undefined): UaAction[] {

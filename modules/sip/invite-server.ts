@@ -2,13 +2,14 @@
 // 180 Ringing, the 2xx that answers it (retransmitted until the ACK, §13.3.1.4), the refusals
 // (486, 488, 603; §13.3.1.3) and CANCEL (§9.2).
 
-import { endCall, start2xx, type Call } from './call.js';
+import { endCall, retransmitKey, start2xx, type Call } from './call.js';
 import { SipParseError } from './errors.js';
 import { contactsOf, fieldsOf } from './fields.js';
 import { Dialog } from './dialog.js';
 import type { SipRequest } from './message.js';
 import { reasonPhrase } from './responses.js';
 import { serverKey } from './transaction.js';
+import { serverRef } from './transaction-table.js';
 import type { UaContext } from './ua-context.js';
 import type { Destination } from './transport.js';
 import type { UaAction, UaEvent } from './ua-types.js';
@@ -55,7 +56,7 @@ export class InviteServer {
   onRetransmission(request: SipRequest, key: string): UaAction[] | undefined {
     const pending = this.ctx.calls.get(fieldsOf(request).callId)?.pending2xx;
     if (pending === undefined || pending.serverKey !== key) return undefined;
-    return [this.ctx.sendTo(pending.response, pending.dest)];
+    return [this.ctx.sendTo(pending.response, pending.dest, serverRef(pending.serverKey))];
   }
 
   /** CANCEL (§9.2): 200 for the CANCEL, 487 for the INVITE it matches, and the call ends. */
@@ -70,6 +71,25 @@ export class InviteServer {
     const ok = ctx.table.respondServer(key, ctx.response(cancel, 200, 'OK', [], '', call.localTag));
     const terminated = ctx.table.respondServer(inviteKey, ctx.response(call.invite, 487, 'Request Terminated', [], '', call.localTag));
     return [...ok, ...terminated, ...endCall(ctx, call, 'cancelled')];
+  }
+
+  /**
+   * A response of the server transaction `key`, or the 2xx we retransmit for it, could not be sent
+   * (§17.2.4, §18.4): an incoming call not yet confirmed ends, since the caller can hear nothing of
+   * it; for a re-INVITE's 2xx the retransmission stops and the call goes on as it was.
+   */
+  onTransportError(key: string): UaAction[] {
+    const ctx = this.ctx;
+    for (const call of ctx.calls.values()) {
+      if (call.direction === 'incoming' && call.serverKey === key && (call.state === 'calling' || call.state === 'early' || call.state === 'answered')) {
+        return endCall(ctx, call, 'transport-error');
+      }
+      if (call.pending2xx?.serverKey === key) {
+        call.pending2xx = undefined;
+        return ctx.table.clearTimer(retransmitKey(call));
+      }
+    }
+    return [];
   }
 
   /** Sends 180 Ringing for an incoming call. */

@@ -1,5 +1,5 @@
 // OPTIONS as a client (RFC 3261 §11.1): asking a peer what it supports; the status of the final
-// response (or 408 on timeout) is the result. The UAS core answers OPTIONS (§11.2).
+// response (or 408 on timeout, 503 when it could not be sent, §8.1.3.1) is the result. The UAS core answers OPTIONS (§11.2).
 
 import type { SipRequest } from './message.js';
 import { builtTransport } from './transport.js';
@@ -27,5 +27,5 @@ export function sendOptions(ctx: UaContext, target: string): UaAction[] {
   };
   const result = (status: number): UaAction[] => [ctx.event({ type: 'optionsResult', uri: target, status })];
   const placed = ctx.place(request, hop);
-  return ctx.table.startClient(placed.request, placed.dest, (r) => (r.status >= 200 ? result(r.status) : []), () => result(408));
+  return ctx.table.startClient(placed.request, placed.dest, (r) => (r.status >= 200 ? result(r.status) : []), (status) => result(status));
 }

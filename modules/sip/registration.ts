@@ -6,6 +6,7 @@ import { answerChallenge, takeChallenge, type Challenge } from './challenge.js';
 import { contactsOf } from './fields.js';
 import { parseNameAddr } from './headers.js';
 import { headerValue, type SipHeader, type SipResponse } from './message.js';
+import type { ClientFailure } from './transaction-table.js';
 import { builtTransport } from './transport.js';
 import type { UaContext } from './ua-context.js';
 import type { UaAction } from './ua-types.js';
@@ -62,7 +63,8 @@ export class Registration {
     const challenge = this.challenge;
     if (challenge !== undefined) headers.push({ name: challenge.header, value: answerChallenge(ctx, challenge, 'REGISTER', uri) });
     const placed = ctx.place({ kind: 'request', method: 'REGISTER', uri, headers, body: '' }, hop);
-    return ctx.table.startClient(placed.request, placed.dest, (r) => this.onResponse(r), () => [ctx.event({ type: 'registrationFailed', status: 408, reason: 'Request Timeout' })]);
+    const failed: ClientFailure = (status, reason, transport) => [ctx.event({ type: 'registrationFailed', status, reason, ...(transport === undefined ? {} : { transport }) })];
+    return ctx.table.startClient(placed.request, placed.dest, (r) => this.onResponse(r), failed);
   }
 
   private onResponse(response: SipResponse): UaAction[] {

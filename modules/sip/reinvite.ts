@@ -71,12 +71,14 @@ export class Reinvite {
       if (r.status === 481 || r.status === 408) return [failed, ...sendBye(ctx, call)];
       return [failed];
     };
-    const onTimeout = (): UaAction[] => {
+    // A timeout means the dialog is gone (§14.1); a transport failure (503) leaves the call as it was.
+    const onFailure = (status: 408 | 503, reason: string): UaAction[] => {
       call.reinvite = undefined;
       if (!ctx.calls.has(call.callId)) return [];
-      return [ctx.event({ type: 'reinviteFailed', callId: call.callId, status: 408, reason: 'Request Timeout' }), ...sendBye(ctx, call)];
+      const failed = ctx.event({ type: 'reinviteFailed', callId: call.callId, status, reason });
+      return status === 408 ? [failed, ...sendBye(ctx, call)] : [failed];
     };
-    return ctx.table.startClient(request, dest, onResponse, onTimeout);
+    return ctx.table.startClient(request, dest, onResponse, onFailure);
   }
 
   /** The peer's re-INVITE in a dialog (§14.2): offered to the user, or refused on glare. */

@@ -11,12 +11,26 @@ import type { UaAction } from './ua-types.js';
 /** Server transactions kept at once: a bound on the UA's state whatever arrives (issue 13). */
 export const MAX_SERVER_TRANSACTIONS = 32;
 
+/**
+ * The transaction a 'send' action belongs to, as the transport reports it back when the message
+ * could not be sent (UserAgent.transportError): `c ` + a client key, `s ` + a server key.
+ */
+export const clientRef = (key: string): string => `c ${key}`;
+export const serverRef = (key: string): string => `s ${key}`;
+
+/**
+ * How a client transaction ended without a final response: Timer B/F (408 Request Timeout,
+ * §8.1.3.1) or a transport failure (503 Service Unavailable, §8.1.3.1, §17.1.4), with `transport`
+ * saying what failed.
+ */
+export type ClientFailure = (status: 408 | 503, reason: string, transport?: string) => UaAction[];
+
 interface ClientEntry {
   readonly tx: ClientTransaction;
   readonly dest: Destination;
   /** A response, with where it came from (its stream, if any, carries the dialog's next requests). */
   readonly onResponse: (response: SipResponse, source: SipSource | undefined) => UaAction[];
-  readonly onTimeout: () => UaAction[];
+  readonly onFailure: ClientFailure;
 }
 
 interface ServerEntry {
@@ -34,9 +48,11 @@ export class TransactionTable {
 
   constructor(
     private readonly timerValues: TimerValues,
-    private readonly sendTo: (message: SipMessage, dest: Destination) => UaAction,
+    private readonly sendTo: (message: SipMessage, dest: Destination, transaction: string) => UaAction,
     /** The UAS core: a new request its server transaction delivers (§8.2), and where its responses go. */
     private readonly onNewRequest: (request: SipRequest, key: string, dest: Destination) => UaAction[],
+    /** The UAS core: a server transaction's response could not be sent (§17.2.4). */
+    private readonly onServerFailure: (key: string, reason: string) => UaAction[],
   ) {}
 
   get sizes(): { clientTransactions: number; serverTransactions: number; timers: number } {
@@ -45,10 +61,10 @@ export class TransactionTable {
 
   // ---- client transactions (§17.1) ------------------------------------------------------------
 
-  startClient(request: SipRequest, dest: Destination, onResponse: ClientEntry['onResponse'], onTimeout: ClientEntry['onTimeout']): UaAction[] {
+  startClient(request: SipRequest, dest: Destination, onResponse: ClientEntry['onResponse'], onFailure: ClientFailure): UaAction[] {
     const { transaction, actions } = ClientTransaction.start(request, this.timerValues, dest.transport !== 'udp');
     const key = clientKey(request);
-    const entry: ClientEntry = { tx: transaction, dest, onResponse, onTimeout };
+    const entry: ClientEntry = { tx: transaction, dest, onResponse, onFailure };
     this.clients.set(key, entry);
     return this.runClient(key, entry, actions);
   }
@@ -61,12 +77,30 @@ export class TransactionTable {
     return this.runClient(key, entry, entry.tx.onResponse(response), source);
   }
 
-  private runClient(key: string, entry: ClientEntry, actions: TransactionAction[], source?: SipSource): UaAction[] {
+  /**
+   * The transport could not send a message of the transaction `ref` names (clientRef, serverRef), or
+   * its connection failed (§18.4): the transaction ends and its user learns why (§17.1.4, §17.2.4).
+   * A transaction already over, or unknown, is left alone.
+   */
+  transportError(ref: string, reason: string): UaAction[] {
+    const key = ref.slice(2);
+    if (ref === clientRef(key)) {
+      const entry = this.clients.get(key);
+      return entry === undefined ? [] : this.runClient(key, entry, entry.tx.onTransportError(), undefined, reason);
+    }
+    if (ref !== serverRef(key)) return [];
+    const entry = this.servers.get(key);
+    // No transaction: its 2xx, which the TU retransmits (§13.3.1.4), is the TU's to handle.
+    if (entry === undefined) return this.onServerFailure(key, reason);
+    return this.runServer(key, entry.tx.onTransportError(), reason);
+  }
+
+  private runClient(key: string, entry: ClientEntry, actions: TransactionAction[], source?: SipSource, failure = ''): UaAction[] {
     const out: UaAction[] = [];
     for (const a of actions) {
       switch (a.type) {
         case 'send':
-          out.push(this.sendTo(a.message, entry.dest));
+          out.push(this.sendTo(a.message, entry.dest, clientRef(key)));
           break;
         case 'startTimer':
           out.push(...this.setTimer(timerKey('c', key, a.timer), a.delayMs, () => this.runClient(key, entry, entry.tx.onTimer(a.timer))));
@@ -78,7 +112,10 @@ export class TransactionTable {
           out.push(...entry.onResponse(a.message as SipResponse, source));
           break;
         case 'timeout':
-          out.push(...entry.onTimeout());
+          out.push(...entry.onFailure(408, 'Request Timeout'));
+          break;
+        case 'transportError':
+          out.push(...entry.onFailure(503, 'Service Unavailable', failure));
           break;
         case 'terminated':
           if (this.clients.get(key) === entry) this.clients.delete(key);
@@ -121,14 +158,14 @@ export class TransactionTable {
     return this.runServer(key, entry.tx.respond(response));
   }
 
-  private runServer(key: string, actions: TransactionAction[]): UaAction[] {
+  private runServer(key: string, actions: TransactionAction[], failure = ''): UaAction[] {
     const entry = this.servers.get(key);
     if (entry === undefined) return [];
     const out: UaAction[] = [];
     for (const a of actions) {
       switch (a.type) {
         case 'send':
-          out.push(this.sendTo(a.message, entry.dest));
+          out.push(this.sendTo(a.message, entry.dest, serverRef(key)));
           break;
         case 'startTimer':
           out.push(...this.setTimer(timerKey('s', key, a.timer), a.delayMs, () => this.runServer(key, entry.tx.onTimer(a.timer))));
@@ -140,6 +177,9 @@ export class TransactionTable {
           out.push(...this.onNewRequest(a.message as SipRequest, key, entry.dest));
           break;
         case 'timeout':
+          break;
+        case 'transportError':
+          out.push(...this.onServerFailure(key, failure));
           break;
         case 'terminated':
           if (this.servers.get(key) === entry) this.servers.delete(key);

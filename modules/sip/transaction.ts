@@ -26,6 +26,8 @@ export type TransactionAction =
   | { readonly type: 'deliver'; readonly message: SipMessage }
   /** Timer B/F/H fired: the TU learns of the timeout (§17.1.1.2, §17.1.2.2, §17.2.1). */
   | { readonly type: 'timeout' }
+  /** The transport could not send the transaction's message: the TU learns of it (§17.1.4, §17.2.4, §18.4). */
+  | { readonly type: 'transportError' }
   | { readonly type: 'terminated' };
 
 export type ClientState = 'calling' | 'trying' | 'proceeding' | 'completed' | 'terminated';
@@ -183,6 +185,19 @@ export class ClientTransaction {
         return [];
     }
   }
+
+  /**
+   * The transport layer reports that the request could not be sent, or that its connection failed
+   * before the final response (§18.4): the TU is told at once and the transaction ends (§17.1.4).
+   * Once a final response arrived there is nothing left to fail.
+   */
+  onTransportError(): TransactionAction[] {
+    const s = this.stateValue;
+    if (s === 'completed' || s === 'terminated') return [];
+    this.stateValue = 'terminated';
+    const [retransmit, timeout]: TimerName[] = this.isInvite ? ['A', 'B'] : ['E', 'F'];
+    return [{ type: 'stopTimer', timer: retransmit }, { type: 'stopTimer', timer: timeout }, { type: 'transportError' }, { type: 'terminated' }];
+  }
 }
 
 /** §17.2.1 (INVITE) and §17.2.2 (non-INVITE) server transactions. */
@@ -277,5 +292,16 @@ export class ServerTransaction {
       default:
         return [];
     }
+  }
+
+  /**
+   * A response of this transaction could not be sent, even on a new connection (§18.2.2): the TU is
+   * told and the transaction ends (§17.2.4). After the ACK (confirmed) nothing is sent any more.
+   */
+  onTransportError(): TransactionAction[] {
+    const s = this.stateValue;
+    if (s === 'confirmed' || s === 'terminated') return [];
+    this.stateValue = 'terminated';
+    return [{ type: 'stopTimer', timer: 'G' }, { type: 'stopTimer', timer: 'H' }, { type: 'stopTimer', timer: 'J' }, { type: 'transportError' }, { type: 'terminated' }];
   }
 }

@@ -22,10 +22,11 @@ export class UaContext {
   constructor(
     readonly config: UaConfig,
     onNewRequest: (request: SipRequest, key: string, dest: Destination) => UaAction[],
+    onServerFailure: (key: string, reason: string) => UaAction[],
   ) {
     this.timerValues = config.timers ?? DEFAULT_TIMERS;
     this.transport = config.transport ?? 'auto';
-    this.table = new TransactionTable(this.timerValues, (message, dest) => this.sendTo(message, dest), onNewRequest);
+    this.table = new TransactionTable(this.timerValues, (message, dest, transaction) => this.sendTo(message, dest, transaction), onNewRequest, onServerFailure);
   }
 
   /** A response to `request` (responses.ts) with this UA's common headers. */
@@ -77,8 +78,9 @@ export class UaContext {
     return { request: placed, dest: reuse ? { ...dest, connection: stream.connection } : dest };
   }
 
-  sendTo(message: SipMessage, dest: Destination): UaAction {
-    return { type: 'send', data: serializeMessage(message), ...dest };
+  /** A 'send' action; `transaction` names the transaction the message belongs to (transaction-table.ts clientRef, serverRef). */
+  sendTo(message: SipMessage, dest: Destination, transaction?: string): UaAction {
+    return { type: 'send', data: serializeMessage(message), ...dest, ...(transaction === undefined ? {} : { transaction }) };
   }
 
   event(event: UaEvent): UaAction {

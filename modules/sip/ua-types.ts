@@ -31,7 +31,8 @@ export interface UaConfig {
 export type UaEvent =
   | { readonly type: 'registered'; readonly expires: number }
   | { readonly type: 'unregistered' }
-  | { readonly type: 'registrationFailed'; readonly status: number; readonly reason: string }
+  /** `transport`: the request could not be sent (503, RFC 3261 §8.1.3.1, §18.4): what failed. */
+  | { readonly type: 'registrationFailed'; readonly status: number; readonly reason: string; readonly transport?: string }
   | { readonly type: 'incomingCall'; readonly callId: string; readonly from: string; readonly displayName?: string; readonly sdp: string }
   /** A provisional response to our INVITE: 180 is ringing, 183 session progress. */
   | { readonly type: 'progress'; readonly callId: string; readonly status: number; readonly sdp: string }
@@ -41,8 +42,10 @@ export type UaEvent =
   | { readonly type: 'confirmed'; readonly callId: string; readonly sdp: string }
   /** Our INVITE ended without a call: 486 busy, 488 not acceptable, 603 declined, 408 timeout... */
   /** `sdp` is the failure response's body, if any: a 488 may carry what the callee accepts (RFC 3261 §21.4.26). */
-  | { readonly type: 'failed'; readonly callId: string; readonly status: number; readonly reason: string; readonly sdp: string }
-  | { readonly type: 'ended'; readonly callId: string; readonly reason: 'remote-bye' | 'local-bye' | 'cancelled' | 'ack-timeout' }
+  /** `transport`: the INVITE could not be sent, or its connection failed (503, §8.1.3.1, §18.4): what failed. */
+  | { readonly type: 'failed'; readonly callId: string; readonly status: number; readonly reason: string; readonly sdp: string; readonly transport?: string }
+  /** `transport-error`: an incoming call's response (its 1xx or 2xx) could not be sent (§17.2.4). */
+  | { readonly type: 'ended'; readonly callId: string; readonly reason: 'remote-bye' | 'local-bye' | 'cancelled' | 'ack-timeout' | 'transport-error' }
   /** The peer sent a re-INVITE: answer with acceptReinvite or rejectReinvite. */
   | { readonly type: 'reinvite'; readonly callId: string; readonly sdp: string }
   | { readonly type: 'reinviteAnswered'; readonly callId: string; readonly sdp: string }
@@ -62,9 +65,11 @@ export type UaAction =
   /**
    * A message to send over `transport`; `connection` is the stream to use while it is open (a
    * response goes back on its request's, §18.2.2), else one to address:port; for TLS, `serverName`
-   * is the name the peer's certificate must carry.
+   * is the name the peer's certificate must carry. `transaction` names the transaction the message
+   * belongs to: when the transport cannot send it, or its connection fails, the host reports that
+   * name to UserAgent.transportError (RFC 3261 §18.4).
    */
-  | { readonly type: 'send'; readonly data: Uint8Array; readonly address: string; readonly port: number; readonly transport: SipTransport; readonly connection?: number; readonly serverName?: string }
+  | { readonly type: 'send'; readonly data: Uint8Array; readonly address: string; readonly port: number; readonly transport: SipTransport; readonly connection?: number; readonly serverName?: string; readonly transaction?: string }
   | { readonly type: 'setTimer'; readonly key: string; readonly delayMs: number }
   | { readonly type: 'clearTimer'; readonly key: string }
   | { readonly type: 'event'; readonly event: UaEvent };

@@ -36,7 +36,7 @@ export class UserAgent {
   droppedMessages = 0;
 
   constructor(config: UaConfig) {
-    this.ctx = new UaContext(config, (request, key, source) => this.uas.onNewRequest(request, key, source));
+    this.ctx = new UaContext(config, (request, key, source) => this.uas.onNewRequest(request, key, source), (key) => this.inviteServer.onTransportError(key));
     this.registration = new Registration(this.ctx);
     this.inviteClient = new InviteClient(this.ctx);
     this.inviteServer = new InviteServer(this.ctx);
@@ -105,6 +105,18 @@ export class UserAgent {
     const matched = this.ctx.table.receiveResponse(response, source);
     if (matched !== undefined) return matched;
     return response.status >= 200 && response.status < 300 ? this.inviteClient.onStray2xx(response) : [];
+  }
+
+  /**
+   * The transport could not send a message of `transaction` (a 'send' action's field): the stream
+   * could not be opened, the TLS handshake or the peer's certificate failed, or the connection broke
+   * (RFC 3261 §18.4). A client transaction still waiting for its final response ends at once as
+   * if answered 503 (§8.1.3.1, §17.1.4), `reason` telling the user what failed; a server
+   * transaction ends and an incoming call it answers is over (§17.2.4). Transactions already over
+   * are left alone.
+   */
+  transportError(transaction: string, reason: string): UaAction[] {
+    return this.ctx.table.transportError(transaction, reason);
   }
 
   /** A timer the UA asked for has fired. Unknown (already cleared) keys are ignored. */

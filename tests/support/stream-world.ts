@@ -1,6 +1,6 @@
 // An in-memory StreamNetwork (hal/contracts.ts) with virtual time, for tests of what runs over SIP
 // streams: hosts by address, TCP and TLS listeners by port, connections whose bytes arrive in order
-// as separate events, closes seen by both ends once, refusals for a port nobody listens on, and a TLS
+// as separate events, closes seen by both ends once, resets, refusals for a port nobody listens on, and a TLS
 // check (the server's root among the client's anchors, the server name among the host's names).
 // Events and timers run only when the test calls run() or advance(). Pure: runs under jest and on XS.
 import type { Clock, StreamEvents, StreamListener, StreamNetwork, StreamSocket, Timers, TlsCredentials } from '../../hal/contracts.js';
@@ -107,6 +107,13 @@ export class StreamWorld {
       },
     });
     return peer;
+  }
+
+  /** Breaks the connection `socket` is one end of: that end closes, the other sees `error` (a reset). */
+  reset(socket: StreamSocket, error = 'connection reset by peer'): void {
+    const end = socket as End;
+    this.close(end, undefined);
+    if (end.peer) this.close(end.peer, error);
   }
 
   /** Delivers every pending event, including those the deliveries cause. */

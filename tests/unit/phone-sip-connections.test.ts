@@ -2,8 +2,8 @@
 // with virtual time: listeners, framing per connection, responses on the request's connection
 // (RFC 3261 §18.2.2), reuse per peer (§18.1.1), idle close, the bound on connections, and the
 // cut-off of a silent peer and of an endless header while other connections still work.
-import { SipConnections, type ConnectionLimits, type StreamSource } from '../../modules/phone/sip-connections.js';
-import type { TlsCredentials } from '../../hal/contracts.js';
+import { MAX_TRANSACTIONS_PER_CONNECTION, SipConnections, type ConnectionLimits, type StreamSource } from '../../modules/phone/sip-connections.js';
+import type { StreamSocket, TlsCredentials } from '../../hal/contracts.js';
 import { StreamWorld, type RawPeer } from '../support/stream-world.js';
 
 const PHONE = '10.0.0.1';
@@ -20,6 +20,8 @@ interface Setup {
   readonly got: { data: string; source: StreamSource }[];
   readonly udp: { data: string; address: string; port: number }[];
   readonly log: string[];
+  /** The transactions reported through onSendFailed, as 'transaction: reason'. */
+  readonly failed: string[];
 }
 
 function setup(limits: Partial<ConnectionLimits> = {}, tls: TlsCredentials | null = PHONE_TLS, onMessage?: (data: string) => void): Setup {
@@ -27,6 +29,7 @@ function setup(limits: Partial<ConnectionLimits> = {}, tls: TlsCredentials | nul
   const got: Setup['got'] = [];
   const udp: Setup['udp'] = [];
   const log: string[] = [];
+  const failed: string[] = [];
   const conns = new SipConnections({
     network: world.host(PHONE),
     timers: world.timers,
@@ -39,10 +42,11 @@ function setup(limits: Partial<ConnectionLimits> = {}, tls: TlsCredentials | nul
       got.push({ data: text(data), source });
       onMessage?.(text(data));
     },
+    onSendFailed: (transaction, reason) => failed.push(`${transaction}: ${reason}`),
     log: (line) => log.push(line),
     limits,
   });
-  return { world, conns, got, udp, log };
+  return { world, conns, got, udp, log, failed };
 }
 
 /** A raw peer connected to the phone's TCP port, and the events so far delivered. */
@@ -252,5 +256,82 @@ describe('SIP connections', () => {
     expect(peers.map((p) => p.closed)).toEqual(['', '']);
     expect(s.conns.stats()).toEqual({ connections: 0, timers: 0, listeners: 0 });
     expect([s.world.pendingTimers, s.world.openEnds]).toEqual([0, 0]);
+  });
+
+  describe('failures reported to the transactions (§18.4)', () => {
+    const to = (transport: 'tcp' | 'tls', transaction: string | undefined, extra: { serverName?: string; connection?: number } = {}) => ({
+      data: bytes(msg('a')), address: '10.0.0.2', port: transport === 'tls' ? 5061 : 5060, transport, ...(transaction === undefined ? {} : { transaction }), ...extra,
+    });
+
+    it('reports a refused connection for each transaction it carried, once, as a later event', () => {
+      const s = setup();
+      s.conns.send(to('tcp', 'c one'));
+      s.conns.send(to('tcp', 'c two'));
+      s.conns.send(to('tcp', 'c one'));
+      s.conns.send(to('tcp', undefined));
+      expect(s.failed).toEqual([]);
+      s.world.advance(0);
+      expect(s.failed).toEqual(['c one: connection refused', 'c two: connection refused']);
+      expect(s.log).toContain('SIP connection 1 (TCP to 10.0.0.2:5060) closed: connection refused');
+      expect(s.conns.stats()).toEqual({ connections: 0, timers: 0, listeners: 2 });
+    });
+
+    it('reports a TLS peer whose certificate is not for the name asked for, and a request over TLS without a TLS identity', () => {
+      const s = setup();
+      s.world.host('10.0.0.2', ['pbx.example.com']).listenTls(5061, { ...PHONE_TLS, chain: [bytes('pbx leaf'), ROOT] }, () => ({ onData: () => undefined, onClose: () => undefined }));
+      s.conns.send(to('tls', 'c invite', { serverName: 'other.example.com' }));
+      s.world.advance(0);
+      expect(s.failed).toEqual(['c invite: certificate is not for other.example.com']);
+      const bare = setup({}, null);
+      bare.conns.send(to('tls', 'c register'));
+      // Not while the user agent's actions are carried out: as an event of its own.
+      expect(bare.failed).toEqual([]);
+      expect(bare.conns.stats().timers).toBe(1);
+      bare.world.advance(0);
+      expect(bare.failed).toEqual(['c register: the phone has no TLS identity']);
+      expect(bare.conns.stats().timers).toBe(0);
+      // A report still waiting when the phone stops is dropped with the rest.
+      bare.conns.send(to('tls', 'c unregister'));
+      bare.conns.close();
+      bare.world.advance(0);
+      expect(bare.failed).toHaveLength(1);
+      expect(bare.world.pendingTimers).toBe(0);
+    });
+
+    it('reports a reset of a connection it opened, not a clean close, nor an accepted connection\'s reset', () => {
+      const s = setup();
+      const servers: StreamSocket[] = [];
+      s.world.host('10.0.0.2').listenTcp(5060, (socket) => {
+        servers.push(socket);
+        return { onData: () => undefined, onClose: () => undefined };
+      });
+      s.conns.send(to('tcp', 'c invite'));
+      s.world.run();
+      s.world.reset(servers[0]);
+      s.world.advance(0);
+      expect(s.failed).toEqual(['c invite: connection reset by peer']);
+      s.conns.send(to('tcp', 'c bye'));
+      s.world.run();
+      servers[1].close();
+      s.world.advance(0);
+      expect(s.failed).toHaveLength(1);
+      // A peer's connection the phone answered on: the response's fallback is a new connection (§18.2.2).
+      const peer = dial(s);
+      send(s, peer, msg('x'));
+      const source = s.got[0].source;
+      s.conns.send({ data: bytes('SIP/2.0 180 Ringing\r\nl: 0\r\n\r\n'), address: source.address, port: source.port, transport: 'tcp', connection: source.connection, transaction: 's x' });
+      s.world.reset(peer.socket);
+      s.world.advance(0);
+      expect(s.failed).toHaveLength(1);
+    });
+
+    it('remembers a bounded number of transactions per connection, the newest', () => {
+      const s = setup();
+      const names = Array.from({ length: 40 }, (_, i) => `c ${i}`);
+      for (const name of names) s.conns.send(to('tcp', name));
+      s.world.advance(0);
+      expect(MAX_TRANSACTIONS_PER_CONNECTION).toBeLessThan(40);
+      expect(s.failed).toEqual(names.slice(40 - MAX_TRANSACTIONS_PER_CONNECTION).map((n) => `${n}: connection refused`));
+    });
   });
 });

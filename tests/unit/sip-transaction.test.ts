@@ -272,3 +272,41 @@ describe('transactions over a reliable transport (TCP, TLS)', () => {
     expect(server.state).toBe('terminated');
   });
 });
+
+describe('transport errors (§17.1.4, §17.2.4, §18.4)', () => {
+  const types = (actions: TransactionAction[]): string[] => actions.map((a) => (a.type === 'stopTimer' ? `stop ${a.timer}` : a.type));
+
+  it('a client transaction waiting for its final response tells the TU and ends, its timers stopped', () => {
+    const invite = ClientTransaction.start(request('INVITE')).transaction;
+    expect(types(invite.onTransportError())).toEqual(['stop A', 'stop B', 'transportError', 'terminated']);
+    expect(invite.state).toBe('terminated');
+    // Proceeding (a 180 came) is no different: the final response can no longer come that way.
+    const ringing = ClientTransaction.start(request('INVITE'), DEFAULT_TIMERS, true).transaction;
+    ringing.onResponse(response(ringing.request, 180));
+    expect(types(ringing.onTransportError())).toEqual(['stop A', 'stop B', 'transportError', 'terminated']);
+    const options = ClientTransaction.start(request('OPTIONS')).transaction;
+    expect(types(options.onTransportError())).toEqual(['stop E', 'stop F', 'transportError', 'terminated']);
+    expect(options.onTransportError()).toEqual([]);
+  });
+
+  it('a client transaction that has its final response ignores it', () => {
+    const invite = ClientTransaction.start(request('INVITE')).transaction;
+    invite.onResponse(response(invite.request, 486));
+    expect(invite.state).toBe('completed');
+    expect(invite.onTransportError()).toEqual([]);
+    expect(invite.state).toBe('completed');
+  });
+
+  it('a server transaction that cannot send its response tells the TU and ends; after the ACK nothing is sent to fail', () => {
+    const started = ServerTransaction.start(request('INVITE'));
+    const tx = started.transaction;
+    tx.respond(response(tx.request, 486));
+    expect(types(tx.onTransportError())).toEqual(['stop G', 'stop H', 'stop J', 'transportError', 'terminated']);
+    expect(tx.state).toBe('terminated');
+    const acked = ServerTransaction.start(request('INVITE')).transaction;
+    acked.respond(response(acked.request, 486));
+    acked.onRequest({ ...acked.request, method: 'ACK' });
+    expect(acked.state).toBe('confirmed');
+    expect(acked.onTransportError()).toEqual([]);
+  });
+});
