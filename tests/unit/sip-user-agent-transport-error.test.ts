@@ -37,7 +37,7 @@ describe('user agent: transport errors (§18.4)', () => {
     const { callId, actions } = alice.invite(BOB_URI, 'offer');
     const [invite] = sends(actions);
     expect(invite.transport).toBe('tcp');
-    expect(invite.transaction).toEqual(expect.any(String));
+    expect(typeof invite.transaction).toBe('string');
     const failed = alice.transportError(invite.transaction!, 'connection refused');
     expect(events(failed)).toEqual([{ type: 'failed', callId, status: 503, reason: 'Service Unavailable', sdp: '', transport: 'connection refused' }]);
     // Timer B, set by the invite, is cleared: the host keeps no timer.
@@ -68,7 +68,8 @@ describe('user agent: transport errors (§18.4)', () => {
     const busy = sends(reject)[0];
     expect(startLine(busy)).toBe('SIP/2.0 486 Busy Here');
     const answered = alice.receive(busy.data, { ...BOB, transport: 'tcp', connection: 2 });
-    expect(events(answered)).toEqual([expect.objectContaining({ type: 'failed', status: 486 })]);
+    expect(events(answered)).toHaveLength(1);
+    expect(events(answered)[0]).toMatchObject({ type: 'failed', status: 486 });
     expect(alice.transportError(invite.transaction!, 'reset')).toEqual([]);
     expect(alice.transportError('c nothing|INVITE', 'reset')).toEqual([]);
     expect(alice.transportError('garbage', 'reset')).toEqual([]);
