@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AccountTransport } from '../../modules/settings/model.js';
 import { DesktopHost } from '../../sim/host.js';
-import { callAndAnswer, devCredentials, devPeers, freePort, presetSettings, until } from '../support/desktop-phones.js';
+import { callAndAnswer, devCredentials, devPeers, endedCallMedia, freePort, presetSettings, until } from '../support/desktop-phones.js';
 
 describe('desktop phones over TCP and TLS', () => {
   const dir = mkdtempSync(join(tmpdir(), 'tcp-tls-'));
@@ -39,7 +39,7 @@ describe('desktop phones over TCP and TLS', () => {
       expect(bob.log.some((l) => new RegExp(`^SIP over ${over} from 127\\.0\\.0\\.1:\\d+ \\(connection \\d+\\), \\d+ bytes$`).test(l))).toBe(true);
       expect(bob.log.some((l) => /^SIP datagram /.test(l))).toBe(false);
       for (const host of [alice, bob]) {
-        const [, received, dropped] = /received (\d+), dropped (\d+)/.exec(host.log.find((l) => / ended: sent/.test(l))!)!.map(Number);
+        const { received, dropped } = endedCallMedia(host.log);
         expect(received).toBeGreaterThan(5);
         expect(dropped).toBe(0);
       }

@@ -10,7 +10,7 @@ import type { Key } from '../../hal/contracts.js';
 import type { SrtpMode } from '../../modules/negotiation/capabilities.js';
 import type { Settings } from '../../modules/settings/model.js';
 import { DesktopHost } from '../../sim/host.js';
-import { devCredentials, freePort, presetSettings, until } from '../support/desktop-phones.js';
+import { answerTalkHangUp, devCredentials, freePort, presetSettings, until } from '../support/desktop-phones.js';
 import { invites, startSipRelay, type SipRelay } from '../support/sip-relay.js';
 
 const mLines = (message: string) => message.split('\r\n').filter((l) => l.startsWith('m='));
@@ -45,27 +45,10 @@ describe('fallback in one offer, phone to phone', () => {
     await until(() => holder.screen[0] === 'Connected' && held.screen[0] === 'Connected', 'the resume on both screens');
   }
 
-  async function answerAndHangUp(alice: DesktopHost, bob: DesktopHost, during?: () => Promise<void>): Promise<string[]> {
-    await until(() => bob.screen[0] === 'Incoming call', 'the callee to ring');
-    await bob.pressKey('OK');
-    await until(() => alice.screen[0] === 'Connected' && bob.screen[0] === 'Connected', 'both connected');
-    await new Promise((r) => setTimeout(r, 400));
-    const screens = [alice.screen[2], bob.screen[2]];
-    await during?.();
-    await alice.pressKey('Hangup');
-    await until(() => bob.screen[3] === 'Call ended', 'the call to end');
-    for (const host of [alice, bob]) {
-      const [, received, dropped] = /received (\d+), dropped (\d+)/.exec(host.log.find((l) => / ended: sent/.test(l))!)!.map(Number);
-      expect(received).toBeGreaterThan(5);
-      expect(dropped).toBe(0);
-    }
-    return screens;
-  }
-
   it('reaches a MIKEY phone on the RTP/SAVP line in one INVITE; the answer disables the AVP line', async () => {
     const { alice, bob, relay, stop } = await call({ mode: 'Optional', fallback: true }, { mode: 'Optional' });
     try {
-      const screens = await answerAndHangUp(alice, bob, async () => {
+      const screens = await answerTalkHangUp(alice, bob, async () => {
         // A re-key (MIKEY on the SAVP line of a two-line re-offer) and the callee's hold.
         await alice.pressKey('Up');
         await until(() => alice.log.some((l) => / re-keyed \(/.test(l)), 'the re-key');
@@ -87,7 +70,7 @@ describe('fallback in one offer, phone to phone', () => {
   it('reaches a phone with SRTP off on the RTP/AVP line in one INVITE', async () => {
     const { alice, bob, relay, stop } = await call({ mode: 'Optional', fallback: true }, { mode: 'Off' });
     try {
-      expect(await answerAndHangUp(alice, bob, () => holdAndResume(alice, bob))).toEqual(['NOT ENCRYPTED', 'NOT ENCRYPTED']);
+      expect(await answerTalkHangUp(alice, bob, () => holdAndResume(alice, bob))).toEqual(['NOT ENCRYPTED', 'NOT ENCRYPTED']);
       expect(invites(relay.requests)).toHaveLength(1);
       const ok = relay.responses.find((r) => r.startsWith('SIP/2.0 200') && /CSeq: \d+ INVITE/.test(r))!;
       expect(mLines(ok)).toEqual([expect.stringMatching(/^m=audio 0 RTP\/SAVP /), expect.stringMatching(/^m=audio [1-9]\d* RTP\/AVP /)]);
@@ -100,7 +83,7 @@ describe('fallback in one offer, phone to phone', () => {
   it('without the setting, the same plain phone takes three INVITEs (MIKEY, SDES, plain), each one m= line', async () => {
     const { alice, bob, relay, stop } = await call({ mode: 'Optional', fallback: false }, { mode: 'Off' });
     try {
-      expect(await answerAndHangUp(alice, bob)).toEqual(['NOT ENCRYPTED', 'NOT ENCRYPTED']);
+      expect(await answerTalkHangUp(alice, bob)).toEqual(['NOT ENCRYPTED', 'NOT ENCRYPTED']);
       const sent = invites(relay.requests);
       expect(sent.map((i) => mLines(i).map((m) => m.split(' ')[2]))).toEqual([['RTP/SAVP'], ['RTP/SAVP'], ['RTP/AVP']]);
     } finally {

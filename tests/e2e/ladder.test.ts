@@ -8,7 +8,7 @@ import type { Key } from '../../hal/contracts.js';
 import type { SrtpMode } from '../../modules/negotiation/capabilities.js';
 import type { Credentials } from '../../modules/settings/model.js';
 import { DesktopHost } from '../../sim/host.js';
-import { devCredentials, freePort, presetSettings, until } from '../support/desktop-phones.js';
+import { answerTalkHangUp, devCredentials, freePort, presetSettings, until } from '../support/desktop-phones.js';
 
 describe('fallback ladder in calls', () => {
   const dir = mkdtempSync(join(tmpdir(), 'ladder-'));
@@ -27,27 +27,11 @@ describe('fallback ladder in calls', () => {
     return { alice, bob };
   }
 
-  async function talk(alice: DesktopHost, bob: DesktopHost): Promise<string[]> {
-    await until(() => bob.screen[0] === 'Incoming call', 'the callee to ring');
-    await bob.pressKey('OK');
-    await until(() => alice.screen[0] === 'Connected' && bob.screen[0] === 'Connected', 'both connected');
-    await new Promise((r) => setTimeout(r, 400));
-    const screens = [alice.screen[2], bob.screen[2]];
-    await alice.pressKey('Hangup');
-    await until(() => bob.screen[3] === 'Call ended', 'the call to end');
-    for (const host of [alice, bob]) {
-      const [, received, dropped] = /received (\d+), dropped (\d+)/.exec(host.log.find((l) => / ended: sent/.test(l))!)!.map(Number);
-      expect(received).toBeGreaterThan(5);
-      expect(dropped).toBe(0);
-    }
-    return screens;
-  }
-
   it('steps down to SDES when the callee has no MIKEY credentials', async () => {
     const provision = devCredentials(dir, ['3001', '3002']);
     const { alice, bob } = await pair({ mode: 'Optional', provision: provision('3001') }, { mode: 'Optional' });
     try {
-      expect(await talk(alice, bob)).toEqual(['\uE000 SDES CM128/80', '\uE000 SDES CM128/80']);
+      expect(await answerTalkHangUp(alice, bob)).toEqual(['\uE000 SDES CM128/80', '\uE000 SDES CM128/80']);
       expect(alice.log.some((l) => l.includes('refused with 488; offering sdes'))).toBe(true);
     } finally {
       await alice.stop();
@@ -58,7 +42,7 @@ describe('fallback ladder in calls', () => {
   it('makes a plain RTP call from a phone with SRTP off to an Optional phone', async () => {
     const { alice, bob } = await pair({ mode: 'Off' }, { mode: 'Optional' });
     try {
-      expect(await talk(alice, bob)).toEqual(['NOT ENCRYPTED', 'NOT ENCRYPTED']);
+      expect(await answerTalkHangUp(alice, bob)).toEqual(['NOT ENCRYPTED', 'NOT ENCRYPTED']);
     } finally {
       await alice.stop();
       await bob.stop();

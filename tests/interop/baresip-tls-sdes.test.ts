@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Key } from '../../hal/contracts.js';
 import { phoneAndBaresip } from '../support/baresip.js';
-import { until } from '../support/desktop-phones.js';
+import { endedCallMedia, until } from '../support/desktop-phones.js';
 
 describe('SDES with baresip over SIP streams', () => {
   const dir = mkdtempSync(join(tmpdir(), 'baresip-tls-sdes-'));
@@ -27,7 +27,7 @@ describe('SDES with baresip over SIP streams', () => {
       await new Promise((r) => setTimeout(r, 1500));
       await p.pressKey('Hangup');
       await until(() => p.screen[3] === 'Call ended', 'the call to end');
-      const [, received, dropped] = /received (\d+), dropped (\d+)/.exec(p.log.find((l) => / ended: sent/.test(l))!)!.map(Number);
+      const { received, dropped } = endedCallMedia(p.log);
       expect(received).toBeGreaterThan(20);
       expect(dropped).toBe(0);
       // The signalling went over one TLS connection to baresip (SDES and all), none over TCP.

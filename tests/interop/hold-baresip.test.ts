@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { Key } from '../../hal/contracts.js';
 import type { DesktopHost } from '../../sim/host.js';
 import { phoneAndBaresip } from '../support/baresip.js';
-import { until } from '../support/desktop-phones.js';
+import { endedCallMedia, until } from '../support/desktop-phones.js';
 
 /** The counters of the last `call <id> <state>: sent .., received .., dropped ..` log line. */
 function countersAt(host: DesktopHost, state: string): { sent: number; received: number; dropped: number } {
@@ -45,7 +45,7 @@ describe('hold with baresip (SDES-keyed SRTP)', () => {
       await new Promise((r) => setTimeout(r, 800));
       await p.pressKey('Hangup');
       await until(() => p.screen[3] === 'Call ended', 'the call to end');
-      const [, total, dropped] = /received (\d+), dropped (\d+)/.exec(p.log.find((l) => / ended: sent/.test(l))!)!.map(Number);
+      const { received: total, dropped: dropped } = endedCallMedia(p.log);
       // Audio from baresip again after its resume, all of it authenticated.
       expect(total - afterTheirResume).toBeGreaterThan(20);
       expect(dropped).toBe(0);

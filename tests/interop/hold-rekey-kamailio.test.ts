@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DesktopHost } from '../../sim/host.js';
-import { callAndAnswer, freePort, until } from '../support/desktop-phones.js';
+import { callAndAnswer, endedCallMedia, freePort, until } from '../support/desktop-phones.js';
 import { Kamailio, pbxPhones } from '../support/kamailio.js';
 import { lastLoggedKey } from '../support/key-log.js';
 
@@ -42,7 +42,7 @@ describe('hold and re-key through Kamailio', () => {
       await bob.pressKey('Hangup');
       await until(() => alice.screen[3] === 'Call ended', 'the BYE to reach Alice through the proxy');
       for (const host of [alice, bob]) {
-        const [, received, dropped] = /received (\d+), dropped (\d+)/.exec(host.log.find((l) => / ended: sent/.test(l))!)!.map(Number);
+        const { received, dropped } = endedCallMedia(host.log);
         expect(received).toBeGreaterThan(10);
         expect(dropped).toBe(0);
       }

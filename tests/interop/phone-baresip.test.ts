@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Key } from '../../hal/contracts.js';
 import { phoneAndBaresip } from '../support/baresip.js';
-import { until } from '../support/desktop-phones.js';
+import { endedCallMedia, until } from '../support/desktop-phones.js';
 
 describe('a call to baresip (SDES, SRTP mandatory)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'phone-baresip-'));
@@ -24,7 +24,7 @@ describe('a call to baresip (SDES, SRTP mandatory)', () => {
       await new Promise((r) => setTimeout(r, 1500));
       await p.pressKey('Hangup');
       await until(() => p.screen[3] === 'Call ended', 'the call to end');
-      const [, received, dropped] = /received (\d+), dropped (\d+)/.exec(p.log.find((l) => / ended: sent/.test(l))!)!.map(Number);
+      const { received, dropped } = endedCallMedia(p.log);
       // baresip's SRTP packets authenticated and decrypted here, none refused.
       expect(received).toBeGreaterThan(20);
       expect(dropped).toBe(0);

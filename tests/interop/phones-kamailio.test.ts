@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Key } from '../../hal/contracts.js';
-import { freePort, until } from '../support/desktop-phones.js';
+import { endedCallMedia, freePort, until } from '../support/desktop-phones.js';
 import { Kamailio, pbxPhones } from '../support/kamailio.js';
 
 describe('phones through Kamailio', () => {
@@ -37,7 +37,7 @@ describe('phones through Kamailio', () => {
       await bob.pressKey('Hangup');
       await until(() => alice.screen[3] === 'Call ended', 'the BYE to reach Alice through the proxy');
       for (const host of [alice, bob]) {
-        const [, received, dropped] = /received (\d+), dropped (\d+)/.exec(host.log.find((l) => / ended: sent/.test(l))!)!.map(Number);
+        const { received, dropped } = endedCallMedia(host.log);
         expect(received).toBeGreaterThan(10);
         expect(dropped).toBe(0);
       }

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import type { Key } from '../../hal/contracts.js';
 import { DesktopHost } from '../../sim/host.js';
 import { startBaresip, type Baresip } from '../support/baresip.js';
-import { devCredentials, freePort, presetSettings, until } from '../support/desktop-phones.js';
+import { devCredentials, endedCallMedia, freePort, presetSettings, until } from '../support/desktop-phones.js';
 import { invites, startSipRelay } from '../support/sip-relay.js';
 
 const mLines = (message: string) => message.split('\r\n').filter((l) => l.startsWith('m='));
@@ -43,7 +43,7 @@ describe('the paper offer shape to baresip', () => {
       await during?.(p, baresip);
       await p.pressKey('Hangup');
       await until(() => p.screen[3] === 'Call ended', 'the call to end');
-      const [, received, dropped] = /received (\d+), dropped (\d+)/.exec(p.log.find((l) => / ended: sent/.test(l))!)!.map(Number);
+      const { received, dropped } = endedCallMedia(p.log);
       expect(received).toBeGreaterThan(10);
       expect(dropped).toBe(0);
       const answers = relay.responses.filter((r) => /^SIP\/2\.0 [2-6]\d\d /.test(r) && /CSeq: \d+ INVITE/.test(r));

@@ -40,6 +40,39 @@ export async function callAndAnswer(caller: DesktopHost, callee: DesktopHost, nu
 }
 
 /** What a test adds to one phone of a pair: any start option (audio, flash image...). */
+/**
+ * The media counts of the first call a phone's log shows ended, from its line `call ID ended:
+ * sent N, received N, dropped N, ...` (modules/phone/call-media.ts).
+ */
+export function endedCallMedia(log: readonly string[]): { sent: number; received: number; dropped: number } {
+  const line = log.find((l) => / ended: sent/.test(l));
+  if (!line) throw new Error('no call ended in the log');
+  const [, sent, received, dropped] = /sent (\d+), received (\d+), dropped (\d+)/.exec(line)!.map(Number);
+  return { sent, received, dropped };
+}
+
+/**
+ * The callee answers a ringing call, both talk for 400 ms, then the caller hangs up: returns the
+ * protection lines both showed (screen line 3) and checks that each heard the other with nothing
+ * refused. `during` runs while connected, before the hang-up.
+ */
+export async function answerTalkHangUp(caller: DesktopHost, callee: DesktopHost, during?: () => Promise<void>): Promise<string[]> {
+  await until(() => callee.screen[0] === 'Incoming call', 'the callee to ring');
+  await callee.pressKey('OK');
+  await until(() => caller.screen[0] === 'Connected' && callee.screen[0] === 'Connected', 'both connected');
+  await new Promise((r) => setTimeout(r, 400));
+  const screens = [caller.screen[2], callee.screen[2]];
+  await during?.();
+  await caller.pressKey('Hangup');
+  await until(() => callee.screen[3] === 'Call ended', 'the call to end');
+  for (const host of [caller, callee]) {
+    const { received, dropped } = endedCallMedia(host.log);
+    expect(received).toBeGreaterThan(5);
+    expect(dropped).toBe(0);
+  }
+  return screens;
+}
+
 export type PairPhone = Partial<Omit<DesktopHostOptions, 'identity' | 'provision'>>;
 
 export interface PairOptions {
