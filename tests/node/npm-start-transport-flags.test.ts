@@ -1,25 +1,14 @@
 // `npm start`'s SIP transport flags (issue 14): --tls-port 0 listens for SIP over TLS on a free port
 // the log names, --transport sets the account's transport when the menu says Auto, and a value that
 // is not a port or a transport ends it at once with one line on stderr and exit status 2.
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+import { join } from 'node:path';
+import { npmStartHeadless } from '../support/npm-start.js';
 
 function npmStart(dir: string, flags: string[]) {
-  const child = spawn(join(ROOT, 'node_modules', '.bin', 'tsx'), ['sim/main.ts', '--headless', '--name', 'tina', '--sip-port', '0', '--flash', join(dir, 'tina.flash'), '--keys', join(dir, 'keys'), '--audio-out', join(dir, 'tina.wav'), ...flags], {
-    cwd: ROOT,
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
-  const output = { out: '', err: '' };
-  child.stdout.on('data', (d) => (output.out += d));
-  child.stderr.on('data', (d) => (output.err += d));
-  const exit = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
-  return { child, output, exit };
+  return npmStartHeadless(['--name', 'tina', '--sip-port', '0', '--flash', join(dir, 'tina.flash'), '--keys', join(dir, 'keys'), '--audio-out', join(dir, 'tina.wav'), ...flags]);
 }
 
 describe('npm start -- --tls-port N --transport T', () => {

@@ -1,25 +1,14 @@
 // `npm start` as a user runs it (headless here): the phone boots on XS, takes keys, and Ctrl-C
 // (SIGINT) shuts it down cleanly with exit status 0. A SIP port already taken, or an engine that
 // dies, ends it with one line on stderr and a non-zero status (issue 13).
-import { spawn } from 'node:child_process';
 import { createSocket } from 'node:dgram';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+import { join } from 'node:path';
+import { npmStartHeadless } from '../support/npm-start.js';
 
 function npmStart(dir: string, name: string, sipPort: number) {
-  const child = spawn(join(ROOT, 'node_modules', '.bin', 'tsx'), ['sim/main.ts', '--headless', '--name', name, '--sip-port', String(sipPort), '--tls-port', '0', '--flash', join(dir, `${name}.flash`), '--keys', join(dir, 'keys'), '--audio-out', join(dir, `${name}.wav`)], {
-    cwd: ROOT,
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
-  const output = { out: '', err: '' };
-  child.stdout.on('data', (d) => (output.out += d));
-  child.stderr.on('data', (d) => (output.err += d));
-  const exit = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
-  return { child, output, exit };
+  return npmStartHeadless(['--name', name, '--sip-port', String(sipPort), '--tls-port', '0', '--flash', join(dir, `${name}.flash`), '--keys', join(dir, 'keys'), '--audio-out', join(dir, `${name}.wav`)]);
 }
 
 /** The processes below `pid` whose executable is named `name` (from /proc). */
@@ -42,13 +31,8 @@ describe('npm start (headless)', () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('boots, dials from stdin keys and stops on SIGINT', async () => {
-    const child = spawn(join(ROOT, 'node_modules', '.bin', 'tsx'), ['sim/main.ts', '--headless', '--name', 'bob', '--sip-port', '0', '--tls-port', '0', '--flash', join(dir, 'bob.flash'), '--keys', join(dir, 'keys'), '--audio-out', join(dir, 'bob.wav')], {
-      cwd: ROOT,
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    let out = '';
-    child.stdout.on('data', (d) => (out += d));
-    const screens = () => out.split('\n').filter((l) => l.startsWith('{"screen"')).map((l) => JSON.parse(l).screen as string[]);
+    const { child, output, exit } = npmStart(dir, 'bob', 0);
+    const screens = () => output.out.split('\n').filter((l) => l.startsWith('{"screen"')).map((l) => JSON.parse(l).screen as string[]);
     const waitFor = async (check: () => boolean) => {
       for (let i = 0; i < 500 && !check(); i++) await new Promise((r) => setTimeout(r, 20));
       expect(check()).toBe(true);
@@ -57,10 +41,9 @@ describe('npm start (headless)', () => {
     expect(screens()[0][0]).toBe('bob');
     child.stdin.write('4\n2\n');
     await waitFor(() => screens().some((s) => s[1] === '42'));
-    const exit = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
     child.kill('SIGINT');
     expect(await exit).toBe(0);
-    expect(out).toContain('phone "bob" stopped');
+    expect(output.out).toContain('phone "bob" stopped');
   });
 
   it('ends with one line naming --sip-port, no stack trace and a non-zero status when the SIP port is taken', async () => {
