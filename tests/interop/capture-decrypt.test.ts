@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readWav, writeWav } from '../../sim/wav.js';
-import { callAndAnswer, startPair, toneShare, until } from '../support/desktop-phones.js';
+import { callRekeyHangUp, startPair, toneShare } from '../support/desktop-phones.js';
 import { keyLogFileKeys } from '../support/key-log.js';
 import { startLoopbackCapture } from '../support/loopback-capture.js';
 import { phonectl } from '../support/phonectl.js';
@@ -42,13 +42,7 @@ describe('phonectl capture decrypt', () => {
     const { alice, bob } = await startPair(dir, ['4301', '4302'], { alice: { keyLogPath: files.alice }, bob: { keyLogPath: files.bob, audioInPath: bobTone } });
     const lines = (file: string) => keyLogFileKeys(readFileSync(file, 'utf8'));
     try {
-      await callAndAnswer(alice, bob, '4302');
-      await new Promise((r) => setTimeout(r, 1000));
-      await alice.pressKey('Up');
-      await until(() => lines(files.alice).length === 4 && lines(files.bob).length === 4, 'both phones to log the new keys');
-      await new Promise((r) => setTimeout(r, 1000));
-      await alice.pressKey('Hangup');
-      await until(() => bob.screen[3] === 'Call ended', 'the call to end');
+      await callRekeyHangUp(alice, bob, '4302', 1000, () => lines(files.alice).length === 4 && lines(files.bob).length === 4, 'both phones to log the new keys');
     } finally {
       await alice.stop();
       await bob.stop();

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { encodeG711 } from '../../audio/g711.js';
 import { parseRtp } from '../../audio/rtp.js';
 import { fromHex } from '../../modules/util/bytes.js';
-import { callAndAnswer, startPair, until } from '../support/desktop-phones.js';
+import { callRekeyHangUp, startPair } from '../support/desktop-phones.js';
 import { keyLogFileKeys } from '../support/key-log.js';
 import { startLoopbackCapture } from '../support/loopback-capture.js';
 import { rolloversIn, srtpUnprotect } from '../support/phonectl.js';
@@ -40,13 +40,7 @@ describe('the key log file', () => {
     const lines = (file: string) => keyLogFileKeys(readFileSync(file, 'utf8'));
     try {
       for (const host of [alice, bob]) expect(host.log.some((l) => /^WARNING: key log on: .*defeats the encryption/.test(l))).toBe(true);
-      await callAndAnswer(alice, bob, '4202');
-      await new Promise((r) => setTimeout(r, 800));
-      await alice.pressKey('Up');
-      await until(() => lines(files.alice).length === 4 && lines(files.bob).length === 4, 'both phones to log the new keys');
-      await new Promise((r) => setTimeout(r, 800));
-      await alice.pressKey('Hangup');
-      await until(() => bob.screen[3] === 'Call ended', 'the call to end');
+      await callRekeyHangUp(alice, bob, '4202', 800, () => lines(files.alice).length === 4 && lines(files.bob).length === 4, 'both phones to log the new keys');
     } finally {
       await alice.stop();
       await bob.stop();

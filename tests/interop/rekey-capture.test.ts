@@ -10,7 +10,7 @@ import { encodeG711 } from '../../audio/g711.js';
 import { parseRtp } from '../../audio/rtp.js';
 import { fromHex } from '../../modules/util/bytes.js';
 import type { DesktopHost } from '../../sim/host.js';
-import { callAndAnswer, startPair, until } from '../support/desktop-phones.js';
+import { callRekeyHangUp, startPair } from '../support/desktop-phones.js';
 import { startLoopbackCapture } from '../support/loopback-capture.js';
 import { loggedKeys } from '../support/key-log.js';
 import { rolloversIn, srtpUnprotect } from '../support/phonectl.js';
@@ -32,13 +32,7 @@ describe('a re-key on the wire', () => {
     const capture = await startLoopbackCapture(pcap);
     const { alice, bob } = await startPair(dir, ['4101', '4102'], { keyLog: true });
     try {
-      await callAndAnswer(alice, bob, '4102');
-      await new Promise((r) => setTimeout(r, 800));
-      await alice.pressKey('Up');
-      await until(() => sendKeys(alice).length === 2 && sendKeys(bob).length === 2, 'both phones to send under new keys');
-      await new Promise((r) => setTimeout(r, 800));
-      await alice.pressKey('Hangup');
-      await until(() => bob.screen[3] === 'Call ended', 'the call to end');
+      await callRekeyHangUp(alice, bob, '4102', 800, () => sendKeys(alice).length === 2 && sendKeys(bob).length === 2, 'both phones to send under new keys');
     } finally {
       await alice.stop();
       await bob.stop();

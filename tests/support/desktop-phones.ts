@@ -73,6 +73,21 @@ export async function answerTalkHangUp(caller: DesktopHost, callee: DesktopHost,
   return screens;
 }
 
+/**
+ * A call with one re-key: `caller` dials `number`, the callee answers, they talk for
+ * `talkMs`, the caller presses Up to re-key, and once `rekeyed()` holds they talk `talkMs` again
+ * before the caller hangs up and the callee shows the call ended.
+ */
+export async function callRekeyHangUp(caller: DesktopHost, callee: DesktopHost, number: string, talkMs: number, rekeyed: () => boolean, what: string): Promise<void> {
+  await callAndAnswer(caller, callee, number);
+  await new Promise((r) => setTimeout(r, talkMs));
+  await caller.pressKey('Up');
+  await until(rekeyed, what);
+  await new Promise((r) => setTimeout(r, talkMs));
+  await caller.pressKey('Hangup');
+  await until(() => callee.screen[3] === 'Call ended', 'the call to end');
+}
+
 export type PairPhone = Partial<Omit<DesktopHostOptions, 'identity' | 'provision'>>;
 
 export interface PairOptions {
